@@ -1,0 +1,84 @@
+//! Serving stored media with HTTP Range support, from either store.
+//!
+//! Media responses are sandboxed (`Content-Security-Policy: sandbox`, `nosniff`) so an
+//! uploaded file can never run as a page on this origin, whatever bytes it contains.
+
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::header::{self, HeaderMap, HeaderValue};
+use axum::http::{Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+use super::range::{parse_range, RangeRequest};
+use super::session::Viewer;
+use crate::app::AppState;
+use crate::config::StorageConfig;
+use crate::error::{AppError, AppResult};
+use crate::videos;
+
+pub async fn original(
+    State(state): State<AppState>,
+    Viewer(viewer): Viewer,
+    Path(id): Path<String>,
+    method: Method,
+    headers: HeaderMap,
+) -> AppResult<Response> {
+    let (video, _) = videos::visible_video(&state.db, &id, viewer.as_ref()).await?;
+    let key = video.original_key.as_deref().ok_or(AppError::NotFound)?;
+    let content_type = video.content_type.as_deref().unwrap_or("application/octet-stream");
+    serve_object(&state, key, content_type, &method, &headers, video.size_bytes).await
+}
+
+pub async fn serve_object(
+    state: &AppState,
+    key: &str,
+    content_type: &str,
+    method: &Method,
+    headers: &HeaderMap,
+    known_size: Option<i64>,
+) -> AppResult<Response> {
+    if let StorageConfig::S3(s3) = &state.config.storage {
+        if s3.presign_redirect {
+            if let Some(url) = state.store.presigned_get(key, s3.presign_ttl, content_type).await? {
+                return Ok((
+                    StatusCode::TEMPORARY_REDIRECT,
+                    [(header::LOCATION, url.as_str()), (header::CACHE_CONTROL, "no-store")],
+                )
+                    .into_response());
+            }
+        }
+    }
+    let size = match known_size {
+        Some(size) if size >= 0 => size as u64,
+        _ => state.store.size(key).await?,
+    };
+    let range_header = headers.get(header::RANGE).and_then(|v| v.to_str().ok());
+    let (status, range) = match parse_range(range_header, size) {
+        RangeRequest::Whole => (StatusCode::OK, None),
+        RangeRequest::Part(range) => (StatusCode::PARTIAL_CONTENT, Some(range)),
+        RangeRequest::Unsatisfiable => return Err(AppError::RangeNotSatisfiable { size }),
+    };
+    let length = range.map(|r| r.len()).unwrap_or(size);
+    let mut response = if method == Method::HEAD || length == 0 {
+        Response::new(Body::empty())
+    } else {
+        let object = state.store.get(key, range).await?;
+        Response::new(Body::from_stream(object.stream))
+    };
+    *response.status_mut() = status;
+    let out = response.headers_mut();
+    out.insert(header::CONTENT_TYPE, header_value(content_type));
+    out.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+    out.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    out.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=0, must-revalidate"));
+    out.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    out.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("sandbox; default-src 'none'"));
+    if let Some(range) = range {
+        out.insert(header::CONTENT_RANGE, header_value(&format!("bytes {}-{}/{size}", range.start, range.end)));
+    }
+    Ok(response)
+}
+
+fn header_value(text: &str) -> HeaderValue {
+    HeaderValue::from_str(text).unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"))
+}

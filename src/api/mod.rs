@@ -1,0 +1,94 @@
+//! HTTP routes. One module per resource; handlers parse input into domain types and call
+//! the domain services, never SQL or storage directly.
+
+mod auth;
+mod json;
+mod media;
+mod range;
+mod session;
+mod tus;
+mod videos;
+
+use std::time::Duration;
+
+use axum::extract::{DefaultBodyLimit, MatchedPath, State};
+use axum::http::{HeaderValue, Request};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::json;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::app::AppState;
+use crate::error::AppError;
+
+pub use json::ApiJson;
+pub use media::serve_object;
+pub use session::{SignedIn, Viewer};
+pub use videos::VideoView;
+
+/// JSON request bodies are small; media goes through tus, which streams without a limit.
+const JSON_BODY_LIMIT: usize = 64 * 1024;
+
+pub fn router(state: AppState) -> Router {
+    let tus_routes = Router::new()
+        .route("/api/uploads", post(tus::create).options(tus::options))
+        .route(
+            "/api/uploads/{upload_id}",
+            axum::routing::head(tus::head).patch(tus::patch).delete(tus::terminate).options(tus::options),
+        )
+        .layer(DefaultBodyLimit::disable())
+        .layer(SetResponseHeaderLayer::overriding(
+            axum::http::HeaderName::from_static("tus-resumable"),
+            HeaderValue::from_static(tus::TUS_VERSION),
+        ));
+
+    let api_routes = Router::new()
+        .route("/healthz", get(healthz))
+        .route("/api/auth/signup", post(auth::sign_up))
+        .route("/api/auth/login", post(auth::log_in))
+        .route("/api/auth/logout", post(auth::log_out))
+        .route("/api/me", get(auth::me))
+        .route("/api/tokens", post(auth::create_token))
+        .route("/api/videos", post(videos::create).get(videos::list))
+        .route("/api/videos/{id}", get(videos::get).patch(videos::update).delete(videos::delete))
+        .route("/api/videos/{id}/original", get(media::original))
+        .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT));
+
+    Router::new()
+        .merge(api_routes)
+        .merge(tus_routes)
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(CatchPanicLayer::custom(|_panic| {
+            AppError::Internal(anyhow::anyhow!("handler panicked")).into_response()
+        }))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request<_>| {
+                    // Name spans by route pattern, not raw path, so ids don't explode cardinality.
+                    let route = request.extensions().get::<MatchedPath>().map(MatchedPath::as_str).unwrap_or("unmatched");
+                    tracing::info_span!("request", method = %request.method(), route)
+                })
+                .on_request(())
+                .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::DEBUG))
+                .on_failure(tower_http::trace::DefaultOnFailure::new().latency_unit(tower_http::LatencyUnit::Millis)),
+        )
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(Duration::from_secs(60)))
+        .with_state(state)
+}
+
+async fn healthz(State(state): State<AppState>) -> Result<Json<serde_json::Value>, AppError> {
+    state.db.ping().await?;
+    Ok(Json(json!({ "status": "ok" })))
+}
+
+async fn not_found() -> AppError {
+    AppError::NotFound
+}
+
+async fn method_not_allowed() -> AppError {
+    AppError::MethodNotAllowed
+}

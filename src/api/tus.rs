@@ -1,0 +1,207 @@
+//! The tus 1.0.0 protocol at `/api/uploads`: core plus creation, creation-with-upload,
+//! creation-defer-length, termination, checksum and expiration.
+
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use futures::TryStreamExt;
+
+use super::session::SignedIn;
+use crate::app::AppState;
+use crate::db::UploadRow;
+use crate::error::{AppError, AppResult};
+use crate::store::ByteStream;
+use crate::uploads::{ExpectedChecksum, PatchInput, SUPPORTED_ALGORITHMS};
+
+pub const TUS_VERSION: &str = "1.0.0";
+const EXTENSIONS: &str =
+    "creation,creation-with-upload,creation-defer-length,termination,checksum,expiration";
+const OFFSET_OCTET_STREAM: &str = "application/offset+octet-stream";
+
+fn tus_header(name: &'static str) -> HeaderName {
+    HeaderName::from_static(name)
+}
+
+/// Every request but OPTIONS must speak our protocol version.
+fn check_version(headers: &HeaderMap) -> AppResult<()> {
+    match headers.get("tus-resumable").and_then(|v| v.to_str().ok()) {
+        Some(TUS_VERSION) => Ok(()),
+        _ => Err(AppError::TusVersion),
+    }
+}
+
+fn header_u64(headers: &HeaderMap, name: &str) -> AppResult<Option<u64>> {
+    match headers.get(name) {
+        None => Ok(None),
+        Some(value) => value
+            .to_str()
+            .ok()
+            .filter(|text| !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|text| text.parse().ok())
+            .map(Some)
+            .ok_or_else(|| AppError::bad_request(format!("{name} must be a non-negative integer"))),
+    }
+}
+
+fn body_stream(body: Body) -> ByteStream {
+    Box::pin(body.into_data_stream().map_err(std::io::Error::other))
+}
+
+fn has_body(headers: &HeaderMap) -> bool {
+    let length = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    length.unwrap_or(0) > 0 || headers.contains_key(header::TRANSFER_ENCODING)
+}
+
+fn require_offset_stream(headers: &HeaderMap) -> AppResult<()> {
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    if content_type.split(';').next().map(str::trim) == Some(OFFSET_OCTET_STREAM) {
+        Ok(())
+    } else {
+        Err(AppError::UnsupportedMediaType(format!("upload bodies must have Content-Type: {OFFSET_OCTET_STREAM}")))
+    }
+}
+
+fn checksum(headers: &HeaderMap) -> AppResult<Option<ExpectedChecksum>> {
+    headers
+        .get("upload-checksum")
+        .map(|v| v.to_str().map_err(|_| "Upload-Checksum is not ASCII".to_string()).and_then(ExpectedChecksum::parse))
+        .transpose()
+        .map_err(AppError::BadRequest)
+}
+
+pub async fn options(State(state): State<AppState>) -> Response {
+    (
+        StatusCode::NO_CONTENT,
+        [
+            (tus_header("tus-version"), HeaderValue::from_static(TUS_VERSION)),
+            (tus_header("tus-extension"), HeaderValue::from_static(EXTENSIONS)),
+            (tus_header("tus-max-size"), HeaderValue::from(state.uploads.max_size())),
+            (tus_header("tus-checksum-algorithm"), HeaderValue::from_static(SUPPORTED_ALGORITHMS)),
+        ],
+    )
+        .into_response()
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    SignedIn(user): SignedIn,
+    body: Body,
+) -> AppResult<Response> {
+    check_version(&headers)?;
+    let length = header_u64(&headers, "upload-length")?;
+    let deferred = match headers.get("upload-defer-length").map(|v| v.as_bytes()) {
+        None => false,
+        Some(b"1") => true,
+        Some(_) => return Err(AppError::bad_request("Upload-Defer-Length must be 1")),
+    };
+    if length.is_some() == deferred {
+        return Err(AppError::bad_request("send exactly one of Upload-Length and Upload-Defer-Length: 1"));
+    }
+    let with_body = has_body(&headers);
+    if with_body {
+        require_offset_stream(&headers)?;
+    }
+    let expected = checksum(&headers)?;
+    let content_length = header_u64(&headers, header::CONTENT_LENGTH.as_str())?;
+    if let (Some(length), Some(body_len)) = (length, content_length) {
+        if body_len > length {
+            return Err(AppError::PayloadTooLarge("the body is longer than Upload-Length".into()));
+        }
+    }
+    let metadata = headers.get("upload-metadata").map(|v| v.to_str().unwrap_or("\u{0}")).unwrap_or_default();
+    if metadata.contains('\u{0}') {
+        return Err(AppError::bad_request("Upload-Metadata is not ASCII"));
+    }
+    let mut upload = state.uploads.create(&user, length, metadata).await?;
+    if with_body {
+        let input = PatchInput { offset: 0, declared_length: None, checksum: expected, content_length };
+        match state.uploads.patch(&user, &upload.id, input, body_stream(body)).await {
+            Ok(after) => upload = after,
+            // The upload exists either way; the client learns the true offset from HEAD.
+            Err(err) => {
+                tracing::info!(upload.id = %upload.id, error = %err, "creation-with-upload body not stored");
+                upload = state.db.upload(&upload.id).await?.unwrap_or(upload);
+            }
+        }
+    }
+    let mut response = upload_headers(StatusCode::CREATED, &upload);
+    let out = response.headers_mut();
+    if let Ok(location) = HeaderValue::from_str(&format!("/api/uploads/{}", upload.id)) {
+        out.insert(header::LOCATION, location);
+    }
+    if let Ok(video) = HeaderValue::from_str(&upload.video_id) {
+        out.insert(tus_header("briefly-video-id"), video);
+    }
+    Ok(response)
+}
+
+pub async fn head(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    SignedIn(user): SignedIn,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    check_version(&headers)?;
+    let upload = state.uploads.status(&user, &id).await?;
+    let mut response = upload_headers(StatusCode::OK, &upload);
+    let out = response.headers_mut();
+    out.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    match upload.length {
+        Some(length) => out.insert(tus_header("upload-length"), HeaderValue::from(length)),
+        None => out.insert(tus_header("upload-defer-length"), HeaderValue::from_static("1")),
+    };
+    if let Ok(metadata) = HeaderValue::from_str(&upload.metadata) {
+        if !upload.metadata.is_empty() {
+            out.insert(tus_header("upload-metadata"), metadata);
+        }
+    }
+    Ok(response)
+}
+
+pub async fn patch(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    SignedIn(user): SignedIn,
+    Path(id): Path<String>,
+    body: Body,
+) -> AppResult<Response> {
+    check_version(&headers)?;
+    require_offset_stream(&headers)?;
+    let offset = header_u64(&headers, "upload-offset")?.ok_or_else(|| AppError::bad_request("Upload-Offset is required"))?;
+    let input = PatchInput {
+        offset,
+        declared_length: header_u64(&headers, "upload-length")?,
+        checksum: checksum(&headers)?,
+        content_length: header_u64(&headers, header::CONTENT_LENGTH.as_str())?,
+    };
+    let upload = state.uploads.patch(&user, &id, input, body_stream(body)).await?;
+    Ok(upload_headers(StatusCode::NO_CONTENT, &upload))
+}
+
+pub async fn terminate(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    SignedIn(user): SignedIn,
+    Path(id): Path<String>,
+) -> AppResult<StatusCode> {
+    check_version(&headers)?;
+    state.uploads.terminate(&user, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `Upload-Offset`, and `Upload-Expires` while the upload is unfinished.
+fn upload_headers(status: StatusCode, upload: &UploadRow) -> Response {
+    let mut response = status.into_response();
+    let out = response.headers_mut();
+    out.insert(tus_header("upload-offset"), HeaderValue::from(upload.upload_offset));
+    if upload.completed_at.is_none() {
+        let expires = std::time::UNIX_EPOCH + std::time::Duration::from_millis(upload.expires_at.max(0) as u64);
+        if let Ok(value) = HeaderValue::from_str(&httpdate::fmt_http_date(expires)) {
+            out.insert(tus_header("upload-expires"), value);
+        }
+    }
+    response
+}

@@ -1,0 +1,184 @@
+//! `/api/videos`: create, list, get, update, delete.
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+
+use super::json::ApiJson;
+use super::session::{SignedIn, Viewer};
+use crate::app::AppState;
+use crate::db::{VideoListQuery, VideoRow};
+use crate::domain::{Title, Visibility};
+use crate::error::{AppError, AppResult};
+use crate::videos::{self, Access};
+
+#[derive(Serialize)]
+pub struct VideoView {
+    id: String,
+    title: String,
+    visibility: String,
+    status: String,
+    workspace_id: String,
+    owner_id: String,
+    content_type: Option<String>,
+    size_bytes: Option<i64>,
+    created_at: String,
+    updated_at: String,
+    share_path: String,
+    original_url: Option<String>,
+    can_manage: bool,
+}
+
+pub fn iso8601(ms: i64) -> String {
+    let time = std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms.max(0) as u64);
+    humantime::format_rfc3339_millis(time).to_string()
+}
+
+impl VideoView {
+    pub fn new(video: VideoRow, access: Option<Access>) -> VideoView {
+        let original_url = video.original_key.as_ref().map(|_| format!("/api/videos/{}/original", video.id));
+        VideoView {
+            share_path: format!("/v/{}", video.id),
+            original_url,
+            can_manage: access == Some(Access::Manage),
+            created_at: iso8601(video.created_at),
+            updated_at: iso8601(video.updated_at),
+            id: video.id,
+            title: video.title,
+            visibility: video.visibility,
+            status: video.status,
+            workspace_id: video.workspace_id,
+            owner_id: video.owner_id,
+            content_type: video.content_type,
+            size_bytes: video.size_bytes,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateBody {
+    title: String,
+    visibility: Option<Visibility>,
+    workspace_id: Option<String>,
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    ApiJson(body): ApiJson<CreateBody>,
+) -> AppResult<(StatusCode, Json<VideoView>)> {
+    let title = Title::parse(&body.title).map_err(AppError::Validation)?;
+    let visibility = body.visibility.unwrap_or(Visibility::Private);
+    let video = videos::create(&state.db, &user, title, visibility, body.workspace_id.as_deref()).await?;
+    Ok((StatusCode::CREATED, Json(VideoView::new(video, Some(Access::Manage)))))
+}
+
+#[derive(Deserialize)]
+pub struct ListParams {
+    limit: Option<String>,
+    cursor: Option<String>,
+    workspace_id: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct VideoPage {
+    videos: Vec<VideoView>,
+    next_cursor: Option<String>,
+}
+
+const MAX_PAGE: i64 = 100;
+
+pub async fn list(
+    State(state): State<AppState>,
+    Viewer(viewer): Viewer,
+    params: Result<Query<ListParams>, QueryRejection>,
+) -> AppResult<Json<VideoPage>> {
+    let Query(params) = params.map_err(|e| AppError::bad_request(e.body_text()))?;
+    let limit = match params.limit.as_deref() {
+        None => 20,
+        Some(raw) => raw
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (1..=MAX_PAGE).contains(n))
+            .ok_or_else(|| AppError::bad_request(format!("limit must be a number from 1 to {MAX_PAGE}")))?,
+    };
+    let before = params.cursor.as_deref().map(decode_cursor).transpose()?;
+    let query = VideoListQuery {
+        viewer_id: viewer.as_ref().map(|u| u.id.clone()),
+        workspace_id: params.workspace_id,
+        before,
+        limit: limit + 1,
+    };
+    let mut rows = videos::list(&state.db, query).await?;
+    let next_cursor = if rows.len() as i64 > limit {
+        rows.truncate(limit as usize);
+        rows.last().map(|last| encode_cursor(last.created_at, &last.id))
+    } else {
+        None
+    };
+    let mut views = Vec::with_capacity(rows.len());
+    for row in rows {
+        let access = videos::access_to(&state.db, &row, viewer.as_ref()).await?;
+        views.push(VideoView::new(row, access));
+    }
+    Ok(Json(VideoPage { videos: views, next_cursor }))
+}
+
+fn encode_cursor(created_at: i64, id: &str) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{created_at}.{id}"))
+}
+
+fn decode_cursor(raw: &str) -> AppResult<(i64, String)> {
+    let bad = || AppError::bad_request("cursor is not valid; use next_cursor from a previous page");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(raw).map_err(|_| bad())?;
+    let text = String::from_utf8(bytes).map_err(|_| bad())?;
+    let (at, id) = text.split_once('.').ok_or_else(bad)?;
+    Ok((at.parse().map_err(|_| bad())?, id.to_string()))
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    Viewer(viewer): Viewer,
+    Path(id): Path<String>,
+) -> AppResult<Json<VideoView>> {
+    let (video, access) = videos::visible_video(&state.db, &id, viewer.as_ref()).await?;
+    Ok(Json(VideoView::new(video, Some(access))))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateBody {
+    title: Option<String>,
+    visibility: Option<Visibility>,
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<UpdateBody>,
+) -> AppResult<Json<VideoView>> {
+    let video = videos::managed_video(&state.db, &id, &user).await?;
+    let title = match body.title {
+        Some(raw) => Title::parse(&raw).map_err(AppError::Validation)?.as_str().to_string(),
+        None => video.title.clone(),
+    };
+    let visibility = body.visibility.map(|v| v.as_str().to_string()).unwrap_or_else(|| video.visibility.clone());
+    state.db.update_video_details(&video.id, &title, &visibility).await?;
+    let updated = state.db.video(&video.id).await?.ok_or(AppError::NotFound)?;
+    Ok(Json(VideoView::new(updated, Some(Access::Manage))))
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(id): Path<String>,
+) -> AppResult<StatusCode> {
+    let video = videos::managed_video(&state.db, &id, &user).await?;
+    videos::delete(&state.db, state.store.as_ref(), &video).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

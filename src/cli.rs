@@ -1,0 +1,63 @@
+//! Command line: `briefly serve | migrate | bench ...`.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use crate::config::{Config, Overrides};
+
+#[derive(Debug, Parser)]
+#[command(name = "briefly", version, about = "Self-hosted async video updates")]
+pub struct Cli {
+    /// Optional TOML settings file (default: ./briefly.toml when present).
+    #[arg(long, env = "BRIEFLY_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub overrides: Overrides,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP API (applies migrations first).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Print the resolved configuration (secrets redacted).
+    Config,
+    /// Benchmarks that measure Briefly next to a reference, side by side.
+    #[command(subcommand)]
+    Bench(crate::bench::BenchCommand),
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    crate::telemetry::init();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting runtime")?;
+    runtime.block_on(async move {
+        let config = Config::load(cli.config.as_deref(), &cli.overrides)?;
+        match cli.command {
+            Command::Serve => serve(config).await,
+            Command::Migrate => {
+                let db = crate::db::Db::connect(config.database_url()).await?;
+                db.migrate().await?;
+                tracing::info!(backend = ?db.backend(), "migrations applied");
+                Ok(())
+            }
+            Command::Config => {
+                println!("{config:#?}");
+                Ok(())
+            }
+            Command::Bench(command) => crate::bench::run(command, config).await,
+        }
+    })
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let listener =
+        tokio::net::TcpListener::bind(config.listen).await.with_context(|| format!("binding {}", config.listen))?;
+    let app = crate::Application::build(config, listener).await?;
+    tracing::info!(address = %app.local_addr()?, "briefly is listening");
+    app.run_until_stopped().await
+}

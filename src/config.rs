@@ -1,0 +1,256 @@
+//! Configuration, lowest to highest precedence:
+//! built-in defaults < `briefly.toml` < environment (`BRIEFLY_*`, `DATABASE_URL`, `AWS_*`) < flags.
+//!
+//! Clap already merges flags over environment variables, so this module only has to lay
+//! the optional TOML file underneath whatever clap produced.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::Context;
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+/// Fully resolved settings for one process.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    /// Hidden from `Debug`: a PostgreSQL URL may carry a password.
+    pub database_url: SecretString,
+    pub storage: StorageConfig,
+    /// Largest upload the tus endpoint accepts, in bytes (advertised as `Tus-Max-Size`).
+    pub tus_max_size: u64,
+    /// How long an unfinished upload may sit idle before it is deleted.
+    pub upload_expiry: Duration,
+    /// How often the sweeper looks for expired uploads.
+    pub sweep_interval: Duration,
+    /// Mark session cookies `Secure` (turn on behind HTTPS).
+    pub secure_cookies: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum StorageConfig {
+    Local { root: PathBuf },
+    S3(S3Config),
+}
+
+#[derive(Clone)]
+pub struct S3Config {
+    pub bucket: String,
+    pub endpoint: Option<String>,
+    pub region: String,
+    /// Key prefix inside the bucket, so several deployments (or tests) can share one bucket.
+    pub prefix: String,
+    pub path_style: bool,
+    pub access_key_id: Option<String>,
+    pub secret_access_key: Option<SecretString>,
+    /// Serve media by redirecting to a presigned URL instead of proxying the bytes.
+    pub presign_redirect: bool,
+    pub presign_ttl: Duration,
+}
+
+impl std::fmt::Debug for S3Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Config")
+            .field("bucket", &self.bucket)
+            .field("endpoint", &self.endpoint)
+            .field("region", &self.region)
+            .field("prefix", &self.prefix)
+            .field("path_style", &self.path_style)
+            .field("access_key_id", &self.access_key_id.as_ref().map(|_| "[set]"))
+            .field("secret_access_key", &self.secret_access_key.as_ref().map(|_| "[redacted]"))
+            .field("presign_redirect", &self.presign_redirect)
+            .finish()
+    }
+}
+
+/// Values as they arrive from flags/environment; `None` means "not given there".
+#[derive(Debug, Default, Clone, clap::Args)]
+pub struct Overrides {
+    /// Address to listen on.
+    #[arg(long, env = "BRIEFLY_LISTEN", global = true)]
+    pub listen: Option<SocketAddr>,
+    /// Directory for the SQLite database and local media.
+    #[arg(long, env = "BRIEFLY_DATA_DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// `sqlite:...` or `postgres://...`; the scheme picks the backend.
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// Store media in this S3 bucket instead of on local disk.
+    #[arg(long, env = "BRIEFLY_S3_BUCKET", global = true)]
+    pub s3_bucket: Option<String>,
+    #[arg(long, env = "BRIEFLY_S3_ENDPOINT", global = true)]
+    pub s3_endpoint: Option<String>,
+    #[arg(long, env = "BRIEFLY_S3_REGION", global = true)]
+    pub s3_region: Option<String>,
+    #[arg(long, env = "BRIEFLY_S3_PREFIX", global = true)]
+    pub s3_prefix: Option<String>,
+    /// Path-style addressing (needed by most S3-compatible servers).
+    #[arg(long, env = "BRIEFLY_S3_PATH_STYLE", global = true)]
+    pub s3_path_style: Option<bool>,
+    /// Redirect media requests to short-lived presigned URLs.
+    #[arg(long, env = "BRIEFLY_S3_PRESIGN_REDIRECT", global = true)]
+    pub s3_presign_redirect: Option<bool>,
+    #[arg(long, env = "AWS_ACCESS_KEY_ID", global = true, hide_env_values = true)]
+    pub aws_access_key_id: Option<String>,
+    #[arg(long, env = "AWS_SECRET_ACCESS_KEY", global = true, hide_env_values = true)]
+    pub aws_secret_access_key: Option<String>,
+    /// Largest accepted upload in bytes.
+    #[arg(long, env = "BRIEFLY_TUS_MAX_SIZE", global = true)]
+    pub tus_max_size: Option<u64>,
+    /// Seconds an unfinished upload may stay idle before it is removed.
+    #[arg(long, env = "BRIEFLY_UPLOAD_EXPIRY_SECS", global = true)]
+    pub upload_expiry_secs: Option<u64>,
+    /// Seconds between sweeps for expired uploads.
+    #[arg(long, env = "BRIEFLY_SWEEP_INTERVAL_SECS", global = true)]
+    pub sweep_interval_secs: Option<u64>,
+    #[arg(long, env = "BRIEFLY_SECURE_COOKIES", global = true)]
+    pub secure_cookies: Option<bool>,
+}
+
+/// The optional `briefly.toml`: same names as the flags, snake_case.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSettings {
+    listen: Option<SocketAddr>,
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    s3_bucket: Option<String>,
+    s3_endpoint: Option<String>,
+    s3_region: Option<String>,
+    s3_prefix: Option<String>,
+    s3_path_style: Option<bool>,
+    s3_presign_redirect: Option<bool>,
+    tus_max_size: Option<u64>,
+    upload_expiry_secs: Option<u64>,
+    sweep_interval_secs: Option<u64>,
+    secure_cookies: Option<bool>,
+}
+
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+pub const DEFAULT_TUS_MAX_SIZE: u64 = 16 * 1024 * 1024 * 1024;
+const DEFAULT_UPLOAD_EXPIRY_SECS: u64 = 24 * 3600;
+const DEFAULT_SWEEP_INTERVAL_SECS: u64 = 300;
+
+impl Config {
+    /// Resolve settings from an optional TOML file plus flags/environment.
+    pub fn load(config_file: Option<&Path>, overrides: &Overrides) -> anyhow::Result<Config> {
+        let file = match config_file {
+            Some(path) => read_file_settings(path, true)?,
+            None => read_file_settings(Path::new("briefly.toml"), false)?,
+        };
+        Ok(Self::resolve(file, overrides.clone()))
+    }
+
+    fn resolve(file: FileSettings, o: Overrides) -> Config {
+        let data_dir = o.data_dir.or(file.data_dir).unwrap_or_else(|| PathBuf::from("data"));
+        let database_url = o
+            .database_url
+            .or(file.database_url)
+            .unwrap_or_else(|| format!("sqlite:{}", data_dir.join("briefly.db").display()));
+        let storage = match o.s3_bucket.or(file.s3_bucket) {
+            Some(bucket) => StorageConfig::S3(S3Config {
+                bucket,
+                endpoint: o.s3_endpoint.or(file.s3_endpoint),
+                region: o.s3_region.or(file.s3_region).unwrap_or_else(|| "us-east-1".into()),
+                prefix: normalize_prefix(o.s3_prefix.or(file.s3_prefix).unwrap_or_default()),
+                path_style: o.s3_path_style.or(file.s3_path_style).unwrap_or(true),
+                access_key_id: o.aws_access_key_id,
+                secret_access_key: o.aws_secret_access_key.map(SecretString::from),
+                presign_redirect: o.s3_presign_redirect.or(file.s3_presign_redirect).unwrap_or(false),
+                presign_ttl: Duration::from_secs(300),
+            }),
+            None => StorageConfig::Local { root: data_dir.join("media") },
+        };
+        Config {
+            listen: o
+                .listen
+                .or(file.listen)
+                .unwrap_or_else(|| DEFAULT_LISTEN.parse().expect("valid default address")),
+            data_dir,
+            database_url: SecretString::from(database_url),
+            storage,
+            tus_max_size: o.tus_max_size.or(file.tus_max_size).unwrap_or(DEFAULT_TUS_MAX_SIZE),
+            upload_expiry: Duration::from_secs(
+                o.upload_expiry_secs.or(file.upload_expiry_secs).unwrap_or(DEFAULT_UPLOAD_EXPIRY_SECS),
+            ),
+            sweep_interval: Duration::from_secs(
+                o.sweep_interval_secs
+                    .or(file.sweep_interval_secs)
+                    .unwrap_or(DEFAULT_SWEEP_INTERVAL_SECS)
+                    .max(1),
+            ),
+            secure_cookies: o.secure_cookies.or(file.secure_cookies).unwrap_or(false),
+        }
+    }
+
+    /// Zero-config defaults rooted at `data_dir` (used by tests and benches).
+    pub fn local(data_dir: &Path) -> Config {
+        let overrides = Overrides { data_dir: Some(data_dir.to_path_buf()), ..Default::default() };
+        Self::resolve(FileSettings::default(), overrides)
+    }
+
+    pub fn database_url(&self) -> &str {
+        self.database_url.expose_secret()
+    }
+}
+
+fn read_file_settings(path: &Path, required: bool) -> anyhow::Result<FileSettings> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => toml::from_str(&text).with_context(|| format!("parsing {}", path.display())),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound && !required => Ok(FileSettings::default()),
+        Err(err) => Err(err).with_context(|| format!("reading {}", path.display())),
+    }
+}
+
+fn normalize_prefix(prefix: String) -> String {
+    let trimmed = prefix.trim_matches('/');
+    if trimmed.is_empty() {
+        String::new()
+    } else {
+        format!("{trimmed}/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_beat_file_and_file_beats_defaults() {
+        let file: FileSettings = toml::from_str(
+            "listen = \"127.0.0.1:9000\"\ndata_dir = \"/srv/briefly\"\ntus_max_size = 42",
+        )
+        .unwrap();
+        let overrides = Overrides { listen: Some("127.0.0.1:7000".parse().unwrap()), ..Default::default() };
+        let config = Config::resolve(file, overrides);
+        assert_eq!(config.listen.port(), 7000);
+        assert_eq!(config.data_dir, PathBuf::from("/srv/briefly"));
+        assert_eq!(config.tus_max_size, 42);
+        assert_eq!(config.database_url(), "sqlite:/srv/briefly/briefly.db");
+        assert!(matches!(config.storage, StorageConfig::Local { ref root } if root == Path::new("/srv/briefly/media")));
+    }
+
+    #[test]
+    fn secrets_stay_out_of_debug_output() {
+        let overrides = Overrides {
+            database_url: Some("postgres://u:hunter2@db/briefly".into()),
+            s3_bucket: Some("media".into()),
+            aws_access_key_id: Some("AKIAEXAMPLE".into()),
+            aws_secret_access_key: Some("supersecretkey".into()),
+            ..Default::default()
+        };
+        let rendered = format!("{:?}", Config::resolve(FileSettings::default(), overrides));
+        assert!(!rendered.contains("hunter2"), "{rendered}");
+        assert!(!rendered.contains("supersecretkey"), "{rendered}");
+        assert!(!rendered.contains("AKIAEXAMPLE"), "{rendered}");
+        assert!(rendered.contains("media"));
+    }
+
+    #[test]
+    fn unknown_keys_in_the_file_are_rejected() {
+        assert!(toml::from_str::<FileSettings>("lisen = \"x\"").is_err());
+    }
+}

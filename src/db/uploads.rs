@@ -1,0 +1,203 @@
+//! tus upload state. The offset only ever advances through a compare-and-set on the
+//! previous offset, in the same transaction that records the chunk that carried the
+//! bytes, so two racing PATCH requests can never both be acknowledged for one range.
+
+use super::{now_ms, Db};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UploadRow {
+    pub id: String,
+    pub video_id: String,
+    pub user_id: String,
+    pub length: Option<i64>,
+    pub upload_offset: i64,
+    pub metadata: String,
+    pub filetype: Option<String>,
+    pub staging_key: String,
+    pub staging_handle: String,
+    pub next_part: i64,
+    pub created_video: i64,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub completed_at: Option<i64>,
+}
+
+/// One acknowledged run of bytes; `locator` is the store's own description of where it lives.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ChunkRow {
+    pub chunk_offset: i64,
+    pub length: i64,
+    pub locator: String,
+}
+
+const UPLOAD_COLUMNS: &str = "id, video_id, user_id, length, upload_offset, metadata, filetype, staging_key, \
+    staging_handle, next_part, created_video, created_at, expires_at, completed_at";
+
+/// What one successful commit changes.
+pub struct ChunkCommit<'a> {
+    pub upload_id: &'a str,
+    pub expected_offset: i64,
+    pub new_offset: i64,
+    pub expires_at: i64,
+    pub added: &'a [ChunkRow],
+    /// Chunks folded into one of `added` (their offsets).
+    pub merged: &'a [i64],
+}
+
+impl Db {
+    pub async fn insert_upload(&self, u: &UploadRow) -> Result<(), sqlx::Error> {
+        sqlx::query(&format!(
+            "INSERT INTO uploads ({UPLOAD_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+        ))
+        .bind(&u.id)
+        .bind(&u.video_id)
+        .bind(&u.user_id)
+        .bind(u.length)
+        .bind(u.upload_offset)
+        .bind(&u.metadata)
+        .bind(&u.filetype)
+        .bind(&u.staging_key)
+        .bind(&u.staging_handle)
+        .bind(u.next_part)
+        .bind(u.created_video)
+        .bind(u.created_at)
+        .bind(u.expires_at)
+        .bind(u.completed_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn upload(&self, id: &str) -> Result<Option<UploadRow>, sqlx::Error> {
+        sqlx::query_as(&format!("SELECT {UPLOAD_COLUMNS} FROM uploads WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+    }
+
+    pub async fn unfinished_upload_for_video(&self, video_id: &str) -> Result<Option<UploadRow>, sqlx::Error> {
+        sqlx::query_as(&format!(
+            "SELECT {UPLOAD_COLUMNS} FROM uploads WHERE video_id = $1 AND completed_at IS NULL LIMIT 1"
+        ))
+        .bind(video_id)
+        .fetch_optional(&self.pool)
+        .await
+    }
+
+    /// Reserve a fresh, never reused part number (gaps are harmless).
+    pub async fn allocate_part_number(&self, upload_id: &str) -> Result<i64, sqlx::Error> {
+        let (n,): (i64,) =
+            sqlx::query_as("UPDATE uploads SET next_part = next_part + 1 WHERE id = $1 RETURNING next_part")
+                .bind(upload_id)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(n)
+    }
+
+    /// Fix the final length of a deferred-length upload. Returns false if it was already set.
+    pub async fn set_upload_length(&self, upload_id: &str, length: i64) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query("UPDATE uploads SET length = $2 WHERE id = $1 AND length IS NULL")
+            .bind(upload_id)
+            .bind(length)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Advance the offset and record chunks atomically. False when another request moved
+    /// the offset first (the caller then discards what it wrote).
+    pub async fn commit_chunks(&self, c: ChunkCommit<'_>) -> Result<bool, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        let moved = sqlx::query(
+            "UPDATE uploads SET upload_offset = $3, expires_at = $4 \
+             WHERE id = $1 AND upload_offset = $2 AND completed_at IS NULL",
+        )
+        .bind(c.upload_id)
+        .bind(c.expected_offset)
+        .bind(c.new_offset)
+        .bind(c.expires_at)
+        .execute(&mut *tx)
+        .await?;
+        if moved.rows_affected() != 1 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        for offset in c.merged {
+            sqlx::query("DELETE FROM upload_chunks WHERE upload_id = $1 AND chunk_offset = $2")
+                .bind(c.upload_id)
+                .bind(offset)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for chunk in c.added {
+            sqlx::query("INSERT INTO upload_chunks (upload_id, chunk_offset, length, locator) VALUES ($1, $2, $3, $4)")
+                .bind(c.upload_id)
+                .bind(chunk.chunk_offset)
+                .bind(chunk.length)
+                .bind(&chunk.locator)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    pub async fn upload_chunks(&self, upload_id: &str) -> Result<Vec<ChunkRow>, sqlx::Error> {
+        sqlx::query_as("SELECT chunk_offset, length, locator FROM upload_chunks WHERE upload_id = $1 ORDER BY chunk_offset")
+            .bind(upload_id)
+            .fetch_all(&self.pool)
+            .await
+    }
+
+    /// Claim the right to finish an upload; only one caller ever gets true.
+    pub async fn mark_upload_completed(&self, upload_id: &str) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query("UPDATE uploads SET completed_at = $2 WHERE id = $1 AND completed_at IS NULL")
+            .bind(upload_id)
+            .bind(now_ms())
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn reopen_upload(&self, upload_id: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE uploads SET completed_at = NULL WHERE id = $1")
+            .bind(upload_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn delete_upload(&self, upload_id: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM uploads WHERE id = $1").bind(upload_id).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn expired_uploads(&self, limit: i64) -> Result<Vec<UploadRow>, sqlx::Error> {
+        sqlx::query_as(&format!(
+            "SELECT {UPLOAD_COLUMNS} FROM uploads WHERE completed_at IS NULL AND expires_at < $1 LIMIT $2"
+        ))
+        .bind(now_ms())
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    /// Uploads whose bytes all arrived but whose assembly never finished (a crash between
+    /// the last acknowledgement and completion).
+    pub async fn stranded_full_uploads(&self, limit: i64) -> Result<Vec<UploadRow>, sqlx::Error> {
+        sqlx::query_as(&format!(
+            "SELECT {UPLOAD_COLUMNS} FROM uploads WHERE completed_at IS NULL AND length IS NOT NULL \
+             AND upload_offset = length LIMIT $1"
+        ))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    pub async fn uploads_of_video(&self, video_id: &str) -> Result<Vec<UploadRow>, sqlx::Error> {
+        sqlx::query_as(&format!("SELECT {UPLOAD_COLUMNS} FROM uploads WHERE video_id = $1"))
+            .bind(video_id)
+            .fetch_all(&self.pool)
+            .await
+    }
+}

@@ -1,0 +1,69 @@
+//! Workspaces and their members. Invitations arrive later; roles are checked from day one.
+
+use super::Db;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberRole {
+    Owner,
+    Member,
+}
+
+impl MemberRole {
+    fn parse(text: &str) -> Option<MemberRole> {
+        match text {
+            "owner" => Some(MemberRole::Owner),
+            "member" => Some(MemberRole::Member),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MemberRole::Owner => "owner",
+            MemberRole::Member => "member",
+        }
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct WorkspaceRow {
+    pub id: String,
+    pub name: String,
+    pub personal: i64,
+    pub role: String,
+}
+
+impl Db {
+    pub async fn member_role(&self, workspace_id: &str, user_id: &str) -> Result<Option<MemberRole>, sqlx::Error> {
+        let role: Option<(String,)> =
+            sqlx::query_as("SELECT role FROM workspace_members WHERE workspace_id = $1 AND user_id = $2")
+                .bind(workspace_id)
+                .bind(user_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(role.and_then(|(r,)| MemberRole::parse(&r)))
+    }
+
+    /// The caller's workspaces, personal one first.
+    pub async fn workspaces_of(&self, user_id: &str) -> Result<Vec<WorkspaceRow>, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT w.id, w.name, w.personal, m.role FROM workspaces w \
+             JOIN workspace_members m ON m.workspace_id = w.id WHERE m.user_id = $1 \
+             ORDER BY w.personal DESC, w.created_at, w.id",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    pub async fn personal_workspace(&self, user_id: &str) -> Result<Option<String>, sqlx::Error> {
+        let row: Option<(String,)> = sqlx::query_as(
+            "SELECT w.id FROM workspaces w JOIN workspace_members m ON m.workspace_id = w.id \
+             WHERE m.user_id = $1 AND w.personal = 1 AND m.role = 'owner' ORDER BY w.created_at LIMIT 1",
+        )
+        .bind(user_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|(id,)| id))
+    }
+}

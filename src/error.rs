@@ -1,0 +1,153 @@
+//! One error type for the HTTP boundary.
+//!
+//! Every failure a client can see becomes an [`AppError`] with a stable machine-readable
+//! `code`; the body is always `{"error":{"code":"...","message":"..."}}`. Internal errors
+//! are logged with their full chain and answered with a generic message: a 5xx never
+//! carries internals.
+
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("sign in to do this")]
+    Unauthorized,
+    #[error("email or password is wrong")]
+    InvalidCredentials,
+    #[error("{0}")]
+    Forbidden(&'static str),
+    /// Unknown, or not visible to the caller: the two are deliberately indistinguishable.
+    #[error("not found")]
+    NotFound,
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Gone(&'static str),
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("requested range not satisfiable")]
+    RangeNotSatisfiable { size: u64 },
+    #[error("{0}")]
+    Validation(String),
+    #[error("this upload is being written by another request; retry shortly")]
+    Locked,
+    #[error("checksum mismatch: the bytes were discarded")]
+    ChecksumMismatch,
+    #[error("unsupported tus version; this server speaks 1.0.0")]
+    TusVersion,
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    #[error("too many requests")]
+    TooManyRequests { retry_after_secs: u64 },
+    #[error("internal error")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Unauthorized | AppError::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Gone(_) => StatusCode::GONE,
+            AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::RangeNotSatisfiable { .. } => StatusCode::RANGE_NOT_SATISFIABLE,
+            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Locked => StatusCode::LOCKED,
+            // 460 is the tus checksum extension's own status code.
+            AppError::ChecksumMismatch => StatusCode::from_u16(460).expect("460 is a valid status"),
+            AppError::TusVersion => StatusCode::PRECONDITION_FAILED,
+            AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Stable code clients may branch on; never changes once published.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::BadRequest(_) => "bad_request",
+            AppError::Unauthorized => "unauthorized",
+            AppError::InvalidCredentials => "invalid_credentials",
+            AppError::Forbidden(_) => "forbidden",
+            AppError::NotFound => "not_found",
+            AppError::Conflict(_) => "conflict",
+            AppError::Gone(_) => "gone",
+            AppError::PayloadTooLarge(_) => "payload_too_large",
+            AppError::UnsupportedMediaType(_) => "unsupported_media_type",
+            AppError::RangeNotSatisfiable { .. } => "range_not_satisfiable",
+            AppError::Validation(_) => "validation_failed",
+            AppError::Locked => "locked",
+            AppError::ChecksumMismatch => "checksum_mismatch",
+            AppError::TusVersion => "tus_version_unsupported",
+            AppError::MethodNotAllowed => "method_not_allowed",
+            AppError::TooManyRequests { .. } => "rate_limited",
+            AppError::Internal(_) => "internal",
+        }
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        AppError::BadRequest(message.into())
+    }
+
+    pub fn validation(message: impl Into<String>) -> Self {
+        AppError::Validation(message.into())
+    }
+
+    pub fn conflict(message: impl Into<String>) -> Self {
+        AppError::Conflict(message.into())
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if let AppError::Internal(err) = &self {
+            tracing::error!(error = ?err, "request failed");
+        }
+        let body = json!({ "error": { "code": self.code(), "message": self.to_string() } });
+        let mut response = (status, axum::Json(body)).into_response();
+        let headers = response.headers_mut();
+        match self {
+            AppError::RangeNotSatisfiable { size } => {
+                if let Ok(value) = HeaderValue::from_str(&format!("bytes */{size}")) {
+                    headers.insert(axum::http::header::CONTENT_RANGE, value);
+                }
+            }
+            AppError::TusVersion => {
+                headers.insert("tus-version", HeaderValue::from_static("1.0.0"));
+            }
+            AppError::TooManyRequests { retry_after_secs } => {
+                headers.insert(axum::http::header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+            }
+            _ => {}
+        }
+        response
+    }
+}
+
+/// Database errors are internal unless a caller maps them first (see `db::is_unique_violation`).
+impl From<sqlx::Error> for AppError {
+    fn from(err: sqlx::Error) -> Self {
+        AppError::Internal(err.into())
+    }
+}
+
+impl From<crate::store::StoreError> for AppError {
+    fn from(err: crate::store::StoreError) -> Self {
+        match err {
+            crate::store::StoreError::NotFound => AppError::NotFound,
+            other => AppError::Internal(other.into()),
+        }
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

@@ -1,0 +1,21 @@
+//! Briefly: self-hosted async video updates.
+//!
+//! The binary is a thin shell over this library so that tests can build the whole
+//! application on an already-bound `127.0.0.1:0` listener.
+
+pub mod api;
+pub mod app;
+pub mod auth;
+pub mod bench;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod store;
+pub mod telemetry;
+pub mod uploads;
+pub mod videos;
+
+pub use app::Application;
+pub use config::Config;

@@ -1,0 +1,207 @@
+//! Streaming a PATCH body into storage, one acknowledged chunk at a time.
+//!
+//! Memory stays bounded by one chunk (plus, on S3, the small pieces being folded into a
+//! part): nothing here ever holds a whole upload.
+
+use bytes::{Bytes, BytesMut};
+use futures::StreamExt;
+
+use super::{parse_locator, piece_prefix, Uploads, CHUNK_SIZE};
+use crate::db::{ChunkCommit, ChunkRow, UploadRow};
+use crate::domain::random_id;
+use crate::error::{AppError, AppResult};
+use crate::store::{read_small_object, ByteStream, ChunkLocator};
+
+pub(super) struct Ingest<'a> {
+    uploads: &'a Uploads,
+    upload: UploadRow,
+    /// Committed pieces not yet folded into a multipart part (S3 only), in offset order.
+    tail: Vec<ChunkRow>,
+    limit: u64,
+}
+
+fn offset_moved() -> AppError {
+    AppError::conflict("another request wrote to this upload first; HEAD it and resume")
+}
+
+impl<'a> Ingest<'a> {
+    pub async fn new(uploads: &'a Uploads, upload: UploadRow, limit: u64) -> AppResult<Ingest<'a>> {
+        let tail = if uploads.store.min_part_size().is_some() { pieces_of(uploads, &upload.id).await? } else { Vec::new() };
+        Ok(Ingest { uploads, upload, tail, limit })
+    }
+
+    pub async fn run(mut self, mut body: ByteStream) -> AppResult<()> {
+        let mut buffer = BytesMut::new();
+        while let Some(frame) = body.next().await {
+            let frame = match frame {
+                Ok(frame) => frame,
+                Err(err) => {
+                    // The client went away: keep what did arrive, so it can resume from there.
+                    if !buffer.is_empty() {
+                        self.write(buffer.split().freeze()).await?;
+                    }
+                    tracing::info!(upload.id = %self.upload.id, error = %err, "upload body interrupted");
+                    return Err(AppError::bad_request("the request body was interrupted"));
+                }
+            };
+            let received = self.upload.upload_offset as u64 + (buffer.len() + frame.len()) as u64;
+            if received > self.limit {
+                return Err(AppError::PayloadTooLarge("the body goes past the upload's length".into()));
+            }
+            buffer.extend_from_slice(&frame);
+            while buffer.len() >= CHUNK_SIZE {
+                let chunk = buffer.split_to(CHUNK_SIZE).freeze();
+                self.write(chunk).await?;
+            }
+        }
+        if !buffer.is_empty() {
+            self.write(buffer.freeze()).await?;
+        }
+        Ok(())
+    }
+
+    async fn write(&mut self, data: Bytes) -> AppResult<()> {
+        let store = self.uploads.store.as_ref();
+        let offset = self.upload.upload_offset;
+        let len = data.len() as i64;
+        let completes = self.upload.length == Some(offset + len);
+        let Some(min_part) = store.min_part_size() else {
+            let locator = store
+                .staging_write(&self.upload.staging_handle, &self.upload.staging_key, offset as u64, 0, data)
+                .await?;
+            let row = ChunkRow { chunk_offset: offset, length: len, locator: to_json(&locator) };
+            return self.commit(vec![row], &[]).await;
+        };
+        let tail_len: i64 = self.tail.iter().map(|c| c.length).sum();
+        if (tail_len + len) as u64 >= min_part || completes {
+            let tail = std::mem::take(&mut self.tail);
+            let row = write_part(self.uploads, &self.upload, &tail, data, offset).await?;
+            let merged: Vec<i64> = tail.iter().map(|c| c.chunk_offset).collect();
+            self.commit(vec![row], &merged).await?;
+            delete_pieces(self.uploads, &tail).await;
+        } else {
+            let key = format!("{}{offset:020}-{}", piece_prefix(&self.upload.id), random_id(8));
+            store.put_bytes(&key, data).await?;
+            let row = ChunkRow { chunk_offset: offset, length: len, locator: to_json(&ChunkLocator::Piece { key }) };
+            if let Err(err) = self.commit(vec![row.clone()], &[]).await {
+                delete_pieces(self.uploads, std::slice::from_ref(&row)).await;
+                return Err(err);
+            }
+            self.tail.push(row);
+        }
+        Ok(())
+    }
+
+    async fn commit(&mut self, added: Vec<ChunkRow>, merged: &[i64]) -> AppResult<()> {
+        let new_offset = self.upload.upload_offset + added.iter().map(|c| c.length).sum::<i64>()
+            - merged_len(&added, merged, self.upload.upload_offset);
+        let done = self
+            .uploads
+            .commit(ChunkCommit {
+                upload_id: &self.upload.id,
+                expected_offset: self.upload.upload_offset,
+                new_offset,
+                expires_at: self.uploads.next_expiry(),
+                added: &added,
+                merged,
+            })
+            .await?;
+        if !done {
+            return Err(offset_moved());
+        }
+        self.upload.upload_offset = new_offset;
+        Ok(())
+    }
+}
+
+/// Bytes of `added` that were already counted in the offset (folded pieces).
+fn merged_len(added: &[ChunkRow], merged: &[i64], offset: i64) -> i64 {
+    if merged.is_empty() {
+        0
+    } else {
+        offset - added.first().map(|c| c.chunk_offset).unwrap_or(offset)
+    }
+}
+
+/// Upload `tail` pieces followed by `data` as one multipart part starting where the tail starts.
+async fn write_part(uploads: &Uploads, upload: &UploadRow, tail: &[ChunkRow], data: Bytes, offset: i64) -> AppResult<ChunkRow> {
+    let start = tail.first().map(|c| c.chunk_offset).unwrap_or(offset);
+    let bytes = if tail.is_empty() {
+        data
+    } else {
+        let mut joined = BytesMut::with_capacity((offset - start) as usize + data.len());
+        for piece in tail {
+            let ChunkLocator::Piece { key } = parse_locator(piece)? else {
+                return Err(AppError::Internal(anyhow::anyhow!("tail chunk is not a piece")));
+            };
+            let bytes = read_small_object(uploads.store.as_ref(), &key).await.map_err(|err| match err {
+                // A racing request folded these pieces first.
+                crate::store::StoreError::NotFound => offset_moved(),
+                other => other.into(),
+            })?;
+            joined.extend_from_slice(&bytes);
+        }
+        joined.extend_from_slice(&data);
+        joined.freeze()
+    };
+    let len = bytes.len() as i64;
+    let number = uploads.db.allocate_part_number(&upload.id).await?;
+    let locator = uploads
+        .store
+        .staging_write(&upload.staging_handle, &upload.staging_key, start as u64, number, bytes)
+        .await?;
+    Ok(ChunkRow { chunk_offset: start, length: len, locator: to_json(&locator) })
+}
+
+/// Before completing on S3: the remaining pieces become the final part (which may be
+/// small), and an empty upload still needs one (empty) part.
+pub(super) async fn fold_tail_into_last_part(uploads: &Uploads, upload: &UploadRow) -> AppResult<()> {
+    let chunks = uploads.db.upload_chunks(&upload.id).await?;
+    let tail = pieces_of(uploads, &upload.id).await?;
+    if tail.is_empty() && !chunks.is_empty() {
+        return Ok(());
+    }
+    let row = write_part(uploads, upload, &tail, Bytes::new(), upload.upload_offset).await?;
+    let merged: Vec<i64> = tail.iter().map(|c| c.chunk_offset).collect();
+    let done = uploads
+        .commit(ChunkCommit {
+            upload_id: &upload.id,
+            expected_offset: upload.upload_offset,
+            new_offset: upload.upload_offset,
+            expires_at: uploads.next_expiry(),
+            added: &[row],
+            merged: &merged,
+        })
+        .await?;
+    if !done {
+        return Err(offset_moved());
+    }
+    delete_pieces(uploads, &tail).await;
+    Ok(())
+}
+
+async fn pieces_of(uploads: &Uploads, upload_id: &str) -> AppResult<Vec<ChunkRow>> {
+    let chunks = uploads.db.upload_chunks(upload_id).await?;
+    let mut pieces = Vec::new();
+    for chunk in chunks {
+        if matches!(parse_locator(&chunk)?, ChunkLocator::Piece { .. }) {
+            pieces.push(chunk);
+        }
+    }
+    Ok(pieces)
+}
+
+/// Best effort: a piece left behind is removed with the upload's staging prefix later.
+async fn delete_pieces(uploads: &Uploads, pieces: &[ChunkRow]) {
+    for piece in pieces {
+        if let Ok(ChunkLocator::Piece { key }) = parse_locator(piece) {
+            if let Err(err) = uploads.store.delete(&key).await {
+                tracing::warn!(key, error = %err, "could not delete folded upload piece");
+            }
+        }
+    }
+}
+
+fn to_json(locator: &ChunkLocator) -> String {
+    serde_json::to_string(locator).expect("locators always serialize")
+}

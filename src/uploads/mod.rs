@@ -1,0 +1,306 @@
+//! Resumable uploads (tus 1.0.0), independent of HTTP.
+//!
+//! Durability policy: a byte range is acknowledged only after the store has persisted it
+//! (fsync on disk, a completed PUT on S3) *and* the database has recorded it with a
+//! compare-and-set on the previous offset. A crash at any point therefore loses only
+//! unacknowledged bytes, and two racing writers cannot both succeed for one range.
+
+mod checksum;
+mod ingest;
+mod metadata;
+mod spool;
+mod sweeper;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::db::{now_ms, ChunkCommit, ChunkRow, Db, SessionUser, UploadRow};
+use crate::domain::{random_id, ResourceId, Title, VideoStatus, Visibility};
+use crate::error::{AppError, AppResult};
+use crate::store::{ByteStream, ChunkLocator, Store, StoreError};
+use crate::videos;
+
+pub use checksum::{ExpectedChecksum, SUPPORTED_ALGORITHMS};
+pub use metadata::{safe_media_type, UploadMetadata};
+pub use sweeper::spawn_sweeper;
+
+/// The size of the runs of bytes acknowledged to storage while a PATCH streams in.
+pub const CHUNK_SIZE: usize = 8 * 1024 * 1024;
+
+#[derive(Clone)]
+pub struct Uploads {
+    db: Db,
+    store: Arc<dyn Store>,
+    max_size: u64,
+    expiry: Duration,
+    spool_dir: PathBuf,
+}
+
+/// What a PATCH request claims about itself.
+#[derive(Debug, Default)]
+pub struct PatchInput {
+    pub offset: u64,
+    pub declared_length: Option<u64>,
+    pub checksum: Option<ExpectedChecksum>,
+    pub content_length: Option<u64>,
+}
+
+impl Uploads {
+    pub fn new(db: Db, store: Arc<dyn Store>, max_size: u64, expiry: Duration, spool_dir: PathBuf) -> Uploads {
+        Uploads { db, store, max_size, expiry, spool_dir }
+    }
+
+    pub fn max_size(&self) -> u64 {
+        self.max_size
+    }
+
+    fn next_expiry(&self) -> i64 {
+        now_ms() + self.expiry.as_millis() as i64
+    }
+
+    /// Start an upload, attached to `video_id` from the metadata or to a new video.
+    pub async fn create(&self, user: &SessionUser, length: Option<u64>, metadata_raw: &str) -> AppResult<UploadRow> {
+        if length.is_some_and(|l| l > self.max_size) {
+            return Err(self.too_large());
+        }
+        let metadata = UploadMetadata::parse(metadata_raw).map_err(AppError::BadRequest)?;
+        let filetype = media_type_for(metadata.get("filetype"), metadata.get("filename"));
+        let (video, created_video) = match metadata.get("video_id") {
+            Some(video_id) => (videos::managed_video(&self.db, video_id, user).await?, false),
+            None => {
+                let title = Title::from_filename(metadata.get("filename"));
+                (videos::create(&self.db, user, title, Visibility::Private, None).await?, true)
+            }
+        };
+        let claimed = self
+            .db
+            .transition_video_status(&video.id, &[VideoStatus::WaitingUpload.as_str()], VideoStatus::Uploading.as_str())
+            .await?;
+        if !claimed {
+            return Err(AppError::conflict("this video already has media or an upload in progress"));
+        }
+        let staging_key = videos::original_key(&video.id);
+        let staging_handle = match self.store.staging_begin(&staging_key).await {
+            Ok(handle) => handle,
+            Err(err) => {
+                self.release_video(&video.id, created_video).await?;
+                return Err(err.into());
+            }
+        };
+        let upload = UploadRow {
+            id: random_id(24),
+            video_id: video.id.clone(),
+            user_id: user.id.clone(),
+            length: length.map(|l| l as i64),
+            upload_offset: 0,
+            metadata: metadata_raw.to_string(),
+            filetype: Some(filetype),
+            staging_key,
+            staging_handle,
+            next_part: 0,
+            created_video: i64::from(created_video),
+            created_at: now_ms(),
+            expires_at: self.next_expiry(),
+            completed_at: None,
+        };
+        self.db.insert_upload(&upload).await?;
+        if upload.length == Some(0) {
+            self.finish(&upload).await?;
+        }
+        Ok(upload)
+    }
+
+    /// The upload as HEAD reports it. A fully received upload whose assembly was
+    /// interrupted (a crash after the last acknowledgement) is finished here.
+    pub async fn status(&self, user: &SessionUser, raw_id: &str) -> AppResult<UploadRow> {
+        let upload = self.owned(user, raw_id).await?;
+        if upload.completed_at.is_none() && upload.length == Some(upload.upload_offset) {
+            self.finish(&upload).await?;
+            return self.reload(&upload.id).await;
+        }
+        Ok(upload)
+    }
+
+    /// Append a PATCH body at `input.offset`.
+    pub async fn patch(&self, user: &SessionUser, raw_id: &str, input: PatchInput, body: ByteStream) -> AppResult<UploadRow> {
+        let mut upload = self.owned(user, raw_id).await?;
+        if let Some(length) = input.declared_length {
+            upload = self.declare_length(upload, length).await?;
+        }
+        let offset = input.offset as i64;
+        if offset != upload.upload_offset {
+            return Err(AppError::conflict(format!("Upload-Offset must be {}", upload.upload_offset)));
+        }
+        let limit = upload.length.map(|l| l as u64).unwrap_or(self.max_size);
+        if input.content_length.is_some_and(|len| input.offset + len > limit) {
+            return Err(self.too_large());
+        }
+        if upload.completed_at.is_some() {
+            return if input.content_length.unwrap_or(0) == 0 { Ok(upload) } else { Err(self.too_large()) };
+        }
+        let _lock = self.store.staging_lock(&upload.staging_handle).await.map_err(|err| match err {
+            StoreError::Locked => AppError::Locked,
+            other => other.into(),
+        })?;
+        // Re-read under the lock: a request that held it a moment ago may have moved on.
+        upload = self.reload(&upload.id).await?;
+        if offset != upload.upload_offset {
+            return Err(AppError::conflict(format!("Upload-Offset must be {}", upload.upload_offset)));
+        }
+        let body = match input.checksum {
+            Some(expected) => spool::verified(&self.spool_dir, body, &expected, limit - input.offset).await?,
+            None => body,
+        };
+        ingest::Ingest::new(self, upload.clone(), limit).await?.run(body).await?;
+        let upload = self.reload(&upload.id).await?;
+        if upload.length == Some(upload.upload_offset) {
+            self.finish(&upload).await?;
+            return self.reload(&upload.id).await;
+        }
+        Ok(upload)
+    }
+
+    /// tus termination: forget the upload and its bytes.
+    pub async fn terminate(&self, user: &SessionUser, raw_id: &str) -> AppResult<()> {
+        let upload = self.owned_even_if_expired(user, raw_id).await?;
+        self.abandon(&upload).await
+    }
+
+    async fn abandon(&self, upload: &UploadRow) -> AppResult<()> {
+        discard_staging(&self.db, self.store.as_ref(), upload).await?;
+        if upload.completed_at.is_none() {
+            self.release_video(&upload.video_id, upload.created_video == 1).await?;
+        }
+        Ok(())
+    }
+
+    /// Give a video back after its upload went away: a video made only to hold this
+    /// upload is deleted, an existing one waits for a new upload.
+    async fn release_video(&self, video_id: &str, created_for_upload: bool) -> AppResult<()> {
+        if created_for_upload {
+            self.store.delete_prefix(&videos::media_prefix(video_id)).await?;
+            self.db.delete_video(video_id).await?;
+        } else {
+            self.db
+                .transition_video_status(video_id, &[VideoStatus::Uploading.as_str()], VideoStatus::WaitingUpload.as_str())
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn owned_even_if_expired(&self, user: &SessionUser, raw_id: &str) -> AppResult<UploadRow> {
+        let id = ResourceId::parse(raw_id).ok_or(AppError::NotFound)?;
+        match self.db.upload(id.as_str()).await? {
+            Some(upload) if upload.user_id == user.id => Ok(upload),
+            _ => Err(AppError::NotFound),
+        }
+    }
+
+    async fn owned(&self, user: &SessionUser, raw_id: &str) -> AppResult<UploadRow> {
+        let upload = self.owned_even_if_expired(user, raw_id).await?;
+        if upload.completed_at.is_none() && upload.expires_at < now_ms() {
+            return Err(AppError::Gone("this upload expired; start a new one"));
+        }
+        Ok(upload)
+    }
+
+    async fn reload(&self, id: &str) -> AppResult<UploadRow> {
+        self.db.upload(id).await?.ok_or(AppError::NotFound)
+    }
+
+    async fn declare_length(&self, upload: UploadRow, length: u64) -> AppResult<UploadRow> {
+        if length > self.max_size {
+            return Err(self.too_large());
+        }
+        match upload.length {
+            Some(existing) if existing as u64 == length => Ok(upload),
+            Some(_) => Err(AppError::bad_request("Upload-Length is already set and cannot change")),
+            None if (length as i64) < upload.upload_offset => {
+                Err(AppError::bad_request("Upload-Length is smaller than the bytes already received"))
+            }
+            None => {
+                self.db.set_upload_length(&upload.id, length as i64).await?;
+                self.reload(&upload.id).await
+            }
+        }
+    }
+
+    fn too_large(&self) -> AppError {
+        AppError::PayloadTooLarge(format!("uploads are limited to {} bytes", self.max_size))
+    }
+
+    /// Assemble the staged chunks into the original and mark the video uploaded.
+    async fn finish(&self, upload: &UploadRow) -> AppResult<()> {
+        let Some(length) = upload.length else { return Ok(()) };
+        if upload.completed_at.is_some() || upload.upload_offset != length {
+            return Ok(());
+        }
+        if self.store.min_part_size().is_some() {
+            ingest::fold_tail_into_last_part(self, upload).await?;
+        }
+        if !self.db.mark_upload_completed(&upload.id).await? {
+            return Ok(()); // Someone else is finishing it.
+        }
+        let chunks = self.db.upload_chunks(&upload.id).await?;
+        let locators = chunks.iter().map(parse_locator).collect::<AppResult<Vec<_>>>()?;
+        if let Err(err) =
+            self.store.staging_finish(&upload.staging_handle, &upload.staging_key, &locators, length as u64).await
+        {
+            self.db.reopen_upload(&upload.id).await?;
+            return Err(err.into());
+        }
+        let content_type = upload.filetype.clone().unwrap_or_else(|| "application/octet-stream".into());
+        self.db.mark_video_uploaded(&upload.video_id, &upload.staging_key, length, &content_type).await?;
+        tracing::info!(upload.id = %upload.id, video.id = %upload.video_id, bytes = length, "upload complete");
+        Ok(())
+    }
+
+    async fn commit(&self, commit: ChunkCommit<'_>) -> AppResult<bool> {
+        match self.db.commit_chunks(commit).await {
+            Ok(done) => Ok(done),
+            Err(err) if crate::db::is_unique_violation(&err) => Ok(false),
+            Err(err) => Err(err.into()),
+        }
+    }
+}
+
+pub(crate) fn parse_locator(chunk: &ChunkRow) -> AppResult<ChunkLocator> {
+    serde_json::from_str(&chunk.locator).map_err(|e| AppError::Internal(anyhow::anyhow!("bad chunk locator: {e}")))
+}
+
+/// Where small S3 pieces of an upload live until they are folded into a part.
+fn piece_prefix(upload_id: &str) -> String {
+    format!("staging/{upload_id}/")
+}
+
+/// Drop an upload's staged bytes and its row. Completed media is left alone.
+pub async fn discard_staging(db: &Db, store: &dyn Store, upload: &UploadRow) -> AppResult<()> {
+    if upload.completed_at.is_none() {
+        store.staging_abort(&upload.staging_handle, &upload.staging_key).await?;
+    }
+    store.delete_prefix(&piece_prefix(&upload.id)).await?;
+    db.delete_upload(&upload.id).await?;
+    Ok(())
+}
+
+/// Browsers and tus clients send `filetype`; fall back to the file name's extension.
+fn media_type_for(filetype: Option<&str>, filename: Option<&str>) -> String {
+    let from_type = safe_media_type(filetype);
+    if from_type != "application/octet-stream" {
+        return from_type;
+    }
+    let extension = filename.and_then(|n| n.rsplit_once('.')).map(|(_, ext)| ext.to_ascii_lowercase());
+    let guessed = match extension.as_deref() {
+        Some("webm") => "video/webm",
+        Some("mp4" | "m4v") => "video/mp4",
+        Some("mov") => "video/quicktime",
+        Some("mkv") => "video/x-matroska",
+        Some("m4a") => "audio/mp4",
+        Some("mp3") => "audio/mpeg",
+        Some("wav") => "audio/wav",
+        Some("ogg" | "opus") => "audio/ogg",
+        _ => "application/octet-stream",
+    };
+    guessed.to_string()
+}

@@ -1,0 +1,45 @@
+//! Checksummed PATCH bodies are spooled to a local temporary file and verified before a
+//! single byte is acknowledged: a body that fails its checksum must leave no trace, and
+//! holding it in memory instead would make memory grow with the client's chunk size.
+
+use std::path::Path;
+
+use futures::StreamExt;
+use tokio::io::{AsyncSeekExt, AsyncWriteExt};
+use tokio_util::io::ReaderStream;
+
+use super::ExpectedChecksum;
+use crate::domain::random_id;
+use crate::error::{AppError, AppResult};
+use crate::store::ByteStream;
+
+pub async fn verified(dir: &Path, mut body: ByteStream, expected: &ExpectedChecksum, limit: u64) -> AppResult<ByteStream> {
+    tokio::fs::create_dir_all(dir).await.map_err(anyhow::Error::from)?;
+    let path = dir.join(format!("spool-{}", random_id(16)));
+    let mut file = tokio::fs::OpenOptions::new()
+        .create_new(true)
+        .read(true)
+        .write(true)
+        .open(&path)
+        .await
+        .map_err(anyhow::Error::from)?;
+    // Unlink at once: the open handle keeps the data, and nothing is left behind on any exit.
+    tokio::fs::remove_file(&path).await.map_err(anyhow::Error::from)?;
+    let mut hasher = expected.hasher();
+    let mut received = 0u64;
+    while let Some(frame) = body.next().await {
+        let frame = frame.map_err(|_| AppError::bad_request("the request body was interrupted"))?;
+        received += frame.len() as u64;
+        if received > limit {
+            return Err(AppError::PayloadTooLarge("the body goes past the upload's length".into()));
+        }
+        hasher.update(&frame);
+        file.write_all(&frame).await.map_err(anyhow::Error::from)?;
+    }
+    if !expected.matches(hasher) {
+        return Err(AppError::ChecksumMismatch);
+    }
+    file.flush().await.map_err(anyhow::Error::from)?;
+    file.seek(std::io::SeekFrom::Start(0)).await.map_err(anyhow::Error::from)?;
+    Ok(Box::pin(ReaderStream::with_capacity(file, 256 * 1024)))
+}
