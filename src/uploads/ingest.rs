@@ -10,7 +10,7 @@ use super::{parse_locator, piece_prefix, Uploads, CHUNK_SIZE};
 use crate::db::{ChunkCommit, ChunkRow, UploadRow};
 use crate::domain::random_id;
 use crate::error::{AppError, AppResult};
-use crate::store::{read_small_object, ByteStream, ChunkLocator};
+use crate::store::{read_small_object, ByteStream, ChunkLocator, StoreError};
 
 pub(super) struct Ingest<'a> {
     uploads: &'a Uploads,
@@ -22,6 +22,14 @@ pub(super) struct Ingest<'a> {
 
 fn offset_moved() -> AppError {
     AppError::conflict("another request wrote to this upload first; HEAD it and resume")
+}
+
+/// A staged upload that vanished under us was completed or terminated by a racing request.
+fn staging_error(err: StoreError) -> AppError {
+    match err {
+        StoreError::NotFound => offset_moved(),
+        other => other.into(),
+    }
 }
 
 impl<'a> Ingest<'a> {
@@ -68,7 +76,8 @@ impl<'a> Ingest<'a> {
         let Some(min_part) = store.min_part_size() else {
             let locator = store
                 .staging_write(&self.upload.staging_handle, &self.upload.staging_key, offset as u64, 0, data)
-                .await?;
+                .await
+                .map_err(staging_error)?;
             let row = ChunkRow { chunk_offset: offset, length: len, locator: to_json(&locator) };
             return self.commit(vec![row], &[]).await;
         };
@@ -134,11 +143,8 @@ async fn write_part(uploads: &Uploads, upload: &UploadRow, tail: &[ChunkRow], da
             let ChunkLocator::Piece { key } = parse_locator(piece)? else {
                 return Err(AppError::Internal(anyhow::anyhow!("tail chunk is not a piece")));
             };
-            let bytes = read_small_object(uploads.store.as_ref(), &key).await.map_err(|err| match err {
-                // A racing request folded these pieces first.
-                crate::store::StoreError::NotFound => offset_moved(),
-                other => other.into(),
-            })?;
+            // NotFound here means a racing request folded these pieces first.
+            let bytes = read_small_object(uploads.store.as_ref(), &key).await.map_err(staging_error)?;
             joined.extend_from_slice(&bytes);
         }
         joined.extend_from_slice(&data);
@@ -149,7 +155,8 @@ async fn write_part(uploads: &Uploads, upload: &UploadRow, tail: &[ChunkRow], da
     let locator = uploads
         .store
         .staging_write(&upload.staging_handle, &upload.staging_key, start as u64, number, bytes)
-        .await?;
+        .await
+        .map_err(staging_error)?;
     Ok(ChunkRow { chunk_offset: start, length: len, locator: to_json(&locator) })
 }
 

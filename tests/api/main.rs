@@ -1,0 +1,14 @@
+//! One integration-test binary. Every test runs against a real server on 127.0.0.1:0,
+//! once on SQLite + local disk and once on PostgreSQL + an S3-compatible server, each
+//! with its own fresh database and storage prefix, cleaned up afterwards.
+
+mod helpers;
+
+mod auth;
+mod authorization;
+mod bad_input;
+mod media;
+mod store_contract;
+mod tus;
+mod tus_crash;
+mod videos;
