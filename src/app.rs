@@ -27,7 +27,11 @@ pub struct Application {
 
 pub async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
     Ok(match &config.storage {
-        StorageConfig::Local { root } => Arc::new(LocalStore::open(root).await.context("opening local media folder")?),
+        StorageConfig::Local { root } => Arc::new(
+            LocalStore::open(root)
+                .await
+                .context("opening local media folder")?,
+        ),
         StorageConfig::S3(s3) => Arc::new(S3Store::connect(s3).await.context("configuring S3")?),
     })
 }
@@ -44,7 +48,12 @@ impl AppState {
             config.upload_expiry,
             config.data_dir.join("tmp"),
         );
-        Ok(AppState { config: Arc::new(config), db, store, uploads })
+        Ok(AppState {
+            config: Arc::new(config),
+            db,
+            store,
+            uploads,
+        })
     }
 }
 
@@ -63,14 +72,19 @@ impl Application {
     }
 
     /// Serve until `shutdown` resolves, with the upload sweeper in the background.
-    pub async fn run_until(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+    pub async fn run_until(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
         let sweeper = crate::uploads::spawn_sweeper(
             self.state.uploads.clone(),
             self.state.db.clone(),
             self.state.config.sweep_interval,
         );
         let router = crate::api::router(self.state.clone());
-        let result = axum::serve(self.listener, router).with_graceful_shutdown(shutdown).await;
+        let result = axum::serve(self.listener, router)
+            .with_graceful_shutdown(shutdown)
+            .await;
         sweeper.abort();
         result.context("serving HTTP")
     }

@@ -34,7 +34,10 @@ pub enum Command {
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     crate::telemetry::init();
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting runtime")?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting runtime")?;
     runtime.block_on(async move {
         let config = Config::load(cli.config.as_deref(), &cli.overrides)?;
         match cli.command {
@@ -55,8 +58,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
-    let listener =
-        tokio::net::TcpListener::bind(config.listen).await.with_context(|| format!("binding {}", config.listen))?;
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("binding {}", config.listen))?;
     let app = crate::Application::build(config, listener).await?;
     tracing::info!(address = %app.local_addr()?, "briefly is listening");
     app.run_until_stopped().await

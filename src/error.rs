@@ -126,7 +126,10 @@ impl IntoResponse for AppError {
                 headers.insert("tus-version", HeaderValue::from_static("1.0.0"));
             }
             AppError::TooManyRequests { retry_after_secs } => {
-                headers.insert(axum::http::header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+                headers.insert(
+                    axum::http::header::RETRY_AFTER,
+                    HeaderValue::from(retry_after_secs),
+                );
             }
             _ => {}
         }

@@ -44,7 +44,7 @@ CREATE TABLE workspace_members (
 CREATE INDEX workspace_members_user ON workspace_members(user_id);
 
 CREATE TABLE videos (
-    id            TEXT PRIMARY KEY,
+    id            TEXT COLLATE "C" PRIMARY KEY, -- byte order, like SQLite, for keyset pages
     workspace_id  TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
     owner_id      TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     title         TEXT NOT NULL,

@@ -25,13 +25,20 @@ pub fn parse_range(header: Option<&str>, size: u64) -> RangeRequest {
     let (first, last) = (first.trim(), last.trim());
     let range = if first.is_empty() {
         // Suffix range: the last N bytes.
-        let Ok(suffix) = last.parse::<u64>() else { return RangeRequest::Whole };
+        let Ok(suffix) = last.parse::<u64>() else {
+            return RangeRequest::Whole;
+        };
         if suffix == 0 || size == 0 {
             return RangeRequest::Unsatisfiable;
         }
-        ByteRange { start: size.saturating_sub(suffix), end: size - 1 }
+        ByteRange {
+            start: size.saturating_sub(suffix),
+            end: size - 1,
+        }
     } else {
-        let Ok(start) = first.parse::<u64>() else { return RangeRequest::Whole };
+        let Ok(start) = first.parse::<u64>() else {
+            return RangeRequest::Whole;
+        };
         let end = if last.is_empty() {
             size.saturating_sub(1)
         } else {
@@ -67,12 +74,24 @@ mod tests {
 
     #[test]
     fn out_of_bounds_is_unsatisfiable_and_junk_is_ignored() {
-        assert_eq!(parse_range(Some("bytes=1000-"), 1000), RangeRequest::Unsatisfiable);
-        assert_eq!(parse_range(Some("bytes=-0"), 1000), RangeRequest::Unsatisfiable);
-        assert_eq!(parse_range(Some("bytes=0-0"), 0), RangeRequest::Unsatisfiable);
+        assert_eq!(
+            parse_range(Some("bytes=1000-"), 1000),
+            RangeRequest::Unsatisfiable
+        );
+        assert_eq!(
+            parse_range(Some("bytes=-0"), 1000),
+            RangeRequest::Unsatisfiable
+        );
+        assert_eq!(
+            parse_range(Some("bytes=0-0"), 0),
+            RangeRequest::Unsatisfiable
+        );
         assert_eq!(parse_range(Some("bytes=5-2"), 1000), RangeRequest::Whole);
         assert_eq!(parse_range(Some("items=0-5"), 1000), RangeRequest::Whole);
-        assert_eq!(parse_range(Some("bytes=0-1,5-6"), 1000), RangeRequest::Whole);
+        assert_eq!(
+            parse_range(Some("bytes=0-1,5-6"), 1000),
+            RangeRequest::Whole
+        );
         assert_eq!(parse_range(None, 1000), RangeRequest::Whole);
     }
 }

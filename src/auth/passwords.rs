@@ -1,7 +1,9 @@
 //! argon2id password hashing, off the async executor.
 
 use anyhow::anyhow;
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 
 use crate::domain::Password;
@@ -10,7 +12,9 @@ use crate::error::AppResult;
 pub async fn hash(password: Password) -> AppResult<String> {
     let hashed = tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
-        Argon2::default().hash_password(password.expose().as_bytes(), &salt).map(|h| h.to_string())
+        Argon2::default()
+            .hash_password(password.expose().as_bytes(), &salt)
+            .map(|h| h.to_string())
     })
     .await
     .map_err(|e| anyhow!("hashing task failed: {e}"))?
@@ -22,8 +26,12 @@ pub async fn hash(password: Password) -> AppResult<String> {
 pub async fn verify(password: String, stored: Option<String>) -> AppResult<bool> {
     let ok = tokio::task::spawn_blocking(move || {
         let stored = stored.unwrap_or_else(dummy_hash);
-        let Ok(parsed) = PasswordHash::new(&stored) else { return false };
-        Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok()
+        let Ok(parsed) = PasswordHash::new(&stored) else {
+            return false;
+        };
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
     })
     .await
     .map_err(|e| anyhow!("verification task failed: {e}"))?;
@@ -35,7 +43,10 @@ fn dummy_hash() -> String {
     DUMMY
         .get_or_init(|| {
             let salt = SaltString::generate(&mut OsRng);
-            Argon2::default().hash_password(b"not a real password", &salt).map(|h| h.to_string()).unwrap_or_default()
+            Argon2::default()
+                .hash_password(b"not a real password", &salt)
+                .map(|h| h.to_string())
+                .unwrap_or_default()
         })
         .clone()
 }

@@ -38,12 +38,14 @@ impl Db {
         .bind(user.created_at)
         .execute(&mut *tx)
         .await?;
-        sqlx::query("INSERT INTO workspaces (id, name, personal, created_at) VALUES ($1, $2, 1, $3)")
-            .bind(workspace_id)
-            .bind(workspace_name)
-            .bind(user.created_at)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO workspaces (id, name, personal, created_at) VALUES ($1, $2, 1, $3)",
+        )
+        .bind(workspace_id)
+        .bind(workspace_name)
+        .bind(user.created_at)
+        .execute(&mut *tx)
+        .await?;
         sqlx::query(
             "INSERT INTO workspace_members (workspace_id, user_id, role, created_at) VALUES ($1, $2, 'owner', $3)",
         )
@@ -56,13 +58,20 @@ impl Db {
     }
 
     pub async fn user_by_email(&self, email: &str) -> Result<Option<UserRow>, sqlx::Error> {
-        sqlx::query_as("SELECT id, email, name, password_hash, created_at FROM users WHERE email = $1")
-            .bind(email)
-            .fetch_optional(&self.pool)
-            .await
+        sqlx::query_as(
+            "SELECT id, email, name, password_hash, created_at FROM users WHERE email = $1",
+        )
+        .bind(email)
+        .fetch_optional(&self.pool)
+        .await
     }
 
-    pub async fn insert_session(&self, token_hash: &str, user_id: &str, expires_at: i64) -> Result<(), sqlx::Error> {
+    pub async fn insert_session(
+        &self,
+        token_hash: &str,
+        user_id: &str,
+        expires_at: i64,
+    ) -> Result<(), sqlx::Error> {
         sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
             .bind(token_hash)
             .bind(user_id)
@@ -74,11 +83,17 @@ impl Db {
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&self.pool).await?;
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
-    pub async fn user_for_session(&self, token_hash: &str) -> Result<Option<SessionUser>, sqlx::Error> {
+    pub async fn user_for_session(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<SessionUser>, sqlx::Error> {
         sqlx::query_as(
             "SELECT u.id, u.email, u.name FROM sessions s JOIN users u ON u.id = s.user_id \
              WHERE s.token_hash = $1 AND s.expires_at > $2",
@@ -89,7 +104,13 @@ impl Db {
         .await
     }
 
-    pub async fn insert_api_token(&self, id: &str, user_id: &str, name: &str, token_hash: &str) -> Result<(), sqlx::Error> {
+    pub async fn insert_api_token(
+        &self,
+        id: &str,
+        user_id: &str,
+        name: &str,
+        token_hash: &str,
+    ) -> Result<(), sqlx::Error> {
         sqlx::query("INSERT INTO api_tokens (id, user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(id)
             .bind(user_id)
@@ -101,7 +122,10 @@ impl Db {
         Ok(())
     }
 
-    pub async fn user_for_api_token(&self, token_hash: &str) -> Result<Option<SessionUser>, sqlx::Error> {
+    pub async fn user_for_api_token(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<SessionUser>, sqlx::Error> {
         sqlx::query_as(
             "SELECT u.id, u.email, u.name FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
         )
@@ -111,7 +135,10 @@ impl Db {
     }
 
     pub async fn delete_expired_sessions(&self) -> Result<u64, sqlx::Error> {
-        let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now_ms()).execute(&self.pool).await?;
+        let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(now_ms())
+            .execute(&self.pool)
+            .await?;
         Ok(done.rows_affected())
     }
 }

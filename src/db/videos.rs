@@ -52,10 +52,12 @@ impl Db {
     }
 
     pub async fn video(&self, id: &str) -> Result<Option<VideoRow>, sqlx::Error> {
-        sqlx::query_as(&format!("SELECT {VIDEO_COLUMNS} FROM videos v WHERE v.id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
+        sqlx::query_as(&format!(
+            "SELECT {VIDEO_COLUMNS} FROM videos v WHERE v.id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
     }
 
     /// Videos the viewer may see in a listing: everything in their workspaces plus public
@@ -82,7 +84,12 @@ impl Db {
         .await
     }
 
-    pub async fn update_video_details(&self, id: &str, title: &str, visibility: &str) -> Result<(), sqlx::Error> {
+    pub async fn update_video_details(
+        &self,
+        id: &str,
+        title: &str,
+        visibility: &str,
+    ) -> Result<(), sqlx::Error> {
         sqlx::query("UPDATE videos SET title = $2, visibility = $3, updated_at = $4 WHERE id = $1")
             .bind(id)
             .bind(title)
@@ -95,16 +102,23 @@ impl Db {
 
     /// Move a video between lifecycle states, only from the state the caller expects.
     /// Returns false when the video was not in `from`.
-    pub async fn transition_video_status(&self, id: &str, from: &[&str], to: &str) -> Result<bool, sqlx::Error> {
+    pub async fn transition_video_status(
+        &self,
+        id: &str,
+        from: &[&str],
+        to: &str,
+    ) -> Result<bool, sqlx::Error> {
         let mut done = 0;
         for state in from {
-            let result = sqlx::query("UPDATE videos SET status = $3, updated_at = $4 WHERE id = $1 AND status = $2")
-                .bind(id)
-                .bind(*state)
-                .bind(to)
-                .bind(now_ms())
-                .execute(&self.pool)
-                .await?;
+            let result = sqlx::query(
+                "UPDATE videos SET status = $3, updated_at = $4 WHERE id = $1 AND status = $2",
+            )
+            .bind(id)
+            .bind(*state)
+            .bind(to)
+            .bind(now_ms())
+            .execute(&self.pool)
+            .await?;
             done += result.rows_affected();
         }
         Ok(done > 0)
@@ -132,7 +146,10 @@ impl Db {
     }
 
     pub async fn delete_video(&self, id: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("DELETE FROM videos WHERE id = $1").bind(id).execute(&self.pool).await?;
+        sqlx::query("DELETE FROM videos WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 }

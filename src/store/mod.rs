@@ -95,7 +95,12 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn delete_prefix(&self, prefix: &str) -> StoreResult<()>;
 
     /// A short-lived URL a browser can fetch directly, where the store supports one.
-    async fn presigned_get(&self, key: &str, ttl: Duration, content_type: &str) -> StoreResult<Option<String>>;
+    async fn presigned_get(
+        &self,
+        key: &str,
+        ttl: Duration,
+        content_type: &str,
+    ) -> StoreResult<Option<String>>;
 
     /// Smallest part the store accepts except for the last one; `None` means any size.
     fn min_part_size(&self) -> Option<u64>;

@@ -34,8 +34,17 @@ fn staging_error(err: StoreError) -> AppError {
 
 impl<'a> Ingest<'a> {
     pub async fn new(uploads: &'a Uploads, upload: UploadRow, limit: u64) -> AppResult<Ingest<'a>> {
-        let tail = if uploads.store.min_part_size().is_some() { pieces_of(uploads, &upload.id).await? } else { Vec::new() };
-        Ok(Ingest { uploads, upload, tail, limit })
+        let tail = if uploads.store.min_part_size().is_some() {
+            pieces_of(uploads, &upload.id).await?
+        } else {
+            Vec::new()
+        };
+        Ok(Ingest {
+            uploads,
+            upload,
+            tail,
+            limit,
+        })
     }
 
     pub async fn run(mut self, mut body: ByteStream) -> AppResult<()> {
@@ -54,7 +63,9 @@ impl<'a> Ingest<'a> {
             };
             let received = self.upload.upload_offset as u64 + (buffer.len() + frame.len()) as u64;
             if received > self.limit {
-                return Err(AppError::PayloadTooLarge("the body goes past the upload's length".into()));
+                return Err(AppError::PayloadTooLarge(
+                    "the body goes past the upload's length".into(),
+                ));
             }
             buffer.extend_from_slice(&frame);
             while buffer.len() >= CHUNK_SIZE {
@@ -75,10 +86,20 @@ impl<'a> Ingest<'a> {
         let completes = self.upload.length == Some(offset + len);
         let Some(min_part) = store.min_part_size() else {
             let locator = store
-                .staging_write(&self.upload.staging_handle, &self.upload.staging_key, offset as u64, 0, data)
+                .staging_write(
+                    &self.upload.staging_handle,
+                    &self.upload.staging_key,
+                    offset as u64,
+                    0,
+                    data,
+                )
                 .await
                 .map_err(staging_error)?;
-            let row = ChunkRow { chunk_offset: offset, length: len, locator: to_json(&locator) };
+            let row = ChunkRow {
+                chunk_offset: offset,
+                length: len,
+                locator: to_json(&locator),
+            };
             return self.commit(vec![row], &[]).await;
         };
         let tail_len: i64 = self.tail.iter().map(|c| c.length).sum();
@@ -89,9 +110,17 @@ impl<'a> Ingest<'a> {
             self.commit(vec![row], &merged).await?;
             delete_pieces(self.uploads, &tail).await;
         } else {
-            let key = format!("{}{offset:020}-{}", piece_prefix(&self.upload.id), random_id(8));
+            let key = format!(
+                "{}{offset:020}-{}",
+                piece_prefix(&self.upload.id),
+                random_id(8)
+            );
             store.put_bytes(&key, data).await?;
-            let row = ChunkRow { chunk_offset: offset, length: len, locator: to_json(&ChunkLocator::Piece { key }) };
+            let row = ChunkRow {
+                chunk_offset: offset,
+                length: len,
+                locator: to_json(&ChunkLocator::Piece { key }),
+            };
             if let Err(err) = self.commit(vec![row.clone()], &[]).await {
                 delete_pieces(self.uploads, std::slice::from_ref(&row)).await;
                 return Err(err);
@@ -133,7 +162,13 @@ fn merged_len(added: &[ChunkRow], merged: &[i64], offset: i64) -> i64 {
 }
 
 /// Upload `tail` pieces followed by `data` as one multipart part starting where the tail starts.
-async fn write_part(uploads: &Uploads, upload: &UploadRow, tail: &[ChunkRow], data: Bytes, offset: i64) -> AppResult<ChunkRow> {
+async fn write_part(
+    uploads: &Uploads,
+    upload: &UploadRow,
+    tail: &[ChunkRow],
+    data: Bytes,
+    offset: i64,
+) -> AppResult<ChunkRow> {
     let start = tail.first().map(|c| c.chunk_offset).unwrap_or(offset);
     let bytes = if tail.is_empty() {
         data
@@ -141,10 +176,14 @@ async fn write_part(uploads: &Uploads, upload: &UploadRow, tail: &[ChunkRow], da
         let mut joined = BytesMut::with_capacity((offset - start) as usize + data.len());
         for piece in tail {
             let ChunkLocator::Piece { key } = parse_locator(piece)? else {
-                return Err(AppError::Internal(anyhow::anyhow!("tail chunk is not a piece")));
+                return Err(AppError::Internal(anyhow::anyhow!(
+                    "tail chunk is not a piece"
+                )));
             };
             // NotFound here means a racing request folded these pieces first.
-            let bytes = read_small_object(uploads.store.as_ref(), &key).await.map_err(staging_error)?;
+            let bytes = read_small_object(uploads.store.as_ref(), &key)
+                .await
+                .map_err(staging_error)?;
             joined.extend_from_slice(&bytes);
         }
         joined.extend_from_slice(&data);
@@ -154,15 +193,28 @@ async fn write_part(uploads: &Uploads, upload: &UploadRow, tail: &[ChunkRow], da
     let number = uploads.db.allocate_part_number(&upload.id).await?;
     let locator = uploads
         .store
-        .staging_write(&upload.staging_handle, &upload.staging_key, start as u64, number, bytes)
+        .staging_write(
+            &upload.staging_handle,
+            &upload.staging_key,
+            start as u64,
+            number,
+            bytes,
+        )
         .await
         .map_err(staging_error)?;
-    Ok(ChunkRow { chunk_offset: start, length: len, locator: to_json(&locator) })
+    Ok(ChunkRow {
+        chunk_offset: start,
+        length: len,
+        locator: to_json(&locator),
+    })
 }
 
 /// Before completing on S3: the remaining pieces become the final part (which may be
 /// small), and an empty upload still needs one (empty) part.
-pub(super) async fn fold_tail_into_last_part(uploads: &Uploads, upload: &UploadRow) -> AppResult<()> {
+pub(super) async fn fold_tail_into_last_part(
+    uploads: &Uploads,
+    upload: &UploadRow,
+) -> AppResult<()> {
     let chunks = uploads.db.upload_chunks(&upload.id).await?;
     let tail = pieces_of(uploads, &upload.id).await?;
     if tail.is_empty() && !chunks.is_empty() {

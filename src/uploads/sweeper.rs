@@ -13,20 +13,25 @@ impl Uploads {
         let mut finished = 0;
         for upload in self.db.stranded_full_uploads(BATCH).await? {
             // Leave very recent ones to the request that is finishing them right now.
-            let idle_ms = crate::db::now_ms() - (upload.expires_at - self.expiry.as_millis() as i64);
+            let idle_ms =
+                crate::db::now_ms() - (upload.expires_at - self.expiry.as_millis() as i64);
             if idle_ms < 30_000 {
                 continue;
             }
             match self.finish(&upload).await {
                 Ok(()) => finished += 1,
-                Err(err) => tracing::warn!(upload.id = %upload.id, error = %err, "could not finish stranded upload"),
+                Err(err) => {
+                    tracing::warn!(upload.id = %upload.id, error = %err, "could not finish stranded upload")
+                }
             }
         }
         let mut expired = 0;
         for upload in self.db.expired_uploads(BATCH).await? {
             match self.abandon(&upload).await {
                 Ok(()) => expired += 1,
-                Err(err) => tracing::warn!(upload.id = %upload.id, error = %err, "could not remove expired upload"),
+                Err(err) => {
+                    tracing::warn!(upload.id = %upload.id, error = %err, "could not remove expired upload")
+                }
             }
         }
         if finished + expired > 0 {
@@ -37,7 +42,11 @@ impl Uploads {
 }
 
 /// Run [`Uploads::sweep`] every `interval` until the process stops.
-pub fn spawn_sweeper(uploads: Uploads, db: crate::db::Db, interval: Duration) -> tokio::task::JoinHandle<()> {
+pub fn spawn_sweeper(
+    uploads: Uploads,
+    db: crate::db::Db,
+    interval: Duration,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut ticker = tokio::time::interval(interval);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);

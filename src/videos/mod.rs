@@ -18,7 +18,11 @@ pub enum Access {
     Manage,
 }
 
-pub async fn access_to(db: &Db, video: &VideoRow, viewer: Option<&SessionUser>) -> AppResult<Option<Access>> {
+pub async fn access_to(
+    db: &Db,
+    video: &VideoRow,
+    viewer: Option<&SessionUser>,
+) -> AppResult<Option<Access>> {
     let role = match viewer {
         Some(user) => db.member_role(&video.workspace_id, &user.id).await?,
         None => None,
@@ -37,10 +41,16 @@ pub async fn access_to(db: &Db, video: &VideoRow, viewer: Option<&SessionUser>) 
 }
 
 /// Load a video the caller may at least see, or answer 404.
-pub async fn visible_video(db: &Db, raw_id: &str, viewer: Option<&SessionUser>) -> AppResult<(VideoRow, Access)> {
+pub async fn visible_video(
+    db: &Db,
+    raw_id: &str,
+    viewer: Option<&SessionUser>,
+) -> AppResult<(VideoRow, Access)> {
     let id = ResourceId::parse(raw_id).ok_or(AppError::NotFound)?;
     let video = db.video(id.as_str()).await?.ok_or(AppError::NotFound)?;
-    let access = access_to(db, &video, viewer).await?.ok_or(AppError::NotFound)?;
+    let access = access_to(db, &video, viewer)
+        .await?
+        .ok_or(AppError::NotFound)?;
     Ok((video, access))
 }
 
@@ -62,9 +72,12 @@ pub async fn create(
 ) -> AppResult<VideoRow> {
     let workspace_id = match workspace_id {
         Some(id) => {
-            let member = ResourceId::parse(id).is_some() && db.member_role(id, &user.id).await?.is_some();
+            let member =
+                ResourceId::parse(id).is_some() && db.member_role(id, &user.id).await?.is_some();
             if !member {
-                return Err(AppError::validation("workspace_id does not name a workspace you belong to"));
+                return Err(AppError::validation(
+                    "workspace_id does not name a workspace you belong to",
+                ));
             }
             id.to_string()
         }
