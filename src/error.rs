@@ -125,6 +125,9 @@ impl IntoResponse for AppError {
             AppError::TusVersion => {
                 headers.insert("tus-version", HeaderValue::from_static("1.0.0"));
             }
+            AppError::Locked => {
+                headers.insert(axum::http::header::RETRY_AFTER, HeaderValue::from(1));
+            }
             AppError::TooManyRequests { retry_after_secs } => {
                 headers.insert(
                     axum::http::header::RETRY_AFTER,

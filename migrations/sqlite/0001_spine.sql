@@ -71,6 +71,10 @@ CREATE TABLE uploads (
     staging_handle TEXT NOT NULL,
     next_part      BIGINT NOT NULL DEFAULT 0,
     created_video  BIGINT NOT NULL DEFAULT 0,
+    -- Short, renewed lease held by the request writing to the upload (stores without a
+    -- file lock); a crashed writer's lease simply runs out.
+    writer_token   TEXT,
+    writer_until   BIGINT,
     created_at     BIGINT NOT NULL,
     expires_at     BIGINT NOT NULL,
     completed_at   BIGINT

@@ -219,3 +219,54 @@ impl Db {
         .await
     }
 }
+
+impl Db {
+    /// Take the upload's writer lease if nobody holds a live one.
+    pub async fn try_acquire_upload_writer(
+        &self,
+        upload_id: &str,
+        token: &str,
+        now: i64,
+        lease_ms: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query(
+            "UPDATE uploads SET writer_token = $2, writer_until = $3 \
+             WHERE id = $1 AND (writer_until IS NULL OR writer_until < $4)",
+        )
+        .bind(upload_id)
+        .bind(token)
+        .bind(now + lease_ms)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn renew_upload_writer(
+        &self,
+        upload_id: &str,
+        token: &str,
+        until: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE uploads SET writer_until = $3 WHERE id = $1 AND writer_token = $2")
+            .bind(upload_id)
+            .bind(token)
+            .bind(until)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn release_upload_writer(
+        &self,
+        upload_id: &str,
+        token: &str,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE uploads SET writer_token = NULL, writer_until = NULL WHERE id = $1 AND writer_token = $2")
+            .bind(upload_id)
+            .bind(token)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}

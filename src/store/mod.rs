@@ -121,6 +121,32 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         data: Bytes,
     ) -> StoreResult<ChunkLocator>;
 
+    /// Durably store exactly `len` bytes of `body` as the chunk at `offset`, streaming them
+    /// through without buffering. Only stores with a minimum part size need this; the
+    /// default collects the body and calls [`Store::staging_write`].
+    async fn staging_write_stream(
+        &self,
+        handle: &str,
+        key: &str,
+        offset: u64,
+        part_number: i64,
+        mut body: ByteStream,
+        len: u64,
+    ) -> StoreResult<ChunkLocator> {
+        use futures::TryStreamExt;
+        let mut data = bytes::BytesMut::with_capacity(len as usize);
+        while let Some(chunk) = body.try_next().await? {
+            data.extend_from_slice(&chunk);
+        }
+        if data.len() as u64 != len {
+            return Err(StoreError::Io(std::io::Error::other(
+                "body shorter than its declared length",
+            )));
+        }
+        self.staging_write(handle, key, offset, part_number, data.freeze())
+            .await
+    }
+
     /// Turn the staged chunks (in offset order, covering `0..total_len`) into the object `key`.
     async fn staging_finish(
         &self,

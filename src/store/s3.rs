@@ -356,6 +356,43 @@ impl Store for S3Store {
         })
     }
 
+    async fn staging_write_stream(
+        &self,
+        handle: &str,
+        key: &str,
+        _offset: u64,
+        part_number: i64,
+        body: ByteStream,
+        len: u64,
+    ) -> StoreResult<ChunkLocator> {
+        // Receiving the request and sending the part overlap, instead of one waiting for
+        // the other; a body that ends early fails the part, and nothing is acknowledged.
+        let frames = body.map_ok(http_body::Frame::data);
+        let http_body = http_body_util::StreamBody::new(sync_wrapper::SyncStream::new(frames));
+        let sdk_body = aws_sdk_s3::primitives::SdkBody::from_body_1_x(http_body);
+        let number = i32::try_from(part_number).map_err(backend_error)?;
+        let out = self
+            .client
+            .upload_part()
+            .bucket(&self.bucket)
+            .key(self.full_key(key))
+            .upload_id(handle)
+            .part_number(number)
+            .content_length(i64::try_from(len).map_err(backend_error)?)
+            .body(S3Body::new(sdk_body))
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        let etag = out
+            .e_tag()
+            .map(str::to_string)
+            .ok_or_else(|| backend_error("part upload returned no ETag"))?;
+        Ok(ChunkLocator::Part {
+            number: part_number,
+            etag,
+        })
+    }
+
     async fn staging_finish(
         &self,
         handle: &str,
@@ -396,5 +433,21 @@ impl Store for S3Store {
             Ok(_) | Err(StoreError::NotFound) => Ok(()),
             Err(err) => Err(err),
         }
+    }
+}
+
+impl S3Store {
+    /// One PutObject streamed from a file: the benchmark's reference for "a plain S3 upload".
+    pub async fn put_file_single(&self, key: &str, path: &std::path::Path) -> StoreResult<()> {
+        let body = S3Body::from_path(path).await.map_err(backend_error)?;
+        self.client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(self.full_key(key))
+            .body(body)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        Ok(())
     }
 }

@@ -20,6 +20,9 @@ pub(super) struct Ingest<'a> {
     limit: u64,
 }
 
+/// S3 allows parts of up to 5 GiB.
+const MAX_STREAMED_PART: u64 = 5 * 1024 * 1024 * 1024;
+
 fn offset_moved() -> AppError {
     AppError::conflict("another request wrote to this upload first; HEAD it and resume")
 }
@@ -47,7 +50,54 @@ impl<'a> Ingest<'a> {
         })
     }
 
-    pub async fn run(mut self, mut body: ByteStream) -> AppResult<()> {
+    /// Store the body. `declared_len` is the request's Content-Length, when it had one.
+    pub async fn run(mut self, body: ByteStream, declared_len: Option<u64>) -> AppResult<()> {
+        if let Some(len) = declared_len.filter(|len| self.can_stream_as_one_part(*len)) {
+            return self.write_streamed(body, len).await;
+        }
+        self.run_buffered(body).await
+    }
+
+    /// On a store with a part floor, a body that is a whole part by itself (and has no
+    /// small pieces waiting before it) goes straight through without being buffered.
+    fn can_stream_as_one_part(&self, len: u64) -> bool {
+        let Some(min_part) = self.uploads.store.min_part_size() else {
+            return false;
+        };
+        self.tail.is_empty()
+            && len >= min_part
+            && len <= MAX_STREAMED_PART
+            && self.upload.upload_offset as u64 + len <= self.limit
+    }
+
+    async fn write_streamed(&mut self, body: ByteStream, len: u64) -> AppResult<()> {
+        let offset = self.upload.upload_offset;
+        let number = self
+            .uploads
+            .db
+            .allocate_part_number(&self.upload.id)
+            .await?;
+        let locator = self
+            .uploads
+            .store
+            .staging_write_stream(&self.upload.staging_handle, &self.upload.staging_key, offset as u64, number, body, len)
+            .await
+            .map_err(|err| match err {
+                StoreError::NotFound => offset_moved(),
+                other => {
+                    tracing::info!(upload.id = %self.upload.id, error = %other, "streamed part not stored");
+                    AppError::bad_request("the request body could not be stored; HEAD the upload and resume")
+                }
+            })?;
+        let row = ChunkRow {
+            chunk_offset: offset,
+            length: len as i64,
+            locator: to_json(&locator),
+        };
+        self.commit(vec![row], &[]).await
+    }
+
+    async fn run_buffered(&mut self, mut body: ByteStream) -> AppResult<()> {
         let mut buffer = BytesMut::new();
         while let Some(frame) = body.next().await {
             let frame = match frame {

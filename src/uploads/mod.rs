@@ -7,6 +7,7 @@
 
 mod checksum;
 mod ingest;
+mod lease;
 mod metadata;
 mod spool;
 mod sweeper;
@@ -145,7 +146,7 @@ impl Uploads {
     pub async fn status(&self, user: &SessionUser, raw_id: &str) -> AppResult<UploadRow> {
         let upload = self.owned(user, raw_id).await?;
         if upload.completed_at.is_none() && upload.length == Some(upload.upload_offset) {
-            self.finish(&upload).await?;
+            self.finish_if_idle(&upload).await?;
             return self.reload(&upload.id).await;
         }
         Ok(upload)
@@ -184,31 +185,38 @@ impl Uploads {
                 Err(self.too_large())
             };
         }
-        let _lock = self
-            .store
-            .staging_lock(&upload.staging_handle)
-            .await
-            .map_err(|err| match err {
-                StoreError::Locked => AppError::Locked,
-                other => other.into(),
-            })?;
+        let writer = self.exclusive_writer(&upload).await?;
+        let outcome = self.patch_exclusively(upload, input, limit, body).await;
+        // Release before answering, so the client's next PATCH finds the upload free.
+        writer.release().await;
+        outcome
+    }
+
+    async fn patch_exclusively(
+        &self,
+        upload: UploadRow,
+        input: PatchInput,
+        limit: u64,
+        body: ByteStream,
+    ) -> AppResult<UploadRow> {
+        let offset = input.offset as i64;
         // Re-read under the lock: a request that held it a moment ago may have moved on.
-        upload = self.reload(&upload.id).await?;
+        let upload = self.reload(&upload.id).await?;
         if offset != upload.upload_offset {
             return Err(AppError::conflict(format!(
                 "Upload-Offset must be {}",
                 upload.upload_offset
             )));
         }
-        let body = match input.checksum {
+        let (body, declared_len) = match input.checksum {
             Some(expected) => {
                 spool::verified(&self.spool_dir, body, &expected, limit - input.offset).await?
             }
-            None => body,
+            None => (body, input.content_length),
         };
         ingest::Ingest::new(self, upload.clone(), limit)
             .await?
-            .run(body)
+            .run(body, declared_len)
             .await?;
         let upload = self.reload(&upload.id).await?;
         if upload.length == Some(upload.upload_offset) {
@@ -216,6 +224,37 @@ impl Uploads {
             return self.reload(&upload.id).await;
         }
         Ok(upload)
+    }
+
+    /// One writer per upload at a time: the store's own lock where it has one (disk:
+    /// `flock`, released by the kernel even on `kill -9`), a database lease otherwise (S3).
+    async fn exclusive_writer(&self, upload: &UploadRow) -> AppResult<lease::WriterGuard> {
+        let store_lock = self
+            .store
+            .staging_lock(&upload.staging_handle)
+            .await
+            .map_err(|err| match err {
+                StoreError::Locked => AppError::Locked,
+                other => other.into(),
+            })?;
+        Ok(match store_lock {
+            Some(lock) => lease::WriterGuard::store(lock),
+            None => {
+                lease::WriterGuard::lease(lease::WriterLease::acquire(&self.db, &upload.id).await?)
+            }
+        })
+    }
+
+    /// Finish an upload whose bytes all arrived, unless a writer is busy with it right now.
+    async fn finish_if_idle(&self, upload: &UploadRow) -> AppResult<()> {
+        match self.exclusive_writer(upload).await {
+            Ok(_writer) => {
+                let fresh = self.reload(&upload.id).await?;
+                self.finish(&fresh).await
+            }
+            Err(AppError::Locked) => Ok(()),
+            Err(err) => Err(err),
+        }
     }
 
     /// tus termination: forget the upload and its bytes.

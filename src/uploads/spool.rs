@@ -13,12 +13,13 @@ use crate::domain::random_id;
 use crate::error::{AppError, AppResult};
 use crate::store::ByteStream;
 
+/// Returns the verified body and its exact length.
 pub async fn verified(
     dir: &Path,
     mut body: ByteStream,
     expected: &ExpectedChecksum,
     limit: u64,
-) -> AppResult<ByteStream> {
+) -> AppResult<(ByteStream, Option<u64>)> {
     tokio::fs::create_dir_all(dir)
         .await
         .map_err(anyhow::Error::from)?;
@@ -54,5 +55,8 @@ pub async fn verified(
     file.seek(std::io::SeekFrom::Start(0))
         .await
         .map_err(anyhow::Error::from)?;
-    Ok(Box::pin(ReaderStream::with_capacity(file, 256 * 1024)))
+    Ok((
+        Box::pin(ReaderStream::with_capacity(file, 256 * 1024)),
+        Some(received),
+    ))
 }

@@ -18,7 +18,7 @@ impl Uploads {
             if idle_ms < 30_000 {
                 continue;
             }
-            match self.finish(&upload).await {
+            match self.finish_if_idle(&upload).await {
                 Ok(()) => finished += 1,
                 Err(err) => {
                     tracing::warn!(upload.id = %upload.id, error = %err, "could not finish stranded upload")

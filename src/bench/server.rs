@@ -1,0 +1,91 @@
+//! A `briefly serve` child process for benchmarks, with its memory readable from /proc.
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use secrecy::ExposeSecret;
+
+use crate::config::{Config, StorageConfig};
+
+pub struct ServerProcess {
+    child: Child,
+    pub base: String,
+}
+
+impl ServerProcess {
+    /// Start this binary as `briefly serve` with `config`'s storage on a free port.
+    pub async fn start(config: &Config, data_dir: &Path) -> anyhow::Result<ServerProcess> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
+        let mut command = Command::new(std::env::current_exe()?);
+        command
+            .arg("serve")
+            .env("BRIEFLY_LISTEN", format!("127.0.0.1:{port}"))
+            .env("BRIEFLY_DATA_DIR", data_dir)
+            .env(
+                "DATABASE_URL",
+                format!("sqlite:{}", data_dir.join("briefly.db").display()),
+            )
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit());
+        if let StorageConfig::S3(s3) = &config.storage {
+            command
+                .env("BRIEFLY_S3_BUCKET", &s3.bucket)
+                .env("BRIEFLY_S3_PREFIX", &s3.prefix);
+            if let Some(endpoint) = &s3.endpoint {
+                command.env("BRIEFLY_S3_ENDPOINT", endpoint);
+            }
+            if let (Some(key), Some(secret)) = (&s3.access_key_id, &s3.secret_access_key) {
+                command
+                    .env("AWS_ACCESS_KEY_ID", key)
+                    .env("AWS_SECRET_ACCESS_KEY", secret.expose_secret());
+            }
+        } else {
+            command.env_remove("BRIEFLY_S3_BUCKET");
+        }
+        let mut child = command.spawn().context("starting briefly serve")?;
+        let base = format!("http://127.0.0.1:{port}");
+        let client = reqwest::Client::new();
+        for _ in 0..400 {
+            if let Ok(response) = client.get(format!("{base}/healthz")).send().await {
+                if response.status().is_success() {
+                    return Ok(ServerProcess { child, base });
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        bail!("the server did not become healthy within 10 s")
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Peak resident memory so far (VmHWM), in bytes.
+    pub fn peak_rss_bytes(&self) -> anyhow::Result<u64> {
+        read_status_kib(self.pid(), "VmHWM:").map(|kib| kib * 1024)
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn read_status_kib(pid: u32, field: &str) -> anyhow::Result<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix(field))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|kib| kib.parse().ok())
+        .with_context(|| format!("{field} missing from /proc/{pid}/status"))
+}
