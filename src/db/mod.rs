@@ -5,6 +5,7 @@
 //! `RETURNING`, `ON CONFLICT`, BIGINT millisecond timestamps); the few places where the
 //! engines really differ branch on [`Backend`]. Each backend keeps its own migrations folder.
 
+mod jobs;
 mod uploads;
 mod users;
 mod videos;
@@ -17,6 +18,7 @@ use anyhow::Context;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
+pub use jobs::JobRecord;
 pub use uploads::{ChunkCommit, ChunkRow, UploadRow};
 pub use users::{SessionUser, UserRow};
 pub use videos::{VideoListQuery, VideoRow};

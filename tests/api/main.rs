@@ -7,6 +7,7 @@ mod helpers;
 mod auth;
 mod authorization;
 mod bad_input;
+mod jobs;
 mod media;
 mod store_contract;
 mod tus;
