@@ -13,6 +13,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod jobs;
+pub mod search;
 pub mod store;
 pub mod telemetry;
 pub mod uploads;

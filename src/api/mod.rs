@@ -5,6 +5,7 @@ mod auth;
 mod json;
 mod media;
 mod range;
+mod search;
 mod session;
 mod tus;
 mod videos;
@@ -63,6 +64,7 @@ pub fn router(state: AppState) -> Router {
                 .delete(videos::delete),
         )
         .route("/api/videos/{id}/original", get(media::original))
+        .route("/api/search", get(search::search))
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT));
 
     Router::new()

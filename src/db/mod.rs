@@ -6,6 +6,7 @@
 //! engines really differ branch on [`Backend`]. Each backend keeps its own migrations folder.
 
 mod jobs;
+mod search;
 mod uploads;
 mod users;
 mod videos;
@@ -19,6 +20,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 pub use jobs::JobRecord;
+pub use search::{SearchRow, SegmentInput};
 pub use uploads::{ChunkCommit, ChunkRow, UploadRow};
 pub use users::{SessionUser, UserRow};
 pub use videos::{VideoListQuery, VideoRow};

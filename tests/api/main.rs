@@ -9,6 +9,7 @@ mod authorization;
 mod bad_input;
 mod jobs;
 mod media;
+mod search;
 mod store_contract;
 mod tus;
 mod tus_crash;

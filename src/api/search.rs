@@ -1,0 +1,51 @@
+//! `GET /api/search?q=...&limit=...`
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+
+use super::session::Viewer;
+use crate::app::AppState;
+use crate::error::{AppError, AppResult};
+use crate::search::{self, SearchHit};
+
+#[derive(Deserialize)]
+pub struct SearchParams {
+    q: Option<String>,
+    limit: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct SearchResults {
+    hits: Vec<SearchHit>,
+}
+
+const MAX_LIMIT: i64 = 50;
+const MAX_QUERY_BYTES: usize = 500;
+
+pub async fn search(
+    State(state): State<AppState>,
+    Viewer(viewer): Viewer,
+    params: Result<Query<SearchParams>, QueryRejection>,
+) -> AppResult<Json<SearchResults>> {
+    let Query(params) = params.map_err(|e| AppError::bad_request(e.body_text()))?;
+    let q = params.q.unwrap_or_default();
+    if q.len() > MAX_QUERY_BYTES {
+        return Err(AppError::bad_request(format!(
+            "q must be at most {MAX_QUERY_BYTES} bytes"
+        )));
+    }
+    let limit = match params.limit.as_deref() {
+        None => 20,
+        Some(raw) => raw
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (1..=MAX_LIMIT).contains(n))
+            .ok_or_else(|| {
+                AppError::bad_request(format!("limit must be a number from 1 to {MAX_LIMIT}"))
+            })?,
+    };
+    let hits = search::search(&state.db, &q, viewer.as_ref().map(|u| u.id.as_str()), limit).await?;
+    Ok(Json(SearchResults { hits }))
+}

@@ -1,0 +1,119 @@
+//! Transcript storage and full-text search: SQLite FTS5 (bm25) or PostgreSQL tsvector
+//! (ts_rank). Matches come back with `\u{1}`/`\u{2}` around highlighted words; the search
+//! service turns those into escaped HTML.
+
+use super::{Backend, Db};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SearchRow {
+    pub video_id: String,
+    pub title: String,
+    pub kind: String,
+    pub start_ms: i64,
+    pub end_ms: i64,
+    pub snippet: String,
+    /// Higher is more relevant, comparable within one backend.
+    pub relevance: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct SegmentInput {
+    pub start_ms: i64,
+    pub end_ms: i64,
+    pub text: String,
+}
+
+/// Videos the viewer may find: their workspaces' videos and public ones. Unlisted videos
+/// of other workspaces are never searchable.
+const VISIBLE: &str = "(v.visibility = 'public' OR v.workspace_id IN \
+    (SELECT m.workspace_id FROM workspace_members m WHERE m.user_id = $2))";
+
+impl Db {
+    /// Replace a video's transcript segments (re-processing replaces, never duplicates).
+    pub async fn replace_transcript(
+        &self,
+        video_id: &str,
+        segments: &[SegmentInput],
+    ) -> Result<(), sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM transcript_segments WHERE video_id = $1")
+            .bind(video_id)
+            .execute(&mut *tx)
+            .await?;
+        for segment in segments {
+            sqlx::query("INSERT INTO transcript_segments (video_id, start_ms, end_ms, text) VALUES ($1, $2, $3, $4)")
+                .bind(video_id)
+                .bind(segment.start_ms)
+                .bind(segment.end_ms)
+                .bind(&segment.text)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await
+    }
+
+    /// Transcript and title matches. `fts_query` is an FTS5 expression (SQLite); `text` is
+    /// the raw query for `plainto_tsquery` (PostgreSQL).
+    pub async fn search(
+        &self,
+        fts_query: &str,
+        text: &str,
+        viewer_id: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<SearchRow>, sqlx::Error> {
+        let viewer = viewer_id.unwrap_or_default();
+        let (segments_sql, titles_sql, query) = match self.backend {
+            Backend::Sqlite => (
+                format!(
+                    "SELECT s.video_id, v.title, 'transcript' AS kind, s.start_ms, s.end_ms, \
+                     snippet(transcript_fts, 0, char(1), char(2), '…', 20) AS snippet, \
+                     -bm25(transcript_fts) AS relevance \
+                     FROM transcript_fts JOIN transcript_segments s ON s.id = transcript_fts.rowid \
+                     JOIN videos v ON v.id = s.video_id \
+                     WHERE transcript_fts MATCH $1 AND {VISIBLE} ORDER BY bm25(transcript_fts) LIMIT $3"
+                ),
+                format!(
+                    "SELECT v.id AS video_id, v.title, 'title' AS kind, 0 AS start_ms, 0 AS end_ms, \
+                     highlight(video_title_fts, 1, char(1), char(2)) AS snippet, \
+                     -2.0 * bm25(video_title_fts) AS relevance \
+                     FROM video_title_fts t JOIN videos v ON v.id = t.video_id \
+                     WHERE video_title_fts MATCH $1 AND {VISIBLE} ORDER BY bm25(video_title_fts) LIMIT $3"
+                ),
+                fts_query,
+            ),
+            Backend::Postgres => (
+                format!(
+                    "SELECT s.video_id, v.title, 'transcript' AS kind, s.start_ms, s.end_ms, \
+                     ts_headline('english', s.text, q, $4) AS snippet, ts_rank(s.tsv, q)::float8 AS relevance \
+                     FROM transcript_segments s JOIN videos v ON v.id = s.video_id, \
+                     plainto_tsquery('english', $1) q \
+                     WHERE s.tsv @@ q AND {VISIBLE} ORDER BY relevance DESC LIMIT $3"
+                ),
+                format!(
+                    "SELECT v.id AS video_id, v.title, 'title' AS kind, 0::bigint AS start_ms, 0::bigint AS end_ms, \
+                     ts_headline('english', v.title, q, $4) AS snippet, \
+                     (2.0 * ts_rank(v.title_tsv, q))::float8 AS relevance \
+                     FROM videos v, plainto_tsquery('english', $1) q \
+                     WHERE v.title_tsv @@ q AND {VISIBLE} ORDER BY relevance DESC LIMIT $3"
+                ),
+                text,
+            ),
+        };
+        let headline =
+            "StartSel=\u{1}, StopSel=\u{2}, MaxWords=30, MinWords=10, HighlightAll=false";
+        let mut rows = Vec::new();
+        for sql in [segments_sql, titles_sql] {
+            let mut q = sqlx::query_as::<_, SearchRow>(&sql)
+                .bind(query)
+                .bind(viewer)
+                .bind(limit);
+            if self.backend == Backend::Postgres {
+                q = q.bind(headline);
+            }
+            rows.extend(q.fetch_all(&self.pool).await?);
+        }
+        rows.sort_by(|a, b| b.relevance.total_cmp(&a.relevance));
+        rows.truncate(limit.max(0) as usize);
+        Ok(rows)
+    }
+}

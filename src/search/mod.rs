@@ -1,0 +1,143 @@
+//! Search across what was said (transcripts) and titles, limited to what the caller may see.
+
+use crate::db::{Db, SearchRow};
+use crate::error::{AppError, AppResult};
+
+/// At most this many words of a query are used.
+const MAX_TERMS: usize = 16;
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SearchHit {
+    pub video_id: String,
+    pub title: String,
+    pub kind: String,
+    pub start_ms: i64,
+    pub end_ms: i64,
+    /// HTML-escaped text with `<mark>...</mark>` around the matched words.
+    pub snippet: String,
+}
+
+pub async fn search(
+    db: &Db,
+    raw_query: &str,
+    viewer_id: Option<&str>,
+    limit: i64,
+) -> AppResult<Vec<SearchHit>> {
+    let terms = terms_of(raw_query);
+    if terms.is_empty() {
+        return Err(AppError::bad_request("q must contain at least one word"));
+    }
+    let rows = db
+        .search(&fts5_expression(&terms), &terms.join(" "), viewer_id, limit)
+        .await?;
+    Ok(rows.into_iter().map(hit_from_row).collect())
+}
+
+/// Words of the query: letters and digits only, so nothing the user types can change the
+/// structure of the full-text expression. Common English words are dropped (unless the
+/// query has nothing else), so a question like "when did we delay the migration?" looks
+/// for what matters; PostgreSQL's english configuration drops the same kind of words.
+pub fn terms_of(raw: &str) -> Vec<String> {
+    let words: Vec<String> = raw
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let meaningful: Vec<String> = words
+        .iter()
+        .filter(|w| !STOPWORDS.contains(&w.as_str()))
+        .cloned()
+        .collect();
+    let chosen = if meaningful.is_empty() {
+        words
+    } else {
+        meaningful
+    };
+    chosen.into_iter().take(MAX_TERMS).collect()
+}
+
+const STOPWORDS: &[&str] = &[
+    "a", "about", "an", "and", "are", "as", "at", "be", "but", "by", "did", "do", "does", "for",
+    "from", "had", "has", "have", "how", "i", "if", "in", "is", "it", "its", "me", "my", "of",
+    "on", "or", "our", "so", "that", "the", "their", "them", "then", "there", "they", "this", "to",
+    "us", "was", "we", "were", "what", "when", "where", "which", "who", "why", "will", "with",
+    "you", "your",
+];
+
+/// All terms must match (FTS5's implicit AND); each is quoted as a literal string.
+pub fn fts5_expression(terms: &[String]) -> String {
+    terms
+        .iter()
+        .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn hit_from_row(row: SearchRow) -> SearchHit {
+    SearchHit {
+        snippet: highlight_html(&row.snippet),
+        video_id: row.video_id,
+        title: row.title,
+        kind: row.kind,
+        start_ms: row.start_ms,
+        end_ms: row.end_ms,
+    }
+}
+
+/// Escape everything, then turn the engine's \u{1}/\u{2} markers into `<mark>` tags.
+pub fn highlight_html(marked: &str) -> String {
+    let mut out = String::with_capacity(marked.len() + 16);
+    for c in marked.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\u{1}' => out.push_str("<mark>"),
+            '\u{2}' => out.push_str("</mark>"),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terms_strip_operators_and_quotes() {
+        assert_eq!(
+            terms_of("  Delay the \"migration\" OR NEAR(x) *"),
+            vec!["delay", "migration", "near", "x"]
+        );
+        assert_eq!(
+            terms_of("when did we delay the migration?"),
+            vec!["delay", "migration"]
+        );
+        assert_eq!(
+            terms_of("the who"),
+            vec!["the", "who"],
+            "all-stopword queries are kept"
+        );
+        assert!(terms_of("!!! ---").is_empty());
+        assert_eq!(terms_of(&"a ".repeat(40)).len(), MAX_TERMS);
+    }
+
+    #[test]
+    fn fts5_terms_are_quoted_literals() {
+        assert_eq!(
+            fts5_expression(&["delay".into(), "migration".into()]),
+            "\"delay\" \"migration\""
+        );
+    }
+
+    #[test]
+    fn snippets_are_escaped_around_marks() {
+        assert_eq!(
+            highlight_html("we <b>decided</b> to \u{1}delay\u{2} & wait"),
+            "we &lt;b&gt;decided&lt;/b&gt; to <mark>delay</mark> &amp; wait"
+        );
+    }
+}
