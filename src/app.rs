@@ -1,13 +1,17 @@
 //! Building and running the application: `Application::build` wires config, database,
 //! storage and routes onto an already-bound listener, so tests can bind `127.0.0.1:0`.
+//! `serve` runs an in-process worker by default; `briefly worker` runs workers alone.
 
 use std::sync::Arc;
 
 use anyhow::Context;
 use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
 
 use crate::config::{Config, StorageConfig};
 use crate::db::Db;
+use crate::jobs::{spawn_workers, JobQueue, WorkerOptions};
+use crate::processing::VideoProcessor;
 use crate::store::{LocalStore, S3Store, Store};
 use crate::uploads::Uploads;
 
@@ -18,20 +22,18 @@ pub struct AppState {
     pub db: Db,
     pub store: Arc<dyn Store>,
     pub uploads: Uploads,
+    pub jobs: JobQueue,
 }
 
 pub struct Application {
     listener: TcpListener,
     state: AppState,
+    run_worker: bool,
 }
 
 pub async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
     Ok(match &config.storage {
-        StorageConfig::Local { root } => Arc::new(
-            LocalStore::open(root)
-                .await
-                .context("opening local media folder")?,
-        ),
+        StorageConfig::Local { root } => Arc::new(LocalStore::open(root).await.context("opening local media folder")?),
         StorageConfig::S3(s3) => Arc::new(S3Store::connect(s3).await.context("configuring S3")?),
     })
 }
@@ -41,26 +43,47 @@ impl AppState {
         let db = Db::connect(config.database_url()).await?;
         db.migrate().await?;
         let store = open_store(&config).await?;
+        let jobs = JobQueue::new(db.clone());
         let uploads = Uploads::new(
             db.clone(),
             store.clone(),
             config.tus_max_size,
             config.upload_expiry,
             config.data_dir.join("tmp"),
+            jobs.clone(),
         );
-        Ok(AppState {
-            config: Arc::new(config),
-            db,
-            store,
-            uploads,
-        })
+        Ok(AppState { config: Arc::new(config), db, store, uploads, jobs })
+    }
+
+    /// Start this process's workers; they stop when `stop` is cancelled.
+    pub fn spawn_workers(&self, stop: CancellationToken) -> anyhow::Result<Vec<tokio::task::JoinHandle<()>>> {
+        let processor = VideoProcessor::new(&self.config, self.db.clone(), self.store.clone())?;
+        if let Some(listener) = self.jobs.spawn_listener(self.config.database_url().to_string()) {
+            let stop = stop.clone();
+            tokio::spawn(async move {
+                stop.cancelled().await;
+                listener.abort();
+            });
+        }
+        let options = WorkerOptions {
+            concurrency: self.config.worker_concurrency,
+            lease: self.config.job_lease,
+            ..WorkerOptions::default()
+        };
+        Ok(spawn_workers(self.jobs.clone(), Arc::new(processor), options, stop))
     }
 }
 
 impl Application {
     pub async fn build(config: Config, listener: TcpListener) -> anyhow::Result<Application> {
         let state = AppState::build(config).await?;
-        Ok(Application { listener, state })
+        Ok(Application { listener, state, run_worker: true })
+    }
+
+    /// Serve HTTP only (`serve --no-worker`): processing happens in `briefly worker`s.
+    pub fn without_worker(mut self) -> Application {
+        self.run_worker = false;
+        self
     }
 
     pub fn local_addr(&self) -> std::io::Result<std::net::SocketAddr> {
@@ -71,21 +94,25 @@ impl Application {
         &self.state
     }
 
-    /// Serve until `shutdown` resolves, with the upload sweeper in the background.
+    /// Serve until `shutdown` resolves, with the upload sweeper (and workers) alongside.
     pub async fn run_until(
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
+        let stop = CancellationToken::new();
+        let workers = if self.run_worker { self.state.spawn_workers(stop.clone())? } else { Vec::new() };
         let sweeper = crate::uploads::spawn_sweeper(
             self.state.uploads.clone(),
             self.state.db.clone(),
             self.state.config.sweep_interval,
         );
         let router = crate::api::router(self.state.clone());
-        let result = axum::serve(self.listener, router)
-            .with_graceful_shutdown(shutdown)
-            .await;
+        let result = axum::serve(self.listener, router).with_graceful_shutdown(shutdown).await;
         sweeper.abort();
+        stop.cancel();
+        for worker in workers {
+            let _ = worker.await;
+        }
         result.context("serving HTTP")
     }
 
@@ -94,7 +121,21 @@ impl Application {
     }
 }
 
-async fn shutdown_signal() {
+/// `briefly worker`: process jobs until SIGINT/SIGTERM; the current jobs finish first.
+pub async fn run_workers_until_stopped(config: Config) -> anyhow::Result<()> {
+    let state = AppState::build(config).await?;
+    let stop = CancellationToken::new();
+    let workers = state.spawn_workers(stop.clone())?;
+    tracing::info!(concurrency = state.config.worker_concurrency, "worker running");
+    shutdown_signal().await;
+    stop.cancel();
+    for worker in workers {
+        let _ = worker.await;
+    }
+    Ok(())
+}
+
+pub async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

@@ -21,8 +21,14 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run the HTTP API (applies migrations first).
-    Serve,
+    /// Run the HTTP API (applies migrations first) with an in-process worker.
+    Serve {
+        /// Serve HTTP only; leave processing to `briefly worker` processes.
+        #[arg(long)]
+        no_worker: bool,
+    },
+    /// Run processing workers only (any number, on any hosts sharing the database and store).
+    Worker,
     /// Apply database migrations and exit.
     Migrate,
     /// Print the resolved configuration (secrets redacted).
@@ -34,14 +40,12 @@ pub enum Command {
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     crate::telemetry::init();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("starting runtime")?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting runtime")?;
     runtime.block_on(async move {
         let config = Config::load(cli.config.as_deref(), &cli.overrides)?;
         match cli.command {
-            Command::Serve => serve(config).await,
+            Command::Serve { no_worker } => serve(config, no_worker).await,
+            Command::Worker => crate::app::run_workers_until_stopped(config).await,
             Command::Migrate => {
                 let db = crate::db::Db::connect(config.database_url()).await?;
                 db.migrate().await?;
@@ -57,11 +61,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     })
 }
 
-async fn serve(config: Config) -> anyhow::Result<()> {
-    let listener = tokio::net::TcpListener::bind(config.listen)
-        .await
-        .with_context(|| format!("binding {}", config.listen))?;
-    let app = crate::Application::build(config, listener).await?;
+async fn serve(config: Config, no_worker: bool) -> anyhow::Result<()> {
+    let listener =
+        tokio::net::TcpListener::bind(config.listen).await.with_context(|| format!("binding {}", config.listen))?;
+    let mut app = crate::Application::build(config, listener).await?;
+    if no_worker {
+        app = app.without_worker();
+    }
     tracing::info!(address = %app.local_addr()?, "briefly is listening");
     app.run_until_stopped().await
 }

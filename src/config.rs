@@ -28,6 +28,15 @@ pub struct Config {
     pub sweep_interval: Duration,
     /// Mark session cookies `Secure` (turn on behind HTTPS).
     pub secure_cookies: bool,
+    /// Jobs one worker process runs at the same time.
+    pub worker_concurrency: usize,
+    /// whisper.cpp (ggml) model; without one, transcription is disabled.
+    pub whisper_model: Option<PathBuf>,
+    /// CPU threads per transcription.
+    pub whisper_threads: usize,
+    /// How long a claimed job stays leased without a heartbeat (a dead worker's job is
+    /// taken over after this).
+    pub job_lease: Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -59,14 +68,8 @@ impl std::fmt::Debug for S3Config {
             .field("region", &self.region)
             .field("prefix", &self.prefix)
             .field("path_style", &self.path_style)
-            .field(
-                "access_key_id",
-                &self.access_key_id.as_ref().map(|_| "[set]"),
-            )
-            .field(
-                "secret_access_key",
-                &self.secret_access_key.as_ref().map(|_| "[redacted]"),
-            )
+            .field("access_key_id", &self.access_key_id.as_ref().map(|_| "[set]"))
+            .field("secret_access_key", &self.secret_access_key.as_ref().map(|_| "[redacted]"))
             .field("presign_redirect", &self.presign_redirect)
             .finish()
     }
@@ -101,12 +104,7 @@ pub struct Overrides {
     pub s3_presign_redirect: Option<bool>,
     #[arg(long, env = "AWS_ACCESS_KEY_ID", global = true, hide_env_values = true)]
     pub aws_access_key_id: Option<String>,
-    #[arg(
-        long,
-        env = "AWS_SECRET_ACCESS_KEY",
-        global = true,
-        hide_env_values = true
-    )]
+    #[arg(long, env = "AWS_SECRET_ACCESS_KEY", global = true, hide_env_values = true)]
     pub aws_secret_access_key: Option<String>,
     /// Largest accepted upload in bytes.
     #[arg(long, env = "BRIEFLY_TUS_MAX_SIZE", global = true)]
@@ -119,6 +117,18 @@ pub struct Overrides {
     pub sweep_interval_secs: Option<u64>,
     #[arg(long, env = "BRIEFLY_SECURE_COOKIES", global = true)]
     pub secure_cookies: Option<bool>,
+    /// Jobs a worker process runs at once.
+    #[arg(long, env = "BRIEFLY_WORKER_CONCURRENCY", global = true)]
+    pub worker_concurrency: Option<usize>,
+    /// Path of a whisper.cpp (ggml) speech model; unset disables transcription.
+    #[arg(long, env = "BRIEFLY_WHISPER_MODEL", global = true)]
+    pub whisper_model: Option<PathBuf>,
+    /// CPU threads per transcription (1 is steadiest on small machines).
+    #[arg(long, env = "BRIEFLY_WHISPER_THREADS", global = true)]
+    pub whisper_threads: Option<usize>,
+    /// Seconds a job's lease lasts without a heartbeat.
+    #[arg(long, env = "BRIEFLY_JOB_LEASE_SECS", global = true)]
+    pub job_lease_secs: Option<u64>,
 }
 
 /// The optional `briefly.toml`: same names as the flags, snake_case.
@@ -138,6 +148,10 @@ struct FileSettings {
     upload_expiry_secs: Option<u64>,
     sweep_interval_secs: Option<u64>,
     secure_cookies: Option<bool>,
+    worker_concurrency: Option<usize>,
+    whisper_model: Option<PathBuf>,
+    whisper_threads: Option<usize>,
+    job_lease_secs: Option<u64>,
 }
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -156,10 +170,7 @@ impl Config {
     }
 
     fn resolve(file: FileSettings, o: Overrides) -> Config {
-        let data_dir = o
-            .data_dir
-            .or(file.data_dir)
-            .unwrap_or_else(|| PathBuf::from("data"));
+        let data_dir = o.data_dir.or(file.data_dir).unwrap_or_else(|| PathBuf::from("data"));
         let database_url = o
             .database_url
             .or(file.database_url)
@@ -168,57 +179,39 @@ impl Config {
             Some(bucket) => StorageConfig::S3(S3Config {
                 bucket,
                 endpoint: o.s3_endpoint.or(file.s3_endpoint),
-                region: o
-                    .s3_region
-                    .or(file.s3_region)
-                    .unwrap_or_else(|| "us-east-1".into()),
+                region: o.s3_region.or(file.s3_region).unwrap_or_else(|| "us-east-1".into()),
                 prefix: normalize_prefix(o.s3_prefix.or(file.s3_prefix).unwrap_or_default()),
                 path_style: o.s3_path_style.or(file.s3_path_style).unwrap_or(true),
                 access_key_id: o.aws_access_key_id,
                 secret_access_key: o.aws_secret_access_key.map(SecretString::from),
-                presign_redirect: o
-                    .s3_presign_redirect
-                    .or(file.s3_presign_redirect)
-                    .unwrap_or(false),
+                presign_redirect: o.s3_presign_redirect.or(file.s3_presign_redirect).unwrap_or(false),
                 presign_ttl: Duration::from_secs(300),
             }),
-            None => StorageConfig::Local {
-                root: data_dir.join("media"),
-            },
+            None => StorageConfig::Local { root: data_dir.join("media") },
         };
         Config {
-            listen: o
-                .listen
-                .or(file.listen)
-                .unwrap_or_else(|| DEFAULT_LISTEN.parse().expect("valid default address")),
+            listen: o.listen.or(file.listen).unwrap_or_else(|| DEFAULT_LISTEN.parse().expect("valid default address")),
             data_dir,
             database_url: SecretString::from(database_url),
             storage,
-            tus_max_size: o
-                .tus_max_size
-                .or(file.tus_max_size)
-                .unwrap_or(DEFAULT_TUS_MAX_SIZE),
+            tus_max_size: o.tus_max_size.or(file.tus_max_size).unwrap_or(DEFAULT_TUS_MAX_SIZE),
             upload_expiry: Duration::from_secs(
-                o.upload_expiry_secs
-                    .or(file.upload_expiry_secs)
-                    .unwrap_or(DEFAULT_UPLOAD_EXPIRY_SECS),
+                o.upload_expiry_secs.or(file.upload_expiry_secs).unwrap_or(DEFAULT_UPLOAD_EXPIRY_SECS),
             ),
             sweep_interval: Duration::from_secs(
-                o.sweep_interval_secs
-                    .or(file.sweep_interval_secs)
-                    .unwrap_or(DEFAULT_SWEEP_INTERVAL_SECS)
-                    .max(1),
+                o.sweep_interval_secs.or(file.sweep_interval_secs).unwrap_or(DEFAULT_SWEEP_INTERVAL_SECS).max(1),
             ),
             secure_cookies: o.secure_cookies.or(file.secure_cookies).unwrap_or(false),
+            worker_concurrency: o.worker_concurrency.or(file.worker_concurrency).unwrap_or(1).clamp(1, 64),
+            whisper_model: o.whisper_model.or(file.whisper_model),
+            whisper_threads: o.whisper_threads.or(file.whisper_threads).unwrap_or(1).clamp(1, 64),
+            job_lease: Duration::from_secs(o.job_lease_secs.or(file.job_lease_secs).unwrap_or(30).clamp(2, 3600)),
         }
     }
 
     /// Zero-config defaults rooted at `data_dir` (used by tests and benches).
     pub fn local(data_dir: &Path) -> Config {
-        let overrides = Overrides {
-            data_dir: Some(data_dir.to_path_buf()),
-            ..Default::default()
-        };
+        let overrides = Overrides { data_dir: Some(data_dir.to_path_buf()), ..Default::default() };
         Self::resolve(FileSettings::default(), overrides)
     }
 
@@ -230,9 +223,7 @@ impl Config {
 fn read_file_settings(path: &Path, required: bool) -> anyhow::Result<FileSettings> {
     match std::fs::read_to_string(path) {
         Ok(text) => toml::from_str(&text).with_context(|| format!("parsing {}", path.display())),
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound && !required => {
-            Ok(FileSettings::default())
-        }
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound && !required => Ok(FileSettings::default()),
         Err(err) => Err(err).with_context(|| format!("reading {}", path.display())),
     }
 }
@@ -252,22 +243,15 @@ mod tests {
 
     #[test]
     fn flags_beat_file_and_file_beats_defaults() {
-        let file: FileSettings = toml::from_str(
-            "listen = \"127.0.0.1:9000\"\ndata_dir = \"/srv/briefly\"\ntus_max_size = 42",
-        )
-        .unwrap();
-        let overrides = Overrides {
-            listen: Some("127.0.0.1:7000".parse().unwrap()),
-            ..Default::default()
-        };
+        let file: FileSettings =
+            toml::from_str("listen = \"127.0.0.1:9000\"\ndata_dir = \"/srv/briefly\"\ntus_max_size = 42").unwrap();
+        let overrides = Overrides { listen: Some("127.0.0.1:7000".parse().unwrap()), ..Default::default() };
         let config = Config::resolve(file, overrides);
         assert_eq!(config.listen.port(), 7000);
         assert_eq!(config.data_dir, PathBuf::from("/srv/briefly"));
         assert_eq!(config.tus_max_size, 42);
         assert_eq!(config.database_url(), "sqlite:/srv/briefly/briefly.db");
-        assert!(
-            matches!(config.storage, StorageConfig::Local { ref root } if root == Path::new("/srv/briefly/media"))
-        );
+        assert!(matches!(config.storage, StorageConfig::Local { ref root } if root == Path::new("/srv/briefly/media")));
     }
 
     #[test]

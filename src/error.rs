@@ -129,10 +129,7 @@ impl IntoResponse for AppError {
                 headers.insert(axum::http::header::RETRY_AFTER, HeaderValue::from(1));
             }
             AppError::TooManyRequests { retry_after_secs } => {
-                headers.insert(
-                    axum::http::header::RETRY_AFTER,
-                    HeaderValue::from(retry_after_secs),
-                );
+                headers.insert(axum::http::header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
             }
             _ => {}
         }

@@ -42,10 +42,7 @@ fn signed_in_response(state: &AppState, status: StatusCode, session: NewSession)
     (status, [(SET_COOKIE, cookie)], Json(body)).into_response()
 }
 
-pub async fn sign_up(
-    State(state): State<AppState>,
-    ApiJson(body): ApiJson<SignupBody>,
-) -> AppResult<Response> {
+pub async fn sign_up(State(state): State<AppState>, ApiJson(body): ApiJson<SignupBody>) -> AppResult<Response> {
     let email = Email::parse(&body.email).map_err(AppError::Validation)?;
     let password = Password::parse(body.password).map_err(AppError::Validation)?;
     let name = DisplayName::parse(&body.name).map_err(AppError::Validation)?;
@@ -53,10 +50,7 @@ pub async fn sign_up(
     Ok(signed_in_response(&state, StatusCode::CREATED, session))
 }
 
-pub async fn log_in(
-    State(state): State<AppState>,
-    ApiJson(body): ApiJson<LoginBody>,
-) -> AppResult<Response> {
+pub async fn log_in(State(state): State<AppState>, ApiJson(body): ApiJson<LoginBody>) -> AppResult<Response> {
     let session = auth::log_in(&state.db, &body.email, body.password).await?;
     Ok(signed_in_response(&state, StatusCode::OK, session))
 }
@@ -65,25 +59,16 @@ pub async fn log_out(State(state): State<AppState>, parts: Parts) -> AppResult<R
     if let Some(secret) = session_secret(&parts) {
         auth::log_out(&state.db, &secret).await?;
     }
-    Ok((
-        StatusCode::NO_CONTENT,
-        [(SET_COOKIE, cleared_session_cookie())],
-    )
-        .into_response())
+    Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, cleared_session_cookie())]).into_response())
 }
 
-pub async fn me(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-) -> AppResult<Json<serde_json::Value>> {
+pub async fn me(State(state): State<AppState>, SignedIn(user): SignedIn) -> AppResult<Json<serde_json::Value>> {
     let workspaces = state.db.workspaces_of(&user.id).await?;
     let workspaces: Vec<_> = workspaces
         .into_iter()
         .map(|w| json!({ "id": w.id, "name": w.name, "personal": w.personal == 1, "role": w.role }))
         .collect();
-    Ok(Json(
-        json!({ "id": user.id, "email": user.email, "name": user.name, "workspaces": workspaces }),
-    ))
+    Ok(Json(json!({ "id": user.id, "email": user.email, "name": user.name, "workspaces": workspaces })))
 }
 
 pub async fn create_token(
@@ -93,8 +78,5 @@ pub async fn create_token(
 ) -> AppResult<(StatusCode, Json<serde_json::Value>)> {
     let name = TokenName::parse(&body.name).map_err(AppError::Validation)?;
     let (id, token) = auth::create_api_token(&state.db, &user, name.clone()).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({ "id": id, "name": name.as_str(), "token": token })),
-    ))
+    Ok((StatusCode::CREATED, Json(json!({ "id": id, "name": name.as_str(), "token": token }))))
 }

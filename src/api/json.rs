@@ -23,12 +23,10 @@ where
             Err(rejection) => Err(match rejection {
                 JsonRejection::JsonDataError(err) => AppError::validation(err.body_text()),
                 JsonRejection::JsonSyntaxError(err) => AppError::bad_request(err.body_text()),
-                JsonRejection::MissingJsonContentType(_) => AppError::UnsupportedMediaType(
-                    "send a JSON body with Content-Type: application/json".into(),
-                ),
-                JsonRejection::BytesRejection(err)
-                    if err.status() == StatusCode::PAYLOAD_TOO_LARGE =>
-                {
+                JsonRejection::MissingJsonContentType(_) => {
+                    AppError::UnsupportedMediaType("send a JSON body with Content-Type: application/json".into())
+                }
+                JsonRejection::BytesRejection(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => {
                     AppError::PayloadTooLarge("the request body is too large".into())
                 }
                 other => AppError::bad_request(other.body_text()),

@@ -25,19 +25,8 @@ pub async fn original(
 ) -> AppResult<Response> {
     let (video, _) = videos::visible_video(&state.db, &id, viewer.as_ref()).await?;
     let key = video.original_key.as_deref().ok_or(AppError::NotFound)?;
-    let content_type = video
-        .content_type
-        .as_deref()
-        .unwrap_or("application/octet-stream");
-    serve_object(
-        &state,
-        key,
-        content_type,
-        &method,
-        &headers,
-        video.size_bytes,
-    )
-    .await
+    let content_type = video.content_type.as_deref().unwrap_or("application/octet-stream");
+    serve_object(&state, key, content_type, &method, &headers, video.size_bytes).await
 }
 
 pub async fn serve_object(
@@ -50,17 +39,10 @@ pub async fn serve_object(
 ) -> AppResult<Response> {
     if let StorageConfig::S3(s3) = &state.config.storage {
         if s3.presign_redirect {
-            if let Some(url) = state
-                .store
-                .presigned_get(key, s3.presign_ttl, content_type)
-                .await?
-            {
+            if let Some(url) = state.store.presigned_get(key, s3.presign_ttl, content_type).await? {
                 return Ok((
                     StatusCode::TEMPORARY_REDIRECT,
-                    [
-                        (header::LOCATION, url.as_str()),
-                        (header::CACHE_CONTROL, "no-store"),
-                    ],
+                    [(header::LOCATION, url.as_str()), (header::CACHE_CONTROL, "no-store")],
                 )
                     .into_response());
             }
@@ -88,28 +70,15 @@ pub async fn serve_object(
     out.insert(header::CONTENT_TYPE, header_value(content_type));
     out.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
     out.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
-    out.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, max-age=0, must-revalidate"),
-    );
-    out.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    out.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("sandbox; default-src 'none'"),
-    );
+    out.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=0, must-revalidate"));
+    out.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    out.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("sandbox; default-src 'none'"));
     if let Some(range) = range {
-        out.insert(
-            header::CONTENT_RANGE,
-            header_value(&format!("bytes {}-{}/{size}", range.start, range.end)),
-        );
+        out.insert(header::CONTENT_RANGE, header_value(&format!("bytes {}-{}/{size}", range.start, range.end)));
     }
     Ok(response)
 }
 
 fn header_value(text: &str) -> HeaderValue {
-    HeaderValue::from_str(text)
-        .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"))
+    HeaderValue::from_str(text).unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"))
 }

@@ -1,6 +1,7 @@
 //! HTTP routes. One module per resource; handlers parse input into domain types and call
 //! the domain services, never SQL or storage directly.
 
+mod assets;
 mod auth;
 mod json;
 mod media;
@@ -38,10 +39,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/uploads", post(tus::create).options(tus::options))
         .route(
             "/api/uploads/{upload_id}",
-            axum::routing::head(tus::head)
-                .patch(tus::patch)
-                .delete(tus::terminate)
-                .options(tus::options),
+            axum::routing::head(tus::head).patch(tus::patch).delete(tus::terminate).options(tus::options),
         )
         .layer(DefaultBodyLimit::disable())
         .layer(SetResponseHeaderLayer::overriding(
@@ -57,13 +55,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/me", get(auth::me))
         .route("/api/tokens", post(auth::create_token))
         .route("/api/videos", post(videos::create).get(videos::list))
-        .route(
-            "/api/videos/{id}",
-            get(videos::get)
-                .patch(videos::update)
-                .delete(videos::delete),
-        )
+        .route("/api/videos/{id}", get(videos::get).patch(videos::update).delete(videos::delete))
         .route("/api/videos/{id}/original", get(media::original))
+        .route("/api/videos/{id}/storyboard/{sprite}", get(assets::get_storyboard_sprite))
+        .route("/api/videos/{id}/{asset}", get(assets::get_asset))
         .route("/api/search", get(search::search))
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT));
 
@@ -79,25 +74,15 @@ pub fn router(state: AppState) -> Router {
             TraceLayer::new_for_http()
                 .make_span_with(|request: &Request<_>| {
                     // Name spans by route pattern, not raw path, so ids don't explode cardinality.
-                    let route = request
-                        .extensions()
-                        .get::<MatchedPath>()
-                        .map(MatchedPath::as_str)
-                        .unwrap_or("unmatched");
+                    let route =
+                        request.extensions().get::<MatchedPath>().map(MatchedPath::as_str).unwrap_or("unmatched");
                     tracing::info_span!("request", method = %request.method(), route)
                 })
                 .on_request(())
-                .on_response(
-                    tower_http::trace::DefaultOnResponse::new().level(tracing::Level::DEBUG),
-                )
-                .on_failure(
-                    tower_http::trace::DefaultOnFailure::new()
-                        .latency_unit(tower_http::LatencyUnit::Millis),
-                ),
+                .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::DEBUG))
+                .on_failure(tower_http::trace::DefaultOnFailure::new().latency_unit(tower_http::LatencyUnit::Millis)),
         )
-        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
-            Duration::from_secs(60),
-        ))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(Duration::from_secs(60)))
         .with_state(state)
 }
 

@@ -31,10 +31,7 @@ pub fn parse_range(header: Option<&str>, size: u64) -> RangeRequest {
         if suffix == 0 || size == 0 {
             return RangeRequest::Unsatisfiable;
         }
-        ByteRange {
-            start: size.saturating_sub(suffix),
-            end: size - 1,
-        }
+        ByteRange { start: size.saturating_sub(suffix), end: size - 1 }
     } else {
         let Ok(start) = first.parse::<u64>() else {
             return RangeRequest::Whole;
@@ -74,24 +71,12 @@ mod tests {
 
     #[test]
     fn out_of_bounds_is_unsatisfiable_and_junk_is_ignored() {
-        assert_eq!(
-            parse_range(Some("bytes=1000-"), 1000),
-            RangeRequest::Unsatisfiable
-        );
-        assert_eq!(
-            parse_range(Some("bytes=-0"), 1000),
-            RangeRequest::Unsatisfiable
-        );
-        assert_eq!(
-            parse_range(Some("bytes=0-0"), 0),
-            RangeRequest::Unsatisfiable
-        );
+        assert_eq!(parse_range(Some("bytes=1000-"), 1000), RangeRequest::Unsatisfiable);
+        assert_eq!(parse_range(Some("bytes=-0"), 1000), RangeRequest::Unsatisfiable);
+        assert_eq!(parse_range(Some("bytes=0-0"), 0), RangeRequest::Unsatisfiable);
         assert_eq!(parse_range(Some("bytes=5-2"), 1000), RangeRequest::Whole);
         assert_eq!(parse_range(Some("items=0-5"), 1000), RangeRequest::Whole);
-        assert_eq!(
-            parse_range(Some("bytes=0-1,5-6"), 1000),
-            RangeRequest::Whole
-        );
+        assert_eq!(parse_range(Some("bytes=0-1,5-6"), 1000), RangeRequest::Whole);
         assert_eq!(parse_range(None, 1000), RangeRequest::Whole);
     }
 }

@@ -32,9 +32,7 @@ pub async fn search(
     let Query(params) = params.map_err(|e| AppError::bad_request(e.body_text()))?;
     let q = params.q.unwrap_or_default();
     if q.len() > MAX_QUERY_BYTES {
-        return Err(AppError::bad_request(format!(
-            "q must be at most {MAX_QUERY_BYTES} bytes"
-        )));
+        return Err(AppError::bad_request(format!("q must be at most {MAX_QUERY_BYTES} bytes")));
     }
     let limit = match params.limit.as_deref() {
         None => 20,
@@ -42,9 +40,7 @@ pub async fn search(
             .parse::<i64>()
             .ok()
             .filter(|n| (1..=MAX_LIMIT).contains(n))
-            .ok_or_else(|| {
-                AppError::bad_request(format!("limit must be a number from 1 to {MAX_LIMIT}"))
-            })?,
+            .ok_or_else(|| AppError::bad_request(format!("limit must be a number from 1 to {MAX_LIMIT}")))?,
     };
     let hits = search::search(&state.db, &q, viewer.as_ref().map(|u| u.id.as_str()), limit).await?;
     Ok(Json(SearchResults { hits }))

@@ -23,24 +23,16 @@ pub struct SignedIn(pub SessionUser);
 impl FromRequestParts<AppState> for Viewer {
     type Rejection = AppError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         if let Some(header) = parts.headers.get(AUTHORIZATION) {
             let token = header
                 .to_str()
                 .ok()
-                .and_then(|h| {
-                    h.strip_prefix("Bearer ")
-                        .or_else(|| h.strip_prefix("bearer "))
-                })
+                .and_then(|h| h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer ")))
                 .map(str::trim)
                 .filter(|t| !t.is_empty() && t.len() <= 256)
                 .ok_or(AppError::Unauthorized)?;
-            let user = auth::user_for_bearer(&state.db, token)
-                .await?
-                .ok_or(AppError::Unauthorized)?;
+            let user = auth::user_for_bearer(&state.db, token).await?.ok_or(AppError::Unauthorized)?;
             return Ok(Viewer(Some(user)));
         }
         match session_secret(parts) {
@@ -53,10 +45,7 @@ impl FromRequestParts<AppState> for Viewer {
 impl FromRequestParts<AppState> for SignedIn {
     type Rejection = AppError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let Viewer(user) = Viewer::from_request_parts(parts, state).await?;
         user.map(SignedIn).ok_or(AppError::Unauthorized)
     }
@@ -65,9 +54,7 @@ impl FromRequestParts<AppState> for SignedIn {
 pub fn session_secret(parts: &Parts) -> Option<String> {
     let _ = parts.headers.get(COOKIE)?;
     let jar = CookieJar::from_headers(&parts.headers);
-    jar.get(SESSION_COOKIE)
-        .map(|c| c.value().to_string())
-        .filter(|v| !v.is_empty() && v.len() <= 256)
+    jar.get(SESSION_COOKIE).map(|c| c.value().to_string()).filter(|v| !v.is_empty() && v.len() <= 256)
 }
 
 pub fn session_cookie(secret: &str, secure: bool) -> HeaderValue {
@@ -80,8 +67,6 @@ pub fn session_cookie(secret: &str, secure: bool) -> HeaderValue {
 }
 
 pub fn cleared_session_cookie() -> HeaderValue {
-    HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0"
-    ))
-    .expect("static cookie")
+    HeaderValue::from_str(&format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0"))
+        .expect("static cookie")
 }

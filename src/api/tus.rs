@@ -16,8 +16,7 @@ use crate::store::ByteStream;
 use crate::uploads::{ExpectedChecksum, PatchInput, SUPPORTED_ALGORITHMS};
 
 pub const TUS_VERSION: &str = "1.0.0";
-const EXTENSIONS: &str =
-    "creation,creation-with-upload,creation-defer-length,termination,checksum,expiration";
+const EXTENSIONS: &str = "creation,creation-with-upload,creation-defer-length,termination,checksum,expiration";
 const OFFSET_OCTET_STREAM: &str = "application/offset+octet-stream";
 
 fn tus_header(name: &'static str) -> HeaderName {
@@ -50,35 +49,23 @@ fn body_stream(body: Body) -> ByteStream {
 }
 
 fn has_body(headers: &HeaderMap) -> bool {
-    let length = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
+    let length = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     length.unwrap_or(0) > 0 || headers.contains_key(header::TRANSFER_ENCODING)
 }
 
 fn require_offset_stream(headers: &HeaderMap) -> AppResult<()> {
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     if content_type.split(';').next().map(str::trim) == Some(OFFSET_OCTET_STREAM) {
         Ok(())
     } else {
-        Err(AppError::UnsupportedMediaType(format!(
-            "upload bodies must have Content-Type: {OFFSET_OCTET_STREAM}"
-        )))
+        Err(AppError::UnsupportedMediaType(format!("upload bodies must have Content-Type: {OFFSET_OCTET_STREAM}")))
     }
 }
 
 fn checksum(headers: &HeaderMap) -> AppResult<Option<ExpectedChecksum>> {
     headers
         .get("upload-checksum")
-        .map(|v| {
-            v.to_str()
-                .map_err(|_| "Upload-Checksum is not ASCII".to_string())
-                .and_then(ExpectedChecksum::parse)
-        })
+        .map(|v| v.to_str().map_err(|_| "Upload-Checksum is not ASCII".to_string()).and_then(ExpectedChecksum::parse))
         .transpose()
         .map_err(AppError::BadRequest)
 }
@@ -87,22 +74,10 @@ pub async fn options(State(state): State<AppState>) -> Response {
     (
         StatusCode::NO_CONTENT,
         [
-            (
-                tus_header("tus-version"),
-                HeaderValue::from_static(TUS_VERSION),
-            ),
-            (
-                tus_header("tus-extension"),
-                HeaderValue::from_static(EXTENSIONS),
-            ),
-            (
-                tus_header("tus-max-size"),
-                HeaderValue::from(state.uploads.max_size()),
-            ),
-            (
-                tus_header("tus-checksum-algorithm"),
-                HeaderValue::from_static(SUPPORTED_ALGORITHMS),
-            ),
+            (tus_header("tus-version"), HeaderValue::from_static(TUS_VERSION)),
+            (tus_header("tus-extension"), HeaderValue::from_static(EXTENSIONS)),
+            (tus_header("tus-max-size"), HeaderValue::from(state.uploads.max_size())),
+            (tus_header("tus-checksum-algorithm"), HeaderValue::from_static(SUPPORTED_ALGORITHMS)),
         ],
     )
         .into_response()
@@ -122,9 +97,7 @@ pub async fn create(
         Some(_) => return Err(AppError::bad_request("Upload-Defer-Length must be 1")),
     };
     if length.is_some() == deferred {
-        return Err(AppError::bad_request(
-            "send exactly one of Upload-Length and Upload-Defer-Length: 1",
-        ));
+        return Err(AppError::bad_request("send exactly one of Upload-Length and Upload-Defer-Length: 1"));
     }
     let with_body = has_body(&headers);
     if with_body {
@@ -134,31 +107,17 @@ pub async fn create(
     let content_length = header_u64(&headers, header::CONTENT_LENGTH.as_str())?;
     if let (Some(length), Some(body_len)) = (length, content_length) {
         if body_len > length {
-            return Err(AppError::PayloadTooLarge(
-                "the body is longer than Upload-Length".into(),
-            ));
+            return Err(AppError::PayloadTooLarge("the body is longer than Upload-Length".into()));
         }
     }
-    let metadata = headers
-        .get("upload-metadata")
-        .map(|v| v.to_str().unwrap_or("\u{0}"))
-        .unwrap_or_default();
+    let metadata = headers.get("upload-metadata").map(|v| v.to_str().unwrap_or("\u{0}")).unwrap_or_default();
     if metadata.contains('\u{0}') {
         return Err(AppError::bad_request("Upload-Metadata is not ASCII"));
     }
     let mut upload = state.uploads.create(&user, length, metadata).await?;
     if with_body {
-        let input = PatchInput {
-            offset: 0,
-            declared_length: None,
-            checksum: expected,
-            content_length,
-        };
-        match state
-            .uploads
-            .patch(&user, &upload.id, input, body_stream(body))
-            .await
-        {
+        let input = PatchInput { offset: 0, declared_length: None, checksum: expected, content_length };
+        match state.uploads.patch(&user, &upload.id, input, body_stream(body)).await {
             Ok(after) => upload = after,
             // The upload exists either way; the client learns the true offset from HEAD.
             Err(err) => {
@@ -191,10 +150,7 @@ pub async fn head(
     out.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     match upload.length {
         Some(length) => out.insert(tus_header("upload-length"), HeaderValue::from(length)),
-        None => out.insert(
-            tus_header("upload-defer-length"),
-            HeaderValue::from_static("1"),
-        ),
+        None => out.insert(tus_header("upload-defer-length"), HeaderValue::from_static("1")),
     };
     if let Ok(metadata) = HeaderValue::from_str(&upload.metadata) {
         if !upload.metadata.is_empty() {
@@ -213,18 +169,15 @@ pub async fn patch(
 ) -> AppResult<Response> {
     check_version(&headers)?;
     require_offset_stream(&headers)?;
-    let offset = header_u64(&headers, "upload-offset")?
-        .ok_or_else(|| AppError::bad_request("Upload-Offset is required"))?;
+    let offset =
+        header_u64(&headers, "upload-offset")?.ok_or_else(|| AppError::bad_request("Upload-Offset is required"))?;
     let input = PatchInput {
         offset,
         declared_length: header_u64(&headers, "upload-length")?,
         checksum: checksum(&headers)?,
         content_length: header_u64(&headers, header::CONTENT_LENGTH.as_str())?,
     };
-    let upload = state
-        .uploads
-        .patch(&user, &id, input, body_stream(body))
-        .await?;
+    let upload = state.uploads.patch(&user, &id, input, body_stream(body)).await?;
     Ok(upload_headers(StatusCode::NO_CONTENT, &upload))
 }
 
@@ -243,13 +196,9 @@ pub async fn terminate(
 fn upload_headers(status: StatusCode, upload: &UploadRow) -> Response {
     let mut response = status.into_response();
     let out = response.headers_mut();
-    out.insert(
-        tus_header("upload-offset"),
-        HeaderValue::from(upload.upload_offset),
-    );
+    out.insert(tus_header("upload-offset"), HeaderValue::from(upload.upload_offset));
     if upload.completed_at.is_none() {
-        let expires = std::time::UNIX_EPOCH
-            + std::time::Duration::from_millis(upload.expires_at.max(0) as u64);
+        let expires = std::time::UNIX_EPOCH + std::time::Duration::from_millis(upload.expires_at.max(0) as u64);
         if let Ok(value) = HeaderValue::from_str(&httpdate::fmt_http_date(expires)) {
             out.insert(tus_header("upload-expires"), value);
         }

@@ -30,6 +30,16 @@ pub struct VideoView {
     share_path: String,
     original_url: Option<String>,
     can_manage: bool,
+    duration_ms: Option<i64>,
+    transcript_status: String,
+    /// Why processing failed; only the video's managers see it.
+    error: Option<String>,
+    /// Present once processing made them.
+    media_url: Option<String>,
+    poster_url: Option<String>,
+    storyboard_url: Option<String>,
+    captions_url: Option<String>,
+    transcript_url: Option<String>,
 }
 
 pub fn iso8601(ms: i64) -> String {
@@ -39,16 +49,25 @@ pub fn iso8601(ms: i64) -> String {
 
 impl VideoView {
     pub fn new(video: VideoRow, access: Option<Access>) -> VideoView {
-        let original_url = video
-            .original_key
-            .as_ref()
-            .map(|_| format!("/api/videos/{}/original", video.id));
+        let original_url = video.original_key.as_ref().map(|_| format!("/api/videos/{}/original", video.id));
+        let can_manage = access == Some(Access::Manage);
+        let ready = video.status == "ready";
+        let transcript_ready = video.transcript_status == "ready";
+        let asset = |name: &str, present: bool| present.then(|| format!("/api/videos/{}/{name}", video.id));
         VideoView {
             share_path: format!("/v/{}", video.id),
             original_url,
-            can_manage: access == Some(Access::Manage),
+            can_manage,
+            media_url: asset("media.mp4", ready),
+            poster_url: asset("poster.jpg", ready),
+            storyboard_url: asset("storyboard.vtt", ready),
+            captions_url: asset("captions.vtt", transcript_ready),
+            transcript_url: asset("transcript", transcript_ready),
             created_at: iso8601(video.created_at),
             updated_at: iso8601(video.updated_at),
+            duration_ms: video.duration_ms,
+            error: if can_manage { video.error } else { None },
+            transcript_status: video.transcript_status,
             id: video.id,
             title: video.title,
             visibility: video.visibility,
@@ -76,18 +95,8 @@ pub async fn create(
 ) -> AppResult<(StatusCode, Json<VideoView>)> {
     let title = Title::parse(&body.title).map_err(AppError::Validation)?;
     let visibility = body.visibility.unwrap_or(Visibility::Private);
-    let video = videos::create(
-        &state.db,
-        &user,
-        title,
-        visibility,
-        body.workspace_id.as_deref(),
-    )
-    .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(VideoView::new(video, Some(Access::Manage))),
-    ))
+    let video = videos::create(&state.db, &user, title, visibility, body.workspace_id.as_deref()).await?;
+    Ok((StatusCode::CREATED, Json(VideoView::new(video, Some(Access::Manage)))))
 }
 
 #[derive(Deserialize)]
@@ -117,9 +126,7 @@ pub async fn list(
             .parse::<i64>()
             .ok()
             .filter(|n| (1..=MAX_PAGE).contains(n))
-            .ok_or_else(|| {
-                AppError::bad_request(format!("limit must be a number from 1 to {MAX_PAGE}"))
-            })?,
+            .ok_or_else(|| AppError::bad_request(format!("limit must be a number from 1 to {MAX_PAGE}")))?,
     };
     let before = params.cursor.as_deref().map(decode_cursor).transpose()?;
     let query = VideoListQuery {
@@ -131,8 +138,7 @@ pub async fn list(
     let mut rows = videos::list(&state.db, query).await?;
     let next_cursor = if rows.len() as i64 > limit {
         rows.truncate(limit as usize);
-        rows.last()
-            .map(|last| encode_cursor(last.created_at, &last.id))
+        rows.last().map(|last| encode_cursor(last.created_at, &last.id))
     } else {
         None
     };
@@ -141,10 +147,7 @@ pub async fn list(
         let access = videos::access_to(&state.db, &row, viewer.as_ref()).await?;
         views.push(VideoView::new(row, access));
     }
-    Ok(Json(VideoPage {
-        videos: views,
-        next_cursor,
-    }))
+    Ok(Json(VideoPage { videos: views, next_cursor }))
 }
 
 fn encode_cursor(created_at: i64, id: &str) -> String {
@@ -153,9 +156,7 @@ fn encode_cursor(created_at: i64, id: &str) -> String {
 
 fn decode_cursor(raw: &str) -> AppResult<(i64, String)> {
     let bad = || AppError::bad_request("cursor is not valid; use next_cursor from a previous page");
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(raw)
-        .map_err(|_| bad())?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(raw).map_err(|_| bad())?;
     let text = String::from_utf8(bytes).map_err(|_| bad())?;
     let (at, id) = text.split_once('.').ok_or_else(bad)?;
     Ok((at.parse().map_err(|_| bad())?, id.to_string()))
@@ -185,20 +186,11 @@ pub async fn update(
 ) -> AppResult<Json<VideoView>> {
     let video = videos::managed_video(&state.db, &id, &user).await?;
     let title = match body.title {
-        Some(raw) => Title::parse(&raw)
-            .map_err(AppError::Validation)?
-            .as_str()
-            .to_string(),
+        Some(raw) => Title::parse(&raw).map_err(AppError::Validation)?.as_str().to_string(),
         None => video.title.clone(),
     };
-    let visibility = body
-        .visibility
-        .map(|v| v.as_str().to_string())
-        .unwrap_or_else(|| video.visibility.clone());
-    state
-        .db
-        .update_video_details(&video.id, &title, &visibility)
-        .await?;
+    let visibility = body.visibility.map(|v| v.as_str().to_string()).unwrap_or_else(|| video.visibility.clone());
+    state.db.update_video_details(&video.id, &title, &visibility).await?;
     let updated = state.db.video(&video.id).await?.ok_or(AppError::NotFound)?;
     Ok(Json(VideoView::new(updated, Some(Access::Manage))))
 }

@@ -6,9 +6,7 @@
 mod passwords;
 
 use crate::db::{is_unique_violation, now_ms, Db, SessionUser, UserRow};
-use crate::domain::{
-    random_id, random_secret, sha256_hex, DisplayName, Email, Password, TokenName,
-};
+use crate::domain::{random_id, random_secret, sha256_hex, DisplayName, Email, Password, TokenName};
 use crate::error::{AppError, AppResult};
 
 pub const SESSION_COOKIE: &str = "briefly_session";
@@ -21,12 +19,7 @@ pub struct NewSession {
     pub secret: String,
 }
 
-pub async fn sign_up(
-    db: &Db,
-    email: Email,
-    password: Password,
-    name: DisplayName,
-) -> AppResult<NewSession> {
+pub async fn sign_up(db: &Db, email: Email, password: Password, name: DisplayName) -> AppResult<NewSession> {
     let password_hash = passwords::hash(password).await?;
     let user = UserRow {
         id: random_id(16),
@@ -36,27 +29,14 @@ pub async fn sign_up(
         created_at: now_ms(),
     };
     let workspace_name = format!("{}'s workspace", user.name);
-    match db
-        .create_user_with_workspace(&user, &random_id(16), &workspace_name)
-        .await
-    {
+    match db.create_user_with_workspace(&user, &random_id(16), &workspace_name).await {
         Ok(()) => {}
         Err(err) if is_unique_violation(&err) => {
-            return Err(AppError::conflict(
-                "an account with this email already exists",
-            ))
+            return Err(AppError::conflict("an account with this email already exists"))
         }
         Err(err) => return Err(err.into()),
     }
-    start_session(
-        db,
-        SessionUser {
-            id: user.id,
-            email: user.email,
-            name: user.name,
-        },
-    )
-    .await
+    start_session(db, SessionUser { id: user.id, email: user.email, name: user.name }).await
 }
 
 pub async fn log_in(db: &Db, email: &str, password: String) -> AppResult<NewSession> {
@@ -66,25 +46,14 @@ pub async fn log_in(db: &Db, email: &str, password: String) -> AppResult<NewSess
     let hash = user.as_ref().map(|u| u.password_hash.clone());
     let verified = passwords::verify(password, hash).await?;
     match (user, verified) {
-        (Some(user), true) => {
-            start_session(
-                db,
-                SessionUser {
-                    id: user.id,
-                    email: user.email,
-                    name: user.name,
-                },
-            )
-            .await
-        }
+        (Some(user), true) => start_session(db, SessionUser { id: user.id, email: user.email, name: user.name }).await,
         _ => Err(AppError::InvalidCredentials),
     }
 }
 
 async fn start_session(db: &Db, user: SessionUser) -> AppResult<NewSession> {
     let secret = random_secret();
-    db.insert_session(&sha256_hex(&secret), &user.id, now_ms() + SESSION_TTL_MS)
-        .await?;
+    db.insert_session(&sha256_hex(&secret), &user.id, now_ms() + SESSION_TTL_MS).await?;
     Ok(NewSession { user, secret })
 }
 
@@ -94,15 +63,10 @@ pub async fn log_out(db: &Db, session_secret: &str) -> AppResult<()> {
 }
 
 /// Create a personal API token. The plain token is returned exactly once.
-pub async fn create_api_token(
-    db: &Db,
-    user: &SessionUser,
-    name: TokenName,
-) -> AppResult<(String, String)> {
+pub async fn create_api_token(db: &Db, user: &SessionUser, name: TokenName) -> AppResult<(String, String)> {
     let id = random_id(16);
     let token = format!("{API_TOKEN_PREFIX}{}", random_secret());
-    db.insert_api_token(&id, &user.id, name.as_str(), &sha256_hex(&token))
-        .await?;
+    db.insert_api_token(&id, &user.id, name.as_str(), &sha256_hex(&token)).await?;
     Ok((id, token))
 }
 

@@ -1,9 +1,7 @@
 //! argon2id password hashing, off the async executor.
 
 use anyhow::anyhow;
-use argon2::password_hash::{
-    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
-};
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 
 use crate::domain::Password;
@@ -12,9 +10,7 @@ use crate::error::AppResult;
 pub async fn hash(password: Password) -> AppResult<String> {
     let hashed = tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
-        Argon2::default()
-            .hash_password(password.expose().as_bytes(), &salt)
-            .map(|h| h.to_string())
+        Argon2::default().hash_password(password.expose().as_bytes(), &salt).map(|h| h.to_string())
     })
     .await
     .map_err(|e| anyhow!("hashing task failed: {e}"))?
@@ -29,9 +25,7 @@ pub async fn verify(password: String, stored: Option<String>) -> AppResult<bool>
         let Ok(parsed) = PasswordHash::new(&stored) else {
             return false;
         };
-        Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
+        Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok()
     })
     .await
     .map_err(|e| anyhow!("verification task failed: {e}"))?;
@@ -43,10 +37,7 @@ fn dummy_hash() -> String {
     DUMMY
         .get_or_init(|| {
             let salt = SaltString::generate(&mut OsRng);
-            Argon2::default()
-                .hash_password(b"not a real password", &salt)
-                .map(|h| h.to_string())
-                .unwrap_or_default()
+            Argon2::default().hash_password(b"not a real password", &salt).map(|h| h.to_string()).unwrap_or_default()
         })
         .clone()
 }

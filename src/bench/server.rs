@@ -17,32 +17,23 @@ pub struct ServerProcess {
 impl ServerProcess {
     /// Start this binary as `briefly serve` with `config`'s storage on a free port.
     pub async fn start(config: &Config, data_dir: &Path) -> anyhow::Result<ServerProcess> {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")?
-            .local_addr()?
-            .port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
         let mut command = Command::new(std::env::current_exe()?);
         command
             .arg("serve")
             .env("BRIEFLY_LISTEN", format!("127.0.0.1:{port}"))
             .env("BRIEFLY_DATA_DIR", data_dir)
-            .env(
-                "DATABASE_URL",
-                format!("sqlite:{}", data_dir.join("briefly.db").display()),
-            )
+            .env("DATABASE_URL", format!("sqlite:{}", data_dir.join("briefly.db").display()))
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit());
         if let StorageConfig::S3(s3) = &config.storage {
-            command
-                .env("BRIEFLY_S3_BUCKET", &s3.bucket)
-                .env("BRIEFLY_S3_PREFIX", &s3.prefix);
+            command.env("BRIEFLY_S3_BUCKET", &s3.bucket).env("BRIEFLY_S3_PREFIX", &s3.prefix);
             if let Some(endpoint) = &s3.endpoint {
                 command.env("BRIEFLY_S3_ENDPOINT", endpoint);
             }
             if let (Some(key), Some(secret)) = (&s3.access_key_id, &s3.secret_access_key) {
-                command
-                    .env("AWS_ACCESS_KEY_ID", key)
-                    .env("AWS_SECRET_ACCESS_KEY", secret.expose_secret());
+                command.env("AWS_ACCESS_KEY_ID", key).env("AWS_SECRET_ACCESS_KEY", secret.expose_secret());
             }
         } else {
             command.env_remove("BRIEFLY_S3_BUCKET");

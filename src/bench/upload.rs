@@ -76,8 +76,7 @@ pub async fn run(args: UploadBench, config: Config) -> anyhow::Result<()> {
         tokio::fs::create_dir_all(&data_dir).await?;
         let server_config = scoped_config(&config, run);
         let server = ServerProcess::start(&server_config, &data_dir).await?;
-        let (sample, video_id, client) =
-            upload_through_api(&server, &source, args.size, args.chunk).await?;
+        let (sample, video_id, client) = upload_through_api(&server, &source, args.size, args.chunk).await?;
         peak_rss = peak_rss.max(server.peak_rss_bytes()?);
         verify_original(&server, &client, &video_id, &source_sha).await?;
         drop(server);
@@ -91,43 +90,17 @@ pub async fn run(args: UploadBench, config: Config) -> anyhow::Result<()> {
 
     let ours_s = median(&ours);
     let mib = args.size as f64 / (1024.0 * 1024.0);
-    println!(
-        "{:<38} {:>10} {:>10} {:>22}",
-        "side", "seconds", "MiB/s", "ratio briefly/this"
-    );
-    println!(
-        "{:<38} {:>10.2} {:>10.1}",
-        "briefly tus upload (API)",
-        ours_s,
-        mib / ours_s
-    );
-    let last_patch: Vec<Sample> = ours
-        .iter()
-        .map(|s| Sample {
-            seconds: s.last_patch_seconds,
-            last_patch_seconds: 0.0,
-        })
-        .collect();
-    println!(
-        "{:<38} {:>10.2}",
-        "  of which the last PATCH + assembly",
-        median(&last_patch)
-    );
+    println!("{:<38} {:>10} {:>10} {:>22}", "side", "seconds", "MiB/s", "ratio briefly/this");
+    println!("{:<38} {:>10.2} {:>10.1}", "briefly tus upload (API)", ours_s, mib / ours_s);
+    let last_patch: Vec<Sample> =
+        ours.iter().map(|s| Sample { seconds: s.last_patch_seconds, last_patch_seconds: 0.0 }).collect();
+    println!("{:<38} {:>10.2}", "  of which the last PATCH + assembly", median(&last_patch));
     for (name, samples) in &references {
         let seconds = median(samples);
-        println!(
-            "{:<38} {:>10.2} {:>10.1} {:>22.2}",
-            name,
-            seconds,
-            mib / seconds,
-            seconds / ours_s
-        );
+        println!("{:<38} {:>10.2} {:>10.1} {:>22.2}", name, seconds, mib / seconds, seconds / ours_s);
     }
     println!("target: ratio >= 0.80 against the first reference");
-    println!(
-        "server peak RSS: {:.1} MiB  [target < 150 MiB]",
-        peak_rss as f64 / (1024.0 * 1024.0)
-    );
+    println!("server peak RSS: {:.1} MiB  [target < 150 MiB]", peak_rss as f64 / (1024.0 * 1024.0));
     Ok(())
 }
 
@@ -175,35 +148,56 @@ async fn upload_through_api(
     size: u64,
     chunk: usize,
 ) -> anyhow::Result<(Sample, String, reqwest::Client)> {
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .timeout(Duration::from_secs(600))
-        .build()?;
+    let client = reqwest::Client::builder().cookie_store(true).timeout(Duration::from_secs(600)).build()?;
     let signup = client
         .post(format!("{}/api/auth/signup", server.base))
         .json(&serde_json::json!({ "email": "bench@example.com", "password": "benchmark password", "name": "Bench" }))
         .send()
         .await?;
-    ensure!(
-        signup.status().is_success(),
-        "signup failed: {}",
-        signup.status()
-    );
-
-    let mut file = tokio::fs::File::open(source).await?;
+    ensure!(signup.status().is_success(), "signup failed: {}", signup.status());
+    ensure!(tokio::fs::metadata(source).await?.len() == size, "source size changed");
     let started = Instant::now();
+    let (video_id, timing) = upload_timed(&client, server, source, chunk).await?;
+    let sample = Sample { seconds: started.elapsed().as_secs_f64(), last_patch_seconds: timing.last_patch_seconds };
+    Ok((sample, video_id, client))
+}
+
+pub struct UploadTiming {
+    pub last_patch_seconds: f64,
+    /// When the last PATCH was acknowledged: the upload is complete from here.
+    pub completed_at: Instant,
+}
+
+/// Upload a file through tus in `chunk`-sized PATCHes as an already signed-in client.
+pub async fn upload_file(
+    client: &reqwest::Client,
+    server: &ServerProcess,
+    source: &Path,
+    chunk: usize,
+) -> anyhow::Result<(String, Instant)> {
+    let (video_id, timing) = upload_timed(client, server, source, chunk).await?;
+    Ok((video_id, timing.completed_at))
+}
+
+async fn upload_timed(
+    client: &reqwest::Client,
+    server: &ServerProcess,
+    source: &Path,
+    chunk: usize,
+) -> anyhow::Result<(String, UploadTiming)> {
+    let size = tokio::fs::metadata(source).await?.len();
+    let mut file = tokio::fs::File::open(source).await?;
+    let filename = source.file_name().and_then(|n| n.to_str()).unwrap_or("upload.bin");
+    use base64::Engine;
+    let metadata = format!("filename {}", base64::engine::general_purpose::STANDARD.encode(filename));
     let created = client
         .post(format!("{}/api/uploads", server.base))
         .header("Tus-Resumable", "1.0.0")
         .header("Upload-Length", size.to_string())
-        .header("Upload-Metadata", "filename YmVuY2gud2VibQ==")
+        .header("Upload-Metadata", metadata)
         .send()
         .await?;
-    ensure!(
-        created.status().as_u16() == 201,
-        "tus create failed: {}",
-        created.status()
-    );
+    ensure!(created.status().as_u16() == 201, "tus create failed: {}", created.status());
     let location = header(&created, "location")?;
     let video_id = header(&created, "briefly-video-id")?;
     let mut offset = 0u64;
@@ -227,11 +221,7 @@ async fn upload_through_api(
         offset += take as u64;
         last_patch_seconds = patch_started.elapsed().as_secs_f64();
     }
-    let sample = Sample {
-        seconds: started.elapsed().as_secs_f64(),
-        last_patch_seconds,
-    };
-    Ok((sample, video_id, client))
+    Ok((video_id, UploadTiming { last_patch_seconds, completed_at: Instant::now() }))
 }
 
 async fn verify_original(
@@ -240,23 +230,13 @@ async fn verify_original(
     video_id: &str,
     expected: &str,
 ) -> anyhow::Result<()> {
-    let mut response = client
-        .get(format!("{}/api/videos/{video_id}/original", server.base))
-        .send()
-        .await?;
-    ensure!(
-        response.status().is_success(),
-        "original not served: {}",
-        response.status()
-    );
+    let mut response = client.get(format!("{}/api/videos/{video_id}/original", server.base)).send().await?;
+    ensure!(response.status().is_success(), "original not served: {}", response.status());
     let mut hasher = sha2::Sha256::new();
     while let Some(chunk) = response.chunk().await? {
         hasher.update(&chunk);
     }
-    ensure!(
-        hex::encode(hasher.finalize()) == expected,
-        "the uploaded original differs from the source"
-    );
+    ensure!(hex::encode(hasher.finalize()) == expected, "the uploaded original differs from the source");
     Ok(())
 }
 
@@ -269,19 +249,14 @@ async fn reference_writes(
     run: usize,
     chunk: usize,
 ) -> anyhow::Result<Vec<(&'static str, Sample)>> {
-    let timed = |started: Instant| Sample {
-        seconds: started.elapsed().as_secs_f64(),
-        last_patch_seconds: 0.0,
-    };
+    let timed = |started: Instant| Sample { seconds: started.elapsed().as_secs_f64(), last_patch_seconds: 0.0 };
     match &config.storage {
         StorageConfig::Local { .. } => {
             let target = work_dir.join(format!("reference-{run}.bin"));
             // `cp`: copy_file_range, which on ext4 only moves pages inside the kernel's
             // cache and returns before anything reaches the disk.
             let started = Instant::now();
-            tokio::fs::copy(source, &target)
-                .await
-                .context("plain file copy")?;
+            tokio::fs::copy(source, &target).await.context("plain file copy")?;
             let cp = timed(started);
             tokio::fs::remove_file(&target).await?;
             // A copy that ends where an acknowledged upload ends: bytes on disk (fsync).
@@ -289,10 +264,7 @@ async fn reference_writes(
             streamed_copy(source, &target, chunk).await?;
             let durable = timed(started);
             tokio::fs::remove_file(&target).await?;
-            Ok(vec![
-                ("plain file copy (cp)", cp),
-                ("file copy + fsync", durable),
-            ])
+            Ok(vec![("plain file copy (cp)", cp), ("file copy + fsync", durable)])
         }
         StorageConfig::S3(s3) => {
             let store = crate::store::S3Store::connect(s3).await?;
@@ -305,18 +277,10 @@ async fn reference_writes(
             // clients use for large files, and what completion costs on this server.
             let started = Instant::now();
             let file = tokio::fs::File::open(source).await?;
-            store
-                .put_stream(
-                    &key,
-                    Box::pin(tokio_util::io::ReaderStream::with_capacity(file, chunk)),
-                )
-                .await?;
+            store.put_stream(&key, Box::pin(tokio_util::io::ReaderStream::with_capacity(file, chunk))).await?;
             let multipart = timed(started);
             store.delete(&key).await?;
-            Ok(vec![
-                ("aws-sdk-s3 single PutObject", single),
-                ("aws-sdk-s3 multipart, 8 MiB parts", multipart),
-            ])
+            Ok(vec![("aws-sdk-s3 single PutObject", single), ("aws-sdk-s3 multipart, 8 MiB parts", multipart)])
         }
     }
 }
@@ -346,10 +310,5 @@ async fn cleanup_storage(config: &Config, data_dir: &Path) {
 }
 
 fn header(response: &reqwest::Response, name: &str) -> anyhow::Result<String> {
-    Ok(response
-        .headers()
-        .get(name)
-        .with_context(|| format!("missing {name}"))?
-        .to_str()?
-        .to_string())
+    Ok(response.headers().get(name).with_context(|| format!("missing {name}"))?.to_str()?.to_string())
 }

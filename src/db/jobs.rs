@@ -20,8 +20,7 @@ pub struct JobRecord {
     pub updated_at: i64,
 }
 
-const JOB_COLUMNS: &str =
-    "id, kind, payload, status, attempts, max_attempts, run_at, lease_owner, lease_until, \
+const JOB_COLUMNS: &str = "id, kind, payload, status, attempts, max_attempts, run_at, lease_owner, lease_until, \
     last_error, created_at, updated_at";
 
 impl Db {
@@ -45,20 +44,13 @@ impl Db {
         .await?;
         if self.backend == Backend::Postgres {
             // Wake idle workers in every process; they poll anyway if this is missed.
-            sqlx::query("SELECT pg_notify('briefly_jobs', '')")
-                .execute(&self.pool)
-                .await?;
+            sqlx::query("SELECT pg_notify('briefly_jobs', '')").execute(&self.pool).await?;
         }
         Ok(())
     }
 
     /// Claim the next runnable job: queued and due, or running with a lapsed lease.
-    pub async fn claim_job(
-        &self,
-        owner: &str,
-        now: i64,
-        lease_until: i64,
-    ) -> Result<Option<JobRecord>, sqlx::Error> {
+    pub async fn claim_job(&self, owner: &str, now: i64, lease_until: i64) -> Result<Option<JobRecord>, sqlx::Error> {
         let lock = match self.backend {
             Backend::Postgres => "FOR UPDATE SKIP LOCKED",
             Backend::Sqlite => "",
@@ -77,20 +69,14 @@ impl Db {
     }
 
     /// Extend a lease we still hold. False when it was taken over.
-    pub async fn renew_job_lease(
-        &self,
-        id: &str,
-        owner: &str,
-        until: i64,
-    ) -> Result<bool, sqlx::Error> {
-        let done = sqlx::query(
-            "UPDATE jobs SET lease_until = $3 WHERE id = $1 AND lease_owner = $2 AND status = 'running'",
-        )
-        .bind(id)
-        .bind(owner)
-        .bind(until)
-        .execute(&self.pool)
-        .await?;
+    pub async fn renew_job_lease(&self, id: &str, owner: &str, until: i64) -> Result<bool, sqlx::Error> {
+        let done =
+            sqlx::query("UPDATE jobs SET lease_until = $3 WHERE id = $1 AND lease_owner = $2 AND status = 'running'")
+                .bind(id)
+                .bind(owner)
+                .bind(until)
+                .execute(&self.pool)
+                .await?;
         Ok(done.rows_affected() == 1)
     }
 

@@ -30,16 +30,9 @@ const VISIBLE: &str = "(v.visibility = 'public' OR v.workspace_id IN \
 
 impl Db {
     /// Replace a video's transcript segments (re-processing replaces, never duplicates).
-    pub async fn replace_transcript(
-        &self,
-        video_id: &str,
-        segments: &[SegmentInput],
-    ) -> Result<(), sqlx::Error> {
+    pub async fn replace_transcript(&self, video_id: &str, segments: &[SegmentInput]) -> Result<(), sqlx::Error> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM transcript_segments WHERE video_id = $1")
-            .bind(video_id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query("DELETE FROM transcript_segments WHERE video_id = $1").bind(video_id).execute(&mut *tx).await?;
         for segment in segments {
             sqlx::query("INSERT INTO transcript_segments (video_id, start_ms, end_ms, text) VALUES ($1, $2, $3, $4)")
                 .bind(video_id)
@@ -99,14 +92,10 @@ impl Db {
                 text,
             ),
         };
-        let headline =
-            "StartSel=\u{1}, StopSel=\u{2}, MaxWords=30, MinWords=10, HighlightAll=false";
+        let headline = "StartSel=\u{1}, StopSel=\u{2}, MaxWords=30, MinWords=10, HighlightAll=false";
         let mut rows = Vec::new();
         for sql in [segments_sql, titles_sql] {
-            let mut q = sqlx::query_as::<_, SearchRow>(&sql)
-                .bind(query)
-                .bind(viewer)
-                .bind(limit);
+            let mut q = sqlx::query_as::<_, SearchRow>(&sql).bind(query).bind(viewer).bind(limit);
             if self.backend == Backend::Postgres {
                 q = q.bind(headline);
             }

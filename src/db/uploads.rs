@@ -30,8 +30,7 @@ pub struct ChunkRow {
     pub locator: String,
 }
 
-const UPLOAD_COLUMNS: &str =
-    "id, video_id, user_id, length, upload_offset, metadata, filetype, staging_key, \
+const UPLOAD_COLUMNS: &str = "id, video_id, user_id, length, upload_offset, metadata, filetype, staging_key, \
     staging_handle, next_part, created_video, created_at, expires_at, completed_at";
 
 /// What one successful commit changes.
@@ -70,18 +69,13 @@ impl Db {
     }
 
     pub async fn upload(&self, id: &str) -> Result<Option<UploadRow>, sqlx::Error> {
-        sqlx::query_as(&format!(
-            "SELECT {UPLOAD_COLUMNS} FROM uploads WHERE id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await
+        sqlx::query_as(&format!("SELECT {UPLOAD_COLUMNS} FROM uploads WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
     }
 
-    pub async fn unfinished_upload_for_video(
-        &self,
-        video_id: &str,
-    ) -> Result<Option<UploadRow>, sqlx::Error> {
+    pub async fn unfinished_upload_for_video(&self, video_id: &str) -> Result<Option<UploadRow>, sqlx::Error> {
         sqlx::query_as(&format!(
             "SELECT {UPLOAD_COLUMNS} FROM uploads WHERE video_id = $1 AND completed_at IS NULL LIMIT 1"
         ))
@@ -92,21 +86,16 @@ impl Db {
 
     /// Reserve a fresh, never reused part number (gaps are harmless).
     pub async fn allocate_part_number(&self, upload_id: &str) -> Result<i64, sqlx::Error> {
-        let (n,): (i64,) = sqlx::query_as(
-            "UPDATE uploads SET next_part = next_part + 1 WHERE id = $1 RETURNING next_part",
-        )
-        .bind(upload_id)
-        .fetch_one(&self.pool)
-        .await?;
+        let (n,): (i64,) =
+            sqlx::query_as("UPDATE uploads SET next_part = next_part + 1 WHERE id = $1 RETURNING next_part")
+                .bind(upload_id)
+                .fetch_one(&self.pool)
+                .await?;
         Ok(n)
     }
 
     /// Fix the final length of a deferred-length upload. Returns false if it was already set.
-    pub async fn set_upload_length(
-        &self,
-        upload_id: &str,
-        length: i64,
-    ) -> Result<bool, sqlx::Error> {
+    pub async fn set_upload_length(&self, upload_id: &str, length: i64) -> Result<bool, sqlx::Error> {
         let done = sqlx::query("UPDATE uploads SET length = $2 WHERE id = $1 AND length IS NULL")
             .bind(upload_id)
             .bind(length)
@@ -154,37 +143,31 @@ impl Db {
     }
 
     pub async fn upload_chunks(&self, upload_id: &str) -> Result<Vec<ChunkRow>, sqlx::Error> {
-        sqlx::query_as("SELECT chunk_offset, length, locator FROM upload_chunks WHERE upload_id = $1 ORDER BY chunk_offset")
-            .bind(upload_id)
-            .fetch_all(&self.pool)
-            .await
+        sqlx::query_as(
+            "SELECT chunk_offset, length, locator FROM upload_chunks WHERE upload_id = $1 ORDER BY chunk_offset",
+        )
+        .bind(upload_id)
+        .fetch_all(&self.pool)
+        .await
     }
 
     /// Claim the right to finish an upload; only one caller ever gets true.
     pub async fn mark_upload_completed(&self, upload_id: &str) -> Result<bool, sqlx::Error> {
-        let done = sqlx::query(
-            "UPDATE uploads SET completed_at = $2 WHERE id = $1 AND completed_at IS NULL",
-        )
-        .bind(upload_id)
-        .bind(now_ms())
-        .execute(&self.pool)
-        .await?;
+        let done = sqlx::query("UPDATE uploads SET completed_at = $2 WHERE id = $1 AND completed_at IS NULL")
+            .bind(upload_id)
+            .bind(now_ms())
+            .execute(&self.pool)
+            .await?;
         Ok(done.rows_affected() == 1)
     }
 
     pub async fn reopen_upload(&self, upload_id: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE uploads SET completed_at = NULL WHERE id = $1")
-            .bind(upload_id)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query("UPDATE uploads SET completed_at = NULL WHERE id = $1").bind(upload_id).execute(&self.pool).await?;
         Ok(())
     }
 
     pub async fn delete_upload(&self, upload_id: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("DELETE FROM uploads WHERE id = $1")
-            .bind(upload_id)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query("DELETE FROM uploads WHERE id = $1").bind(upload_id).execute(&self.pool).await?;
         Ok(())
     }
 
@@ -211,12 +194,10 @@ impl Db {
     }
 
     pub async fn uploads_of_video(&self, video_id: &str) -> Result<Vec<UploadRow>, sqlx::Error> {
-        sqlx::query_as(&format!(
-            "SELECT {UPLOAD_COLUMNS} FROM uploads WHERE video_id = $1"
-        ))
-        .bind(video_id)
-        .fetch_all(&self.pool)
-        .await
+        sqlx::query_as(&format!("SELECT {UPLOAD_COLUMNS} FROM uploads WHERE video_id = $1"))
+            .bind(video_id)
+            .fetch_all(&self.pool)
+            .await
     }
 }
 
@@ -242,12 +223,7 @@ impl Db {
         Ok(done.rows_affected() == 1)
     }
 
-    pub async fn renew_upload_writer(
-        &self,
-        upload_id: &str,
-        token: &str,
-        until: i64,
-    ) -> Result<(), sqlx::Error> {
+    pub async fn renew_upload_writer(&self, upload_id: &str, token: &str, until: i64) -> Result<(), sqlx::Error> {
         sqlx::query("UPDATE uploads SET writer_until = $3 WHERE id = $1 AND writer_token = $2")
             .bind(upload_id)
             .bind(token)
@@ -257,11 +233,7 @@ impl Db {
         Ok(())
     }
 
-    pub async fn release_upload_writer(
-        &self,
-        upload_id: &str,
-        token: &str,
-    ) -> Result<(), sqlx::Error> {
+    pub async fn release_upload_writer(&self, upload_id: &str, token: &str) -> Result<(), sqlx::Error> {
         sqlx::query("UPDATE uploads SET writer_token = NULL, writer_until = NULL WHERE id = $1 AND writer_token = $2")
             .bind(upload_id)
             .bind(token)

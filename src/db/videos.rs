@@ -15,10 +15,15 @@ pub struct VideoRow {
     pub original_key: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// Why processing failed (shown to the owner only).
+    pub error: Option<String>,
+    pub duration_ms: Option<i64>,
+    pub transcript_status: String,
 }
 
 const VIDEO_COLUMNS: &str = "v.id, v.workspace_id, v.owner_id, v.title, v.visibility, v.status, \
-    v.content_type, v.size_bytes, v.original_key, v.created_at, v.updated_at";
+    v.content_type, v.size_bytes, v.original_key, v.created_at, v.updated_at, v.error, v.duration_ms, \
+    v.transcript_status";
 
 /// One page of the listing: newest first, keyset-paginated on (created_at, id).
 #[derive(Debug, Clone, Default)]
@@ -52,12 +57,10 @@ impl Db {
     }
 
     pub async fn video(&self, id: &str) -> Result<Option<VideoRow>, sqlx::Error> {
-        sqlx::query_as(&format!(
-            "SELECT {VIDEO_COLUMNS} FROM videos v WHERE v.id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await
+        sqlx::query_as(&format!("SELECT {VIDEO_COLUMNS} FROM videos v WHERE v.id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
     }
 
     /// Videos the viewer may see in a listing: everything in their workspaces plus public
@@ -84,12 +87,7 @@ impl Db {
         .await
     }
 
-    pub async fn update_video_details(
-        &self,
-        id: &str,
-        title: &str,
-        visibility: &str,
-    ) -> Result<(), sqlx::Error> {
+    pub async fn update_video_details(&self, id: &str, title: &str, visibility: &str) -> Result<(), sqlx::Error> {
         sqlx::query("UPDATE videos SET title = $2, visibility = $3, updated_at = $4 WHERE id = $1")
             .bind(id)
             .bind(title)
@@ -102,23 +100,16 @@ impl Db {
 
     /// Move a video between lifecycle states, only from the state the caller expects.
     /// Returns false when the video was not in `from`.
-    pub async fn transition_video_status(
-        &self,
-        id: &str,
-        from: &[&str],
-        to: &str,
-    ) -> Result<bool, sqlx::Error> {
+    pub async fn transition_video_status(&self, id: &str, from: &[&str], to: &str) -> Result<bool, sqlx::Error> {
         let mut done = 0;
         for state in from {
-            let result = sqlx::query(
-                "UPDATE videos SET status = $3, updated_at = $4 WHERE id = $1 AND status = $2",
-            )
-            .bind(id)
-            .bind(*state)
-            .bind(to)
-            .bind(now_ms())
-            .execute(&self.pool)
-            .await?;
+            let result = sqlx::query("UPDATE videos SET status = $3, updated_at = $4 WHERE id = $1 AND status = $2")
+                .bind(id)
+                .bind(*state)
+                .bind(to)
+                .bind(now_ms())
+                .execute(&self.pool)
+                .await?;
             done += result.rows_affected();
         }
         Ok(done > 0)
@@ -145,11 +136,57 @@ impl Db {
         Ok(())
     }
 
-    pub async fn delete_video(&self, id: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("DELETE FROM videos WHERE id = $1")
+    /// Processing started (or restarted after a crash).
+    pub async fn mark_video_processing(&self, id: &str, transcript_status: &str) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE videos SET status = 'processing', error = NULL, transcript_status = $2, updated_at = $3 \
+             WHERE id = $1",
+        )
+        .bind(id)
+        .bind(transcript_status)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn mark_video_ready(&self, id: &str, duration_ms: i64) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE videos SET status = 'ready', duration_ms = $2, updated_at = $3 WHERE id = $1")
             .bind(id)
+            .bind(duration_ms)
+            .bind(now_ms())
             .execute(&self.pool)
             .await?;
+        Ok(())
+    }
+
+    /// Processing failed for good; a transcript that never started fails with it.
+    pub async fn mark_video_failed(&self, id: &str, error: &str) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE videos SET status = 'failed', error = $2, updated_at = $3, transcript_status = \
+             CASE WHEN transcript_status IN ('pending', 'processing') THEN 'failed' ELSE transcript_status END \
+             WHERE id = $1",
+        )
+        .bind(id)
+        .bind(error)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn set_transcript_status(&self, id: &str, status: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE videos SET transcript_status = $2, updated_at = $3 WHERE id = $1")
+            .bind(id)
+            .bind(status)
+            .bind(now_ms())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn delete_video(&self, id: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM videos WHERE id = $1").bind(id).execute(&self.pool).await?;
         Ok(())
     }
 }

@@ -34,18 +34,13 @@ pub struct WorkspaceRow {
 }
 
 impl Db {
-    pub async fn member_role(
-        &self,
-        workspace_id: &str,
-        user_id: &str,
-    ) -> Result<Option<MemberRole>, sqlx::Error> {
-        let role: Option<(String,)> = sqlx::query_as(
-            "SELECT role FROM workspace_members WHERE workspace_id = $1 AND user_id = $2",
-        )
-        .bind(workspace_id)
-        .bind(user_id)
-        .fetch_optional(&self.pool)
-        .await?;
+    pub async fn member_role(&self, workspace_id: &str, user_id: &str) -> Result<Option<MemberRole>, sqlx::Error> {
+        let role: Option<(String,)> =
+            sqlx::query_as("SELECT role FROM workspace_members WHERE workspace_id = $1 AND user_id = $2")
+                .bind(workspace_id)
+                .bind(user_id)
+                .fetch_optional(&self.pool)
+                .await?;
         Ok(role.and_then(|(r,)| MemberRole::parse(&r)))
     }
 

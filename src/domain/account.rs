@@ -38,16 +38,10 @@ impl Password {
 
     pub fn parse(raw: String) -> Result<Password, String> {
         if raw.chars().count() < Self::MIN_CHARS {
-            return Err(format!(
-                "password must have at least {} characters",
-                Self::MIN_CHARS
-            ));
+            return Err(format!("password must have at least {} characters", Self::MIN_CHARS));
         }
         if raw.len() > Self::MAX_BYTES {
-            return Err(format!(
-                "password must be at most {} bytes",
-                Self::MAX_BYTES
-            ));
+            return Err(format!("password must be at most {} bytes", Self::MAX_BYTES));
         }
         Ok(Password(raw))
     }
@@ -110,19 +104,8 @@ mod tests {
 
     #[test]
     fn emails_are_normalised_and_checked() {
-        assert_eq!(
-            Email::parse("  Ada@Example.COM ").unwrap().as_str(),
-            "ada@example.com"
-        );
-        for bad in [
-            "",
-            "ada",
-            "@example.com",
-            "ada@",
-            "ada@example",
-            "a b@example.com",
-            "ada@.com",
-        ] {
+        assert_eq!(Email::parse("  Ada@Example.COM ").unwrap().as_str(), "ada@example.com");
+        for bad in ["", "ada", "@example.com", "ada@", "ada@example", "a b@example.com", "ada@.com"] {
             assert!(Email::parse(bad).is_err(), "{bad:?} should be rejected");
         }
     }

@@ -64,12 +64,7 @@ impl Title {
         let stem = filename
             .map(|name| name.rsplit(['/', '\\']).next().unwrap_or(name))
             .map(|name| name.rsplit_once('.').map(|(stem, _)| stem).unwrap_or(name))
-            .map(|stem| {
-                stem.chars()
-                    .filter(|c| !c.is_control())
-                    .take(Self::MAX_CHARS)
-                    .collect::<String>()
-            })
+            .map(|stem| stem.chars().filter(|c| !c.is_control()).take(Self::MAX_CHARS).collect::<String>())
             .map(|stem| stem.trim().to_string())
             .filter(|stem| !stem.is_empty());
         Title(stem.unwrap_or_else(|| "Untitled recording".to_string()))
@@ -86,16 +81,10 @@ mod tests {
 
     #[test]
     fn titles_from_filenames_drop_paths_and_extensions() {
-        assert_eq!(
-            Title::from_filename(Some("C:\\clips\\Monday update.webm")).as_str(),
-            "Monday update"
-        );
+        assert_eq!(Title::from_filename(Some("C:\\clips\\Monday update.webm")).as_str(), "Monday update");
         assert_eq!(Title::from_filename(Some("../../x.mp4")).as_str(), "x");
         assert_eq!(Title::from_filename(None).as_str(), "Untitled recording");
-        assert_eq!(
-            Title::from_filename(Some(".webm")).as_str(),
-            "Untitled recording"
-        );
+        assert_eq!(Title::from_filename(Some(".webm")).as_str(), "Untitled recording");
     }
 
     #[test]

@@ -27,10 +27,7 @@ pub struct ClaimedJob {
 
 impl JobQueue {
     pub fn new(db: Db) -> JobQueue {
-        JobQueue {
-            db,
-            wake: Arc::new(Notify::new()),
-        }
+        JobQueue { db, wake: Arc::new(Notify::new()) }
     }
 
     pub fn db(&self) -> &Db {
@@ -60,11 +57,7 @@ impl JobQueue {
 
     pub async fn claim(&self, owner: &str, lease: Duration) -> anyhow::Result<Option<ClaimedJob>> {
         let now = now_ms();
-        let Some(row) = self
-            .db
-            .claim_job(owner, now, now + lease.as_millis() as i64)
-            .await?
-        else {
+        let Some(row) = self.db.claim_job(owner, now, now + lease.as_millis() as i64).await? else {
             return Ok(None);
         };
         let job = serde_json::from_str(&row.payload).ok();
@@ -72,40 +65,25 @@ impl JobQueue {
     }
 
     pub async fn renew(&self, row: &JobRow, owner: &str, lease: Duration) -> anyhow::Result<bool> {
-        Ok(self
-            .db
-            .renew_job_lease(&row.id, owner, now_ms() + lease.as_millis() as i64)
-            .await?)
+        Ok(self.db.renew_job_lease(&row.id, owner, now_ms() + lease.as_millis() as i64).await?)
     }
 
     pub async fn complete(&self, row: &JobRow, owner: &str) -> anyhow::Result<()> {
-        self.db
-            .settle_job(&row.id, owner, "done", row.run_at, None, now_ms())
-            .await?;
+        self.db.settle_job(&row.id, owner, "done", row.run_at, None, now_ms()).await?;
         Ok(())
     }
 
     /// Record a failure: retry after a backoff while attempts remain, else give up.
     /// Returns true when the job was given up.
-    pub async fn fail(
-        &self,
-        row: &JobRow,
-        owner: &str,
-        error: &str,
-        base_backoff: Duration,
-    ) -> anyhow::Result<bool> {
+    pub async fn fail(&self, row: &JobRow, owner: &str, error: &str, base_backoff: Duration) -> anyhow::Result<bool> {
         let now = now_ms();
         let error = truncate(error, 2000);
         if row.attempts >= row.max_attempts {
-            self.db
-                .settle_job(&row.id, owner, "failed", row.run_at, Some(&error), now)
-                .await?;
+            self.db.settle_job(&row.id, owner, "failed", row.run_at, Some(&error), now).await?;
             return Ok(true);
         }
         let retry_at = now + backoff(base_backoff, row.attempts).as_millis() as i64;
-        self.db
-            .settle_job(&row.id, owner, "queued", retry_at, Some(&error), now)
-            .await?;
+        self.db.settle_job(&row.id, owner, "queued", retry_at, Some(&error), now).await?;
         Ok(false)
     }
 
@@ -152,8 +130,7 @@ async fn listen(database_url: &str, wake: &Notify) -> anyhow::Result<()> {
 /// `base * 2^(attempt-1)`, capped at ten minutes.
 pub fn backoff(base: Duration, attempt: i64) -> Duration {
     let exponent = attempt.clamp(1, 16) as u32 - 1;
-    base.saturating_mul(1u32 << exponent)
-        .min(Duration::from_secs(600))
+    base.saturating_mul(1u32 << exponent).min(Duration::from_secs(600))
 }
 
 fn truncate(text: &str, max_chars: usize) -> String {

@@ -117,16 +117,12 @@ impl Worker {
             let reason = format!(
                 "gave up after {} attempts (last error: {})",
                 row.max_attempts,
-                row.last_error
-                    .as_deref()
-                    .unwrap_or("the worker stopped while running it")
+                row.last_error.as_deref().unwrap_or("the worker stopped while running it")
             );
             return self.give_up(&row, Some(&job), &reason).await;
         }
         let heartbeat = self.spawn_heartbeat(&row);
-        let result = AssertUnwindSafe(self.handler.handle(&job))
-            .catch_unwind()
-            .await;
+        let result = AssertUnwindSafe(self.handler.handle(&job)).catch_unwind().await;
         heartbeat.abort();
         let error = match result {
             Ok(Ok(())) => {
@@ -139,11 +135,7 @@ impl Worker {
             Err(panic) => format!("job panicked: {}", panic_message(&panic)),
         };
         tracing::warn!(job.id = %row.id, job.kind = %row.kind, attempt = row.attempts, error = %error, "job failed");
-        match self
-            .queue
-            .fail(&row, &self.owner, &error, self.opts.base_backoff)
-            .await
-        {
+        match self.queue.fail(&row, &self.owner, &error, self.opts.base_backoff).await {
             Ok(true) => {
                 let reason = format!("gave up after {} attempts: {error}", row.attempts);
                 self.handler.gave_up(Some(&job), &reason).await;
@@ -160,11 +152,7 @@ impl Worker {
     async fn give_up(&self, row: &JobRow, job: Option<&Job>, reason: &str) -> JobOutcome {
         let mut exhausted = row.clone();
         exhausted.attempts = exhausted.max_attempts;
-        if let Err(err) = self
-            .queue
-            .fail(&exhausted, &self.owner, reason, self.opts.base_backoff)
-            .await
-        {
+        if let Err(err) = self.queue.fail(&exhausted, &self.owner, reason, self.opts.base_backoff).await {
             tracing::warn!(job.id = %row.id, error = %err, "could not record giving up");
         }
         self.handler.gave_up(job, reason).await;
@@ -172,12 +160,7 @@ impl Worker {
     }
 
     fn spawn_heartbeat(&self, row: &JobRow) -> tokio::task::JoinHandle<()> {
-        let (queue, row, owner, lease) = (
-            self.queue.clone(),
-            row.clone(),
-            self.owner.clone(),
-            self.opts.lease,
-        );
+        let (queue, row, owner, lease) = (self.queue.clone(), row.clone(), self.owner.clone(), self.opts.lease);
         tokio::spawn(async move {
             let mut ticker = tokio::time::interval(lease / 3);
             ticker.tick().await;

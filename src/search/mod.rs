@@ -17,19 +17,12 @@ pub struct SearchHit {
     pub snippet: String,
 }
 
-pub async fn search(
-    db: &Db,
-    raw_query: &str,
-    viewer_id: Option<&str>,
-    limit: i64,
-) -> AppResult<Vec<SearchHit>> {
+pub async fn search(db: &Db, raw_query: &str, viewer_id: Option<&str>, limit: i64) -> AppResult<Vec<SearchHit>> {
     let terms = terms_of(raw_query);
     if terms.is_empty() {
         return Err(AppError::bad_request("q must contain at least one word"));
     }
-    let rows = db
-        .search(&fts5_expression(&terms), &terms.join(" "), viewer_id, limit)
-        .await?;
+    let rows = db.search(&fts5_expression(&terms), &terms.join(" "), viewer_id, limit).await?;
     Ok(rows.into_iter().map(hit_from_row).collect())
 }
 
@@ -38,39 +31,23 @@ pub async fn search(
 /// query has nothing else), so a question like "when did we delay the migration?" looks
 /// for what matters; PostgreSQL's english configuration drops the same kind of words.
 pub fn terms_of(raw: &str) -> Vec<String> {
-    let words: Vec<String> = raw
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|word| !word.is_empty())
-        .map(str::to_lowercase)
-        .collect();
-    let meaningful: Vec<String> = words
-        .iter()
-        .filter(|w| !STOPWORDS.contains(&w.as_str()))
-        .cloned()
-        .collect();
-    let chosen = if meaningful.is_empty() {
-        words
-    } else {
-        meaningful
-    };
+    let words: Vec<String> =
+        raw.split(|c: char| !c.is_alphanumeric()).filter(|word| !word.is_empty()).map(str::to_lowercase).collect();
+    let meaningful: Vec<String> = words.iter().filter(|w| !STOPWORDS.contains(&w.as_str())).cloned().collect();
+    let chosen = if meaningful.is_empty() { words } else { meaningful };
     chosen.into_iter().take(MAX_TERMS).collect()
 }
 
 const STOPWORDS: &[&str] = &[
-    "a", "about", "an", "and", "are", "as", "at", "be", "but", "by", "did", "do", "does", "for",
-    "from", "had", "has", "have", "how", "i", "if", "in", "is", "it", "its", "me", "my", "of",
-    "on", "or", "our", "so", "that", "the", "their", "them", "then", "there", "they", "this", "to",
-    "us", "was", "we", "were", "what", "when", "where", "which", "who", "why", "will", "with",
-    "you", "your",
+    "a", "about", "an", "and", "are", "as", "at", "be", "but", "by", "did", "do", "does", "for", "from", "had", "has",
+    "have", "how", "i", "if", "in", "is", "it", "its", "me", "my", "of", "on", "or", "our", "so", "that", "the",
+    "their", "them", "then", "there", "they", "this", "to", "us", "was", "we", "were", "what", "when", "where",
+    "which", "who", "why", "will", "with", "you", "your",
 ];
 
 /// All terms must match (FTS5's implicit AND); each is quoted as a literal string.
 pub fn fts5_expression(terms: &[String]) -> String {
-    terms
-        .iter()
-        .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
-        .collect::<Vec<_>>()
-        .join(" ")
+    terms.iter().map(|t| format!("\"{}\"", t.replace('"', "\"\""))).collect::<Vec<_>>().join(" ")
 }
 
 fn hit_from_row(row: SearchRow) -> SearchHit {
@@ -108,29 +85,16 @@ mod tests {
 
     #[test]
     fn terms_strip_operators_and_quotes() {
-        assert_eq!(
-            terms_of("  Delay the \"migration\" OR NEAR(x) *"),
-            vec!["delay", "migration", "near", "x"]
-        );
-        assert_eq!(
-            terms_of("when did we delay the migration?"),
-            vec!["delay", "migration"]
-        );
-        assert_eq!(
-            terms_of("the who"),
-            vec!["the", "who"],
-            "all-stopword queries are kept"
-        );
+        assert_eq!(terms_of("  Delay the \"migration\" OR NEAR(x) *"), vec!["delay", "migration", "near", "x"]);
+        assert_eq!(terms_of("when did we delay the migration?"), vec!["delay", "migration"]);
+        assert_eq!(terms_of("the who"), vec!["the", "who"], "all-stopword queries are kept");
         assert!(terms_of("!!! ---").is_empty());
         assert_eq!(terms_of(&"a ".repeat(40)).len(), MAX_TERMS);
     }
 
     #[test]
     fn fts5_terms_are_quoted_literals() {
-        assert_eq!(
-            fts5_expression(&["delay".into(), "migration".into()]),
-            "\"delay\" \"migration\""
-        );
+        assert_eq!(fts5_expression(&["delay".into(), "migration".into()]), "\"delay\" \"migration\"");
     }
 
     #[test]

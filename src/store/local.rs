@@ -14,9 +14,7 @@ use futures::TryStreamExt;
 use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 use tokio_util::io::ReaderStream;
 
-use super::{
-    ByteRange, ByteStream, ChunkLocator, ObjectBody, StagingLock, Store, StoreError, StoreResult,
-};
+use super::{ByteRange, ByteStream, ChunkLocator, ObjectBody, StagingLock, Store, StoreError, StoreResult};
 
 #[derive(Debug, Clone)]
 pub struct LocalStore {
@@ -28,18 +26,14 @@ const STAGING_DIR: &str = ".staging";
 impl LocalStore {
     pub async fn open(root: &Path) -> StoreResult<LocalStore> {
         tokio::fs::create_dir_all(root.join(STAGING_DIR)).await?;
-        Ok(LocalStore {
-            root: root.to_path_buf(),
-        })
+        Ok(LocalStore { root: root.to_path_buf() })
     }
 
     /// Map a key onto a path, refusing anything that could step outside the root.
     fn path_of(&self, key: &str) -> StoreResult<PathBuf> {
         let safe = !key.is_empty()
             && !key.starts_with('/')
-            && key
-                .split('/')
-                .all(|part| !part.is_empty() && part != "." && part != "..");
+            && key.split('/').all(|part| !part.is_empty() && part != "." && part != "..");
         if !safe {
             return Err(StoreError::Backend(format!("invalid object key {key:?}")));
         }
@@ -48,19 +42,14 @@ impl LocalStore {
 
     fn staging_path(&self, handle: &str) -> StoreResult<PathBuf> {
         if handle.is_empty() || !handle.chars().all(|c| c.is_ascii_alphanumeric()) {
-            return Err(StoreError::Backend(format!(
-                "invalid staging handle {handle:?}"
-            )));
+            return Err(StoreError::Backend(format!("invalid staging handle {handle:?}")));
         }
         Ok(self.root.join(STAGING_DIR).join(handle))
     }
 
     async fn temp_path_for(&self, key: &str) -> StoreResult<PathBuf> {
         let _ = self.path_of(key)?;
-        Ok(self
-            .root
-            .join(STAGING_DIR)
-            .join(format!("tmp{}", crate::domain::random_id(20))))
+        Ok(self.root.join(STAGING_DIR).join(format!("tmp{}", crate::domain::random_id(20))))
     }
 }
 
@@ -113,17 +102,12 @@ impl Store for LocalStore {
 
     async fn get(&self, key: &str, range: Option<ByteRange>) -> StoreResult<ObjectBody> {
         let path = self.path_of(key)?;
-        let mut file = tokio::fs::File::open(&path)
-            .await
-            .map_err(not_found_as_store_error)?;
+        let mut file = tokio::fs::File::open(&path).await.map_err(not_found_as_store_error)?;
         let total_size = file.metadata().await?.len();
         let stream: ByteStream = match range {
             Some(range) => {
                 file.seek(SeekFrom::Start(range.start)).await?;
-                Box::pin(ReaderStream::with_capacity(
-                    file.take(range.len()),
-                    64 * 1024,
-                ))
+                Box::pin(ReaderStream::with_capacity(file.take(range.len()), 64 * 1024))
             }
             None => Box::pin(ReaderStream::with_capacity(file, 64 * 1024)),
         };
@@ -131,9 +115,7 @@ impl Store for LocalStore {
     }
 
     async fn size(&self, key: &str) -> StoreResult<u64> {
-        let meta = tokio::fs::metadata(self.path_of(key)?)
-            .await
-            .map_err(not_found_as_store_error)?;
+        let meta = tokio::fs::metadata(self.path_of(key)?).await.map_err(not_found_as_store_error)?;
         Ok(meta.len())
     }
 
@@ -152,12 +134,7 @@ impl Store for LocalStore {
         }
     }
 
-    async fn presigned_get(
-        &self,
-        _key: &str,
-        _ttl: Duration,
-        _content_type: &str,
-    ) -> StoreResult<Option<String>> {
+    async fn presigned_get(&self, _key: &str, _ttl: Duration, _content_type: &str) -> StoreResult<Option<String>> {
         Ok(None)
     }
 
@@ -167,20 +144,14 @@ impl Store for LocalStore {
 
     async fn staging_begin(&self, _key: &str) -> StoreResult<String> {
         let handle = crate::domain::random_id(24);
-        tokio::fs::File::create(self.staging_path(&handle)?)
-            .await?
-            .sync_all()
-            .await?;
+        tokio::fs::File::create(self.staging_path(&handle)?).await?.sync_all().await?;
         Ok(handle)
     }
 
     async fn staging_lock(&self, handle: &str) -> StoreResult<Option<StagingLock>> {
         let path = self.staging_path(handle)?;
         let file = tokio::task::spawn_blocking(move || -> StoreResult<std::fs::File> {
-            let file = std::fs::OpenOptions::new()
-                .write(true)
-                .open(path)
-                .map_err(not_found_as_store_error)?;
+            let file = std::fs::OpenOptions::new().write(true).open(path).map_err(not_found_as_store_error)?;
             match fs4::fs_std::FileExt::try_lock_exclusive(&file) {
                 Ok(true) => Ok(file),
                 Ok(false) => Err(StoreError::Locked),
@@ -204,10 +175,7 @@ impl Store for LocalStore {
         let path = self.staging_path(handle)?;
         tokio::task::spawn_blocking(move || -> StoreResult<()> {
             use std::os::unix::fs::FileExt;
-            let file = std::fs::OpenOptions::new()
-                .write(true)
-                .open(path)
-                .map_err(not_found_as_store_error)?;
+            let file = std::fs::OpenOptions::new().write(true).open(path).map_err(not_found_as_store_error)?;
             file.write_all_at(&data, offset)?;
             file.sync_data()?;
             Ok(())
@@ -226,11 +194,7 @@ impl Store for LocalStore {
     ) -> StoreResult<()> {
         let staging = self.staging_path(handle)?;
         let target = self.path_of(key)?;
-        let file = tokio::fs::OpenOptions::new()
-            .write(true)
-            .open(&staging)
-            .await
-            .map_err(not_found_as_store_error)?;
+        let file = tokio::fs::OpenOptions::new().write(true).open(&staging).await.map_err(not_found_as_store_error)?;
         // Bytes past the acknowledged length can only be leftovers of a rejected chunk.
         file.set_len(total_len).await?;
         file.sync_all().await?;

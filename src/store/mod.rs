@@ -95,12 +95,7 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn delete_prefix(&self, prefix: &str) -> StoreResult<()>;
 
     /// A short-lived URL a browser can fetch directly, where the store supports one.
-    async fn presigned_get(
-        &self,
-        key: &str,
-        ttl: Duration,
-        content_type: &str,
-    ) -> StoreResult<Option<String>>;
+    async fn presigned_get(&self, key: &str, ttl: Duration, content_type: &str) -> StoreResult<Option<String>>;
 
     /// Smallest part the store accepts except for the last one; `None` means any size.
     fn min_part_size(&self) -> Option<u64>;
@@ -139,22 +134,14 @@ pub trait Store: Send + Sync + std::fmt::Debug {
             data.extend_from_slice(&chunk);
         }
         if data.len() as u64 != len {
-            return Err(StoreError::Io(std::io::Error::other(
-                "body shorter than its declared length",
-            )));
+            return Err(StoreError::Io(std::io::Error::other("body shorter than its declared length")));
         }
-        self.staging_write(handle, key, offset, part_number, data.freeze())
-            .await
+        self.staging_write(handle, key, offset, part_number, data.freeze()).await
     }
 
     /// Turn the staged chunks (in offset order, covering `0..total_len`) into the object `key`.
-    async fn staging_finish(
-        &self,
-        handle: &str,
-        key: &str,
-        chunks: &[ChunkLocator],
-        total_len: u64,
-    ) -> StoreResult<()>;
+    async fn staging_finish(&self, handle: &str, key: &str, chunks: &[ChunkLocator], total_len: u64)
+        -> StoreResult<()>;
 
     /// Throw away a staged upload.
     async fn staging_abort(&self, handle: &str, key: &str) -> StoreResult<()>;

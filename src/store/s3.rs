@@ -16,9 +16,7 @@ use futures::TryStreamExt;
 use secrecy::ExposeSecret;
 use tokio_util::io::ReaderStream;
 
-use super::{
-    ByteRange, ByteStream, ChunkLocator, ObjectBody, StagingLock, Store, StoreError, StoreResult,
-};
+use super::{ByteRange, ByteStream, ChunkLocator, ObjectBody, StagingLock, Store, StoreError, StoreResult};
 use crate::config::S3Config;
 
 /// S3's floor for every multipart part except the last.
@@ -35,10 +33,7 @@ pub struct S3Store {
 
 impl std::fmt::Debug for S3Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("S3Store")
-            .field("bucket", &self.bucket)
-            .field("prefix", &self.prefix)
-            .finish()
+        f.debug_struct("S3Store").field("bucket", &self.bucket).field("prefix", &self.prefix).finish()
     }
 }
 
@@ -70,8 +65,8 @@ impl HasStatus for aws_sdk_s3::config::http::HttpResponse {
 
 impl S3Store {
     pub async fn connect(config: &S3Config) -> StoreResult<S3Store> {
-        let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .region(Region::new(config.region.clone()));
+        let mut loader =
+            aws_config::defaults(aws_config::BehaviorVersion::latest()).region(Region::new(config.region.clone()));
         if let (Some(key), Some(secret)) = (&config.access_key_id, &config.secret_access_key) {
             loader = loader.credentials_provider(Credentials::new(
                 key.clone(),
@@ -101,13 +96,7 @@ impl S3Store {
         format!("{}{}", self.prefix, key)
     }
 
-    async fn upload_part(
-        &self,
-        key: &str,
-        upload_id: &str,
-        number: i64,
-        data: Bytes,
-    ) -> StoreResult<String> {
+    async fn upload_part(&self, key: &str, upload_id: &str, number: i64, data: Bytes) -> StoreResult<String> {
         let part_number = i32::try_from(number).map_err(backend_error)?;
         let out = self
             .client
@@ -120,27 +109,16 @@ impl S3Store {
             .send()
             .await
             .map_err(sdk_error)?;
-        out.e_tag()
-            .map(str::to_string)
-            .ok_or_else(|| backend_error("part upload returned no ETag"))
+        out.e_tag().map(str::to_string).ok_or_else(|| backend_error("part upload returned no ETag"))
     }
 
-    async fn complete(
-        &self,
-        key: &str,
-        upload_id: &str,
-        parts: Vec<CompletedPart>,
-    ) -> StoreResult<()> {
+    async fn complete(&self, key: &str, upload_id: &str, parts: Vec<CompletedPart>) -> StoreResult<()> {
         self.client
             .complete_multipart_upload()
             .bucket(&self.bucket)
             .key(self.full_key(key))
             .upload_id(upload_id)
-            .multipart_upload(
-                CompletedMultipartUpload::builder()
-                    .set_parts(Some(parts))
-                    .build(),
-            )
+            .multipart_upload(CompletedMultipartUpload::builder().set_parts(Some(parts)).build())
             .send()
             .await
             .map_err(sdk_error)?;
@@ -169,15 +147,8 @@ impl Store for S3Store {
                     }
                     let (id, parts) = upload.as_mut().expect("started above");
                     let number = parts.len() as i64 + 1;
-                    let etag = self
-                        .upload_part(key, id, number, buffer.split().freeze())
-                        .await?;
-                    parts.push(
-                        CompletedPart::builder()
-                            .part_number(number as i32)
-                            .e_tag(etag)
-                            .build(),
-                    );
+                    let etag = self.upload_part(key, id, number, buffer.split().freeze()).await?;
+                    parts.push(CompletedPart::builder().part_number(number as i32).e_tag(etag).build());
                 }
                 if finished {
                     return Ok(());
@@ -210,11 +181,7 @@ impl Store for S3Store {
     }
 
     async fn get(&self, key: &str, range: Option<ByteRange>) -> StoreResult<ObjectBody> {
-        let mut request = self
-            .client
-            .get_object()
-            .bucket(&self.bucket)
-            .key(self.full_key(key));
+        let mut request = self.client.get_object().bucket(&self.bucket).key(self.full_key(key));
         if let Some(range) = range {
             request = request.range(format!("bytes={}-{}", range.start, range.end));
         }
@@ -228,34 +195,17 @@ impl Store for S3Store {
             _ => out.content_length().unwrap_or(0).max(0) as u64,
         };
         let reader = out.body.into_async_read();
-        Ok(ObjectBody {
-            stream: Box::pin(ReaderStream::with_capacity(reader, 64 * 1024)),
-            total_size,
-        })
+        Ok(ObjectBody { stream: Box::pin(ReaderStream::with_capacity(reader, 64 * 1024)), total_size })
     }
 
     async fn size(&self, key: &str) -> StoreResult<u64> {
-        let out = self
-            .client
-            .head_object()
-            .bucket(&self.bucket)
-            .key(self.full_key(key))
-            .send()
-            .await
-            .map_err(sdk_error)?;
+        let out =
+            self.client.head_object().bucket(&self.bucket).key(self.full_key(key)).send().await.map_err(sdk_error)?;
         Ok(out.content_length().unwrap_or(0).max(0) as u64)
     }
 
     async fn delete(&self, key: &str) -> StoreResult<()> {
-        match self
-            .client
-            .delete_object()
-            .bucket(&self.bucket)
-            .key(self.full_key(key))
-            .send()
-            .await
-            .map_err(sdk_error)
-        {
+        match self.client.delete_object().bucket(&self.bucket).key(self.full_key(key)).send().await.map_err(sdk_error) {
             Ok(_) | Err(StoreError::NotFound) => Ok(()),
             Err(err) => Err(err),
         }
@@ -276,15 +226,7 @@ impl Store for S3Store {
                 .map_err(sdk_error)?;
             for object in out.contents() {
                 if let Some(key) = object.key() {
-                    match self
-                        .client
-                        .delete_object()
-                        .bucket(&self.bucket)
-                        .key(key)
-                        .send()
-                        .await
-                        .map_err(sdk_error)
-                    {
+                    match self.client.delete_object().bucket(&self.bucket).key(key).send().await.map_err(sdk_error) {
                         Ok(_) | Err(StoreError::NotFound) => {}
                         Err(err) => return Err(err),
                     }
@@ -298,12 +240,7 @@ impl Store for S3Store {
         Ok(())
     }
 
-    async fn presigned_get(
-        &self,
-        key: &str,
-        ttl: Duration,
-        content_type: &str,
-    ) -> StoreResult<Option<String>> {
+    async fn presigned_get(&self, key: &str, ttl: Duration, content_type: &str) -> StoreResult<Option<String>> {
         let presigning = PresigningConfig::expires_in(ttl).map_err(backend_error)?;
         let request = self
             .client
@@ -330,9 +267,7 @@ impl Store for S3Store {
             .send()
             .await
             .map_err(sdk_error)?;
-        out.upload_id()
-            .map(str::to_string)
-            .ok_or_else(|| backend_error("multipart upload returned no id"))
+        out.upload_id().map(str::to_string).ok_or_else(|| backend_error("multipart upload returned no id"))
     }
 
     async fn staging_lock(&self, _handle: &str) -> StoreResult<Option<StagingLock>> {
@@ -350,10 +285,7 @@ impl Store for S3Store {
         data: Bytes,
     ) -> StoreResult<ChunkLocator> {
         let etag = self.upload_part(key, handle, part_number, data).await?;
-        Ok(ChunkLocator::Part {
-            number: part_number,
-            etag,
-        })
+        Ok(ChunkLocator::Part { number: part_number, etag })
     }
 
     async fn staging_write_stream(
@@ -383,14 +315,8 @@ impl Store for S3Store {
             .send()
             .await
             .map_err(sdk_error)?;
-        let etag = out
-            .e_tag()
-            .map(str::to_string)
-            .ok_or_else(|| backend_error("part upload returned no ETag"))?;
-        Ok(ChunkLocator::Part {
-            number: part_number,
-            etag,
-        })
+        let etag = out.e_tag().map(str::to_string).ok_or_else(|| backend_error("part upload returned no ETag"))?;
+        Ok(ChunkLocator::Part { number: part_number, etag })
     }
 
     async fn staging_finish(
@@ -409,11 +335,7 @@ impl Store for S3Store {
                         .e_tag(etag)
                         .build(),
                 ),
-                other => {
-                    return Err(backend_error(format!(
-                        "unexpected chunk at completion: {other:?}"
-                    )))
-                }
+                other => return Err(backend_error(format!("unexpected chunk at completion: {other:?}"))),
             }
         }
         self.complete(key, handle, parts).await

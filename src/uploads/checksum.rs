@@ -24,18 +24,11 @@ pub enum Hasher {
 
 impl ExpectedChecksum {
     pub fn parse(header: &str) -> Result<ExpectedChecksum, String> {
-        let (name, encoded) = header
-            .trim()
-            .split_once(' ')
-            .ok_or("Upload-Checksum must be '<algorithm> <base64>'")?;
+        let (name, encoded) = header.trim().split_once(' ').ok_or("Upload-Checksum must be '<algorithm> <base64>'")?;
         let algorithm = match name.to_ascii_lowercase().as_str() {
             "sha1" => Algorithm::Sha1,
             "sha256" => Algorithm::Sha256,
-            other => {
-                return Err(format!(
-                    "checksum algorithm {other:?} is not supported ({SUPPORTED_ALGORITHMS})"
-                ))
-            }
+            other => return Err(format!("checksum algorithm {other:?} is not supported ({SUPPORTED_ALGORITHMS})")),
         };
         let digest = base64::engine::general_purpose::STANDARD
             .decode(encoded.trim())
@@ -75,10 +68,7 @@ mod tests {
     #[test]
     fn verifies_sha1_and_sha256() {
         // sha1("hello") and sha256("hello"), base64.
-        for header in [
-            "sha1 qvTGHdzF6KLavt4PO0gs2a6pQ00=",
-            "sha256 LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ=",
-        ] {
+        for header in ["sha1 qvTGHdzF6KLavt4PO0gs2a6pQ00=", "sha256 LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ="] {
             let expected = ExpectedChecksum::parse(header).unwrap();
             let mut hasher = expected.hasher();
             hasher.update(b"hel");

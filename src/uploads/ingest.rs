@@ -37,17 +37,9 @@ fn staging_error(err: StoreError) -> AppError {
 
 impl<'a> Ingest<'a> {
     pub async fn new(uploads: &'a Uploads, upload: UploadRow, limit: u64) -> AppResult<Ingest<'a>> {
-        let tail = if uploads.store.min_part_size().is_some() {
-            pieces_of(uploads, &upload.id).await?
-        } else {
-            Vec::new()
-        };
-        Ok(Ingest {
-            uploads,
-            upload,
-            tail,
-            limit,
-        })
+        let tail =
+            if uploads.store.min_part_size().is_some() { pieces_of(uploads, &upload.id).await? } else { Vec::new() };
+        Ok(Ingest { uploads, upload, tail, limit })
     }
 
     /// Store the body. `declared_len` is the request's Content-Length, when it had one.
@@ -72,15 +64,18 @@ impl<'a> Ingest<'a> {
 
     async fn write_streamed(&mut self, body: ByteStream, len: u64) -> AppResult<()> {
         let offset = self.upload.upload_offset;
-        let number = self
-            .uploads
-            .db
-            .allocate_part_number(&self.upload.id)
-            .await?;
+        let number = self.uploads.db.allocate_part_number(&self.upload.id).await?;
         let locator = self
             .uploads
             .store
-            .staging_write_stream(&self.upload.staging_handle, &self.upload.staging_key, offset as u64, number, body, len)
+            .staging_write_stream(
+                &self.upload.staging_handle,
+                &self.upload.staging_key,
+                offset as u64,
+                number,
+                body,
+                len,
+            )
             .await
             .map_err(|err| match err {
                 StoreError::NotFound => offset_moved(),
@@ -89,11 +84,7 @@ impl<'a> Ingest<'a> {
                     AppError::bad_request("the request body could not be stored; HEAD the upload and resume")
                 }
             })?;
-        let row = ChunkRow {
-            chunk_offset: offset,
-            length: len as i64,
-            locator: to_json(&locator),
-        };
+        let row = ChunkRow { chunk_offset: offset, length: len as i64, locator: to_json(&locator) };
         self.commit(vec![row], &[]).await
     }
 
@@ -113,9 +104,7 @@ impl<'a> Ingest<'a> {
             };
             let received = self.upload.upload_offset as u64 + (buffer.len() + frame.len()) as u64;
             if received > self.limit {
-                return Err(AppError::PayloadTooLarge(
-                    "the body goes past the upload's length".into(),
-                ));
+                return Err(AppError::PayloadTooLarge("the body goes past the upload's length".into()));
             }
             buffer.extend_from_slice(&frame);
             while buffer.len() >= CHUNK_SIZE {
@@ -136,20 +125,10 @@ impl<'a> Ingest<'a> {
         let completes = self.upload.length == Some(offset + len);
         let Some(min_part) = store.min_part_size() else {
             let locator = store
-                .staging_write(
-                    &self.upload.staging_handle,
-                    &self.upload.staging_key,
-                    offset as u64,
-                    0,
-                    data,
-                )
+                .staging_write(&self.upload.staging_handle, &self.upload.staging_key, offset as u64, 0, data)
                 .await
                 .map_err(staging_error)?;
-            let row = ChunkRow {
-                chunk_offset: offset,
-                length: len,
-                locator: to_json(&locator),
-            };
+            let row = ChunkRow { chunk_offset: offset, length: len, locator: to_json(&locator) };
             return self.commit(vec![row], &[]).await;
         };
         let tail_len: i64 = self.tail.iter().map(|c| c.length).sum();
@@ -160,17 +139,9 @@ impl<'a> Ingest<'a> {
             self.commit(vec![row], &merged).await?;
             delete_pieces(self.uploads, &tail).await;
         } else {
-            let key = format!(
-                "{}{offset:020}-{}",
-                piece_prefix(&self.upload.id),
-                random_id(8)
-            );
+            let key = format!("{}{offset:020}-{}", piece_prefix(&self.upload.id), random_id(8));
             store.put_bytes(&key, data).await?;
-            let row = ChunkRow {
-                chunk_offset: offset,
-                length: len,
-                locator: to_json(&ChunkLocator::Piece { key }),
-            };
+            let row = ChunkRow { chunk_offset: offset, length: len, locator: to_json(&ChunkLocator::Piece { key }) };
             if let Err(err) = self.commit(vec![row.clone()], &[]).await {
                 delete_pieces(self.uploads, std::slice::from_ref(&row)).await;
                 return Err(err);
@@ -226,14 +197,10 @@ async fn write_part(
         let mut joined = BytesMut::with_capacity((offset - start) as usize + data.len());
         for piece in tail {
             let ChunkLocator::Piece { key } = parse_locator(piece)? else {
-                return Err(AppError::Internal(anyhow::anyhow!(
-                    "tail chunk is not a piece"
-                )));
+                return Err(AppError::Internal(anyhow::anyhow!("tail chunk is not a piece")));
             };
             // NotFound here means a racing request folded these pieces first.
-            let bytes = read_small_object(uploads.store.as_ref(), &key)
-                .await
-                .map_err(staging_error)?;
+            let bytes = read_small_object(uploads.store.as_ref(), &key).await.map_err(staging_error)?;
             joined.extend_from_slice(&bytes);
         }
         joined.extend_from_slice(&data);
@@ -243,28 +210,15 @@ async fn write_part(
     let number = uploads.db.allocate_part_number(&upload.id).await?;
     let locator = uploads
         .store
-        .staging_write(
-            &upload.staging_handle,
-            &upload.staging_key,
-            start as u64,
-            number,
-            bytes,
-        )
+        .staging_write(&upload.staging_handle, &upload.staging_key, start as u64, number, bytes)
         .await
         .map_err(staging_error)?;
-    Ok(ChunkRow {
-        chunk_offset: start,
-        length: len,
-        locator: to_json(&locator),
-    })
+    Ok(ChunkRow { chunk_offset: start, length: len, locator: to_json(&locator) })
 }
 
 /// Before completing on S3: the remaining pieces become the final part (which may be
 /// small), and an empty upload still needs one (empty) part.
-pub(super) async fn fold_tail_into_last_part(
-    uploads: &Uploads,
-    upload: &UploadRow,
-) -> AppResult<()> {
+pub(super) async fn fold_tail_into_last_part(uploads: &Uploads, upload: &UploadRow) -> AppResult<()> {
     let chunks = uploads.db.upload_chunks(&upload.id).await?;
     let tail = pieces_of(uploads, &upload.id).await?;
     if tail.is_empty() && !chunks.is_empty() {

@@ -28,10 +28,7 @@ impl WriterLease {
     pub async fn acquire(db: &Db, upload_id: &str) -> AppResult<WriterLease> {
         let token = random_id(16);
         let lease_ms = LEASE.as_millis() as i64;
-        if !db
-            .try_acquire_upload_writer(upload_id, &token, now_ms(), lease_ms)
-            .await?
-        {
+        if !db.try_acquire_upload_writer(upload_id, &token, now_ms(), lease_ms).await? {
             return Err(AppError::Locked);
         }
         let heartbeat = {
@@ -41,21 +38,13 @@ impl WriterLease {
                 ticker.tick().await;
                 loop {
                     ticker.tick().await;
-                    if let Err(err) = db
-                        .renew_upload_writer(&upload_id, &token, now_ms() + lease_ms)
-                        .await
-                    {
+                    if let Err(err) = db.renew_upload_writer(&upload_id, &token, now_ms() + lease_ms).await {
                         tracing::warn!(upload.id = %upload_id, error = %err, "could not renew upload lease");
                     }
                 }
             })
         };
-        Ok(WriterLease {
-            db: db.clone(),
-            upload_id: upload_id.to_string(),
-            token,
-            heartbeat,
-        })
+        Ok(WriterLease { db: db.clone(), upload_id: upload_id.to_string(), token, heartbeat })
     }
 }
 
@@ -63,11 +52,7 @@ impl WriterLease {
     /// Give the lease back now (dropping it also does, a moment later).
     pub async fn release(mut self) {
         self.heartbeat.abort();
-        if let Err(err) = self
-            .db
-            .release_upload_writer(&self.upload_id, &self.token)
-            .await
-        {
+        if let Err(err) = self.db.release_upload_writer(&self.upload_id, &self.token).await {
             tracing::warn!(upload.id = %self.upload_id, error = %err, "could not release upload lease");
         }
         self.token.clear();
@@ -98,17 +83,11 @@ pub struct WriterGuard {
 
 impl WriterGuard {
     pub fn store(lock: StagingLock) -> WriterGuard {
-        WriterGuard {
-            store_lock: Some(lock),
-            lease: None,
-        }
+        WriterGuard { store_lock: Some(lock), lease: None }
     }
 
     pub fn lease(lease: WriterLease) -> WriterGuard {
-        WriterGuard {
-            store_lock: None,
-            lease: Some(lease),
-        }
+        WriterGuard { store_lock: None, lease: Some(lease) }
     }
 
     pub async fn release(self) {

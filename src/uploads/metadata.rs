@@ -17,11 +17,7 @@ impl UploadMetadata {
             return Err("Upload-Metadata is too long".into());
         }
         let mut pairs = HashMap::new();
-        for item in header
-            .split(',')
-            .map(str::trim)
-            .filter(|item| !item.is_empty())
-        {
+        for item in header.split(',').map(str::trim).filter(|item| !item.is_empty()) {
             let mut parts = item.splitn(2, ' ');
             let key = parts.next().unwrap_or_default();
             if key.is_empty() || !key.bytes().all(|b| b.is_ascii_graphic()) {
@@ -33,8 +29,7 @@ impl UploadMetadata {
                     let raw = base64::engine::general_purpose::STANDARD
                         .decode(encoded)
                         .map_err(|_| format!("Upload-Metadata value for {key:?} is not base64"))?;
-                    String::from_utf8(raw)
-                        .map_err(|_| format!("Upload-Metadata value for {key:?} is not UTF-8"))?
+                    String::from_utf8(raw).map_err(|_| format!("Upload-Metadata value for {key:?} is not UTF-8"))?
                 }
             };
             if pairs.insert(key.to_string(), value).is_some() {
@@ -45,29 +40,18 @@ impl UploadMetadata {
     }
 
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.pairs
-            .get(key)
-            .map(String::as_str)
-            .filter(|v| !v.is_empty())
+        self.pairs.get(key).map(String::as_str).filter(|v| !v.is_empty())
     }
 }
 
 /// The media type to serve an original with. Only audio and video types are kept, so an
 /// uploader can never make the server hand out HTML or script from its own origin.
 pub fn safe_media_type(filetype: Option<&str>) -> String {
-    let essence = filetype
-        .unwrap_or_default()
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
+    let essence = filetype.unwrap_or_default().split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
     let valid = essence.split_once('/').is_some_and(|(kind, sub)| {
         matches!(kind, "video" | "audio")
             && !sub.is_empty()
-            && sub
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+            && sub.bytes().all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
     });
     if valid {
         essence
@@ -82,10 +66,8 @@ mod tests {
 
     #[test]
     fn parses_tus_metadata() {
-        let meta = UploadMetadata::parse(
-            "filename bW9uZGF5LndlYm0=,filetype dmlkZW8vd2VibQ==, is_confidential",
-        )
-        .unwrap();
+        let meta =
+            UploadMetadata::parse("filename bW9uZGF5LndlYm0=,filetype dmlkZW8vd2VibQ==, is_confidential").unwrap();
         assert_eq!(meta.get("filename"), Some("monday.webm"));
         assert_eq!(meta.get("filetype"), Some("video/webm"));
         assert_eq!(meta.get("is_confidential"), None);
@@ -100,19 +82,10 @@ mod tests {
 
     #[test]
     fn only_media_types_survive() {
-        assert_eq!(
-            safe_media_type(Some("video/webm;codecs=vp8,opus")),
-            "video/webm"
-        );
+        assert_eq!(safe_media_type(Some("video/webm;codecs=vp8,opus")), "video/webm");
         assert_eq!(safe_media_type(Some("Video/MP4")), "video/mp4");
-        assert_eq!(
-            safe_media_type(Some("text/html")),
-            "application/octet-stream"
-        );
-        assert_eq!(
-            safe_media_type(Some("video/<script>")),
-            "application/octet-stream"
-        );
+        assert_eq!(safe_media_type(Some("text/html")), "application/octet-stream");
+        assert_eq!(safe_media_type(Some("video/<script>")), "application/octet-stream");
         assert_eq!(safe_media_type(None), "application/octet-stream");
     }
 }

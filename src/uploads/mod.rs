@@ -19,6 +19,7 @@ use std::time::Duration;
 use crate::db::{now_ms, ChunkCommit, ChunkRow, Db, SessionUser, UploadRow};
 use crate::domain::{random_id, ResourceId, Title, VideoStatus, Visibility};
 use crate::error::{AppError, AppResult};
+use crate::jobs::{Job, JobQueue};
 use crate::store::{ByteStream, ChunkLocator, Store, StoreError};
 use crate::videos;
 
@@ -36,6 +37,7 @@ pub struct Uploads {
     max_size: u64,
     expiry: Duration,
     spool_dir: PathBuf,
+    jobs: JobQueue,
 }
 
 /// What a PATCH request claims about itself.
@@ -54,14 +56,9 @@ impl Uploads {
         max_size: u64,
         expiry: Duration,
         spool_dir: PathBuf,
+        jobs: JobQueue,
     ) -> Uploads {
-        Uploads {
-            db,
-            store,
-            max_size,
-            expiry,
-            spool_dir,
-        }
+        Uploads { db, store, max_size, expiry, spool_dir, jobs }
     }
 
     pub fn max_size(&self) -> u64 {
@@ -73,42 +70,25 @@ impl Uploads {
     }
 
     /// Start an upload, attached to `video_id` from the metadata or to a new video.
-    pub async fn create(
-        &self,
-        user: &SessionUser,
-        length: Option<u64>,
-        metadata_raw: &str,
-    ) -> AppResult<UploadRow> {
+    pub async fn create(&self, user: &SessionUser, length: Option<u64>, metadata_raw: &str) -> AppResult<UploadRow> {
         if length.is_some_and(|l| l > self.max_size) {
             return Err(self.too_large());
         }
         let metadata = UploadMetadata::parse(metadata_raw).map_err(AppError::BadRequest)?;
         let filetype = media_type_for(metadata.get("filetype"), metadata.get("filename"));
         let (video, created_video) = match metadata.get("video_id") {
-            Some(video_id) => (
-                videos::managed_video(&self.db, video_id, user).await?,
-                false,
-            ),
+            Some(video_id) => (videos::managed_video(&self.db, video_id, user).await?, false),
             None => {
                 let title = Title::from_filename(metadata.get("filename"));
-                (
-                    videos::create(&self.db, user, title, Visibility::Private, None).await?,
-                    true,
-                )
+                (videos::create(&self.db, user, title, Visibility::Private, None).await?, true)
             }
         };
         let claimed = self
             .db
-            .transition_video_status(
-                &video.id,
-                &[VideoStatus::WaitingUpload.as_str()],
-                VideoStatus::Uploading.as_str(),
-            )
+            .transition_video_status(&video.id, &[VideoStatus::WaitingUpload.as_str()], VideoStatus::Uploading.as_str())
             .await?;
         if !claimed {
-            return Err(AppError::conflict(
-                "this video already has media or an upload in progress",
-            ));
+            return Err(AppError::conflict("this video already has media or an upload in progress"));
         }
         let staging_key = videos::original_key(&video.id);
         let staging_handle = match self.store.staging_begin(&staging_key).await {
@@ -166,24 +146,14 @@ impl Uploads {
         }
         let offset = input.offset as i64;
         if offset != upload.upload_offset {
-            return Err(AppError::conflict(format!(
-                "Upload-Offset must be {}",
-                upload.upload_offset
-            )));
+            return Err(AppError::conflict(format!("Upload-Offset must be {}", upload.upload_offset)));
         }
         let limit = upload.length.map(|l| l as u64).unwrap_or(self.max_size);
-        if input
-            .content_length
-            .is_some_and(|len| input.offset + len > limit)
-        {
+        if input.content_length.is_some_and(|len| input.offset + len > limit) {
             return Err(self.too_large());
         }
         if upload.completed_at.is_some() {
-            return if input.content_length.unwrap_or(0) == 0 {
-                Ok(upload)
-            } else {
-                Err(self.too_large())
-            };
+            return if input.content_length.unwrap_or(0) == 0 { Ok(upload) } else { Err(self.too_large()) };
         }
         let writer = self.exclusive_writer(&upload).await?;
         let outcome = self.patch_exclusively(upload, input, limit, body).await;
@@ -203,21 +173,13 @@ impl Uploads {
         // Re-read under the lock: a request that held it a moment ago may have moved on.
         let upload = self.reload(&upload.id).await?;
         if offset != upload.upload_offset {
-            return Err(AppError::conflict(format!(
-                "Upload-Offset must be {}",
-                upload.upload_offset
-            )));
+            return Err(AppError::conflict(format!("Upload-Offset must be {}", upload.upload_offset)));
         }
         let (body, declared_len) = match input.checksum {
-            Some(expected) => {
-                spool::verified(&self.spool_dir, body, &expected, limit - input.offset).await?
-            }
+            Some(expected) => spool::verified(&self.spool_dir, body, &expected, limit - input.offset).await?,
             None => (body, input.content_length),
         };
-        ingest::Ingest::new(self, upload.clone(), limit)
-            .await?
-            .run(body, declared_len)
-            .await?;
+        ingest::Ingest::new(self, upload.clone(), limit).await?.run(body, declared_len).await?;
         let upload = self.reload(&upload.id).await?;
         if upload.length == Some(upload.upload_offset) {
             self.finish(&upload).await?;
@@ -229,19 +191,13 @@ impl Uploads {
     /// One writer per upload at a time: the store's own lock where it has one (disk:
     /// `flock`, released by the kernel even on `kill -9`), a database lease otherwise (S3).
     async fn exclusive_writer(&self, upload: &UploadRow) -> AppResult<lease::WriterGuard> {
-        let store_lock = self
-            .store
-            .staging_lock(&upload.staging_handle)
-            .await
-            .map_err(|err| match err {
-                StoreError::Locked => AppError::Locked,
-                other => other.into(),
-            })?;
+        let store_lock = self.store.staging_lock(&upload.staging_handle).await.map_err(|err| match err {
+            StoreError::Locked => AppError::Locked,
+            other => other.into(),
+        })?;
         Ok(match store_lock {
             Some(lock) => lease::WriterGuard::store(lock),
-            None => {
-                lease::WriterGuard::lease(lease::WriterLease::acquire(&self.db, &upload.id).await?)
-            }
+            None => lease::WriterGuard::lease(lease::WriterLease::acquire(&self.db, &upload.id).await?),
         })
     }
 
@@ -266,8 +222,7 @@ impl Uploads {
     async fn abandon(&self, upload: &UploadRow) -> AppResult<()> {
         discard_staging(&self.db, self.store.as_ref(), upload).await?;
         if upload.completed_at.is_none() {
-            self.release_video(&upload.video_id, upload.created_video == 1)
-                .await?;
+            self.release_video(&upload.video_id, upload.created_video == 1).await?;
         }
         Ok(())
     }
@@ -276,9 +231,7 @@ impl Uploads {
     /// upload is deleted, an existing one waits for a new upload.
     async fn release_video(&self, video_id: &str, created_for_upload: bool) -> AppResult<()> {
         if created_for_upload {
-            self.store
-                .delete_prefix(&videos::media_prefix(video_id))
-                .await?;
+            self.store.delete_prefix(&videos::media_prefix(video_id)).await?;
             self.db.delete_video(video_id).await?;
         } else {
             self.db
@@ -292,11 +245,7 @@ impl Uploads {
         Ok(())
     }
 
-    async fn owned_even_if_expired(
-        &self,
-        user: &SessionUser,
-        raw_id: &str,
-    ) -> AppResult<UploadRow> {
+    async fn owned_even_if_expired(&self, user: &SessionUser, raw_id: &str) -> AppResult<UploadRow> {
         let id = ResourceId::parse(raw_id).ok_or(AppError::NotFound)?;
         match self.db.upload(id.as_str()).await? {
             Some(upload) if upload.user_id == user.id => Ok(upload),
@@ -322,12 +271,10 @@ impl Uploads {
         }
         match upload.length {
             Some(existing) if existing as u64 == length => Ok(upload),
-            Some(_) => Err(AppError::bad_request(
-                "Upload-Length is already set and cannot change",
-            )),
-            None if (length as i64) < upload.upload_offset => Err(AppError::bad_request(
-                "Upload-Length is smaller than the bytes already received",
-            )),
+            Some(_) => Err(AppError::bad_request("Upload-Length is already set and cannot change")),
+            None if (length as i64) < upload.upload_offset => {
+                Err(AppError::bad_request("Upload-Length is smaller than the bytes already received"))
+            }
             None => {
                 self.db.set_upload_length(&upload.id, length as i64).await?;
                 self.reload(&upload.id).await
@@ -354,30 +301,18 @@ impl Uploads {
             return Ok(()); // Someone else is finishing it.
         }
         let chunks = self.db.upload_chunks(&upload.id).await?;
-        let locators = chunks
-            .iter()
-            .map(parse_locator)
-            .collect::<AppResult<Vec<_>>>()?;
-        if let Err(err) = self
-            .store
-            .staging_finish(
-                &upload.staging_handle,
-                &upload.staging_key,
-                &locators,
-                length as u64,
-            )
-            .await
+        let locators = chunks.iter().map(parse_locator).collect::<AppResult<Vec<_>>>()?;
+        if let Err(err) =
+            self.store.staging_finish(&upload.staging_handle, &upload.staging_key, &locators, length as u64).await
         {
             self.db.reopen_upload(&upload.id).await?;
             return Err(err.into());
         }
-        let content_type = upload
-            .filetype
-            .clone()
-            .unwrap_or_else(|| "application/octet-stream".into());
-        self.db
-            .mark_video_uploaded(&upload.video_id, &upload.staging_key, length, &content_type)
-            .await?;
+        let content_type = upload.filetype.clone().unwrap_or_else(|| "application/octet-stream".into());
+        // Queue processing first: a worker that sees the video still `uploading` retries
+        // shortly, while a crash between the two steps can never lose the job.
+        self.jobs.enqueue(&Job::ProcessVideo { video_id: upload.video_id.clone() }).await?;
+        self.db.mark_video_uploaded(&upload.video_id, &upload.staging_key, length, &content_type).await?;
         tracing::info!(upload.id = %upload.id, video.id = %upload.video_id, bytes = length, "upload complete");
         Ok(())
     }
@@ -392,8 +327,7 @@ impl Uploads {
 }
 
 pub(crate) fn parse_locator(chunk: &ChunkRow) -> AppResult<ChunkLocator> {
-    serde_json::from_str(&chunk.locator)
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("bad chunk locator: {e}")))
+    serde_json::from_str(&chunk.locator).map_err(|e| AppError::Internal(anyhow::anyhow!("bad chunk locator: {e}")))
 }
 
 /// Where small S3 pieces of an upload live until they are folded into a part.
@@ -404,9 +338,7 @@ fn piece_prefix(upload_id: &str) -> String {
 /// Drop an upload's staged bytes and its row. Completed media is left alone.
 pub async fn discard_staging(db: &Db, store: &dyn Store, upload: &UploadRow) -> AppResult<()> {
     if upload.completed_at.is_none() {
-        store
-            .staging_abort(&upload.staging_handle, &upload.staging_key)
-            .await?;
+        store.staging_abort(&upload.staging_handle, &upload.staging_key).await?;
     }
     store.delete_prefix(&piece_prefix(&upload.id)).await?;
     db.delete_upload(&upload.id).await?;
@@ -419,9 +351,7 @@ fn media_type_for(filetype: Option<&str>, filename: Option<&str>) -> String {
     if from_type != "application/octet-stream" {
         return from_type;
     }
-    let extension = filename
-        .and_then(|n| n.rsplit_once('.'))
-        .map(|(_, ext)| ext.to_ascii_lowercase());
+    let extension = filename.and_then(|n| n.rsplit_once('.')).map(|(_, ext)| ext.to_ascii_lowercase());
     let guessed = match extension.as_deref() {
         Some("webm") => "video/webm",
         Some("mp4" | "m4v") => "video/mp4",

@@ -20,9 +20,7 @@ pub async fn verified(
     expected: &ExpectedChecksum,
     limit: u64,
 ) -> AppResult<(ByteStream, Option<u64>)> {
-    tokio::fs::create_dir_all(dir)
-        .await
-        .map_err(anyhow::Error::from)?;
+    tokio::fs::create_dir_all(dir).await.map_err(anyhow::Error::from)?;
     let path = dir.join(format!("spool-{}", random_id(16)));
     let mut file = tokio::fs::OpenOptions::new()
         .create_new(true)
@@ -32,18 +30,14 @@ pub async fn verified(
         .await
         .map_err(anyhow::Error::from)?;
     // Unlink at once: the open handle keeps the data, and nothing is left behind on any exit.
-    tokio::fs::remove_file(&path)
-        .await
-        .map_err(anyhow::Error::from)?;
+    tokio::fs::remove_file(&path).await.map_err(anyhow::Error::from)?;
     let mut hasher = expected.hasher();
     let mut received = 0u64;
     while let Some(frame) = body.next().await {
         let frame = frame.map_err(|_| AppError::bad_request("the request body was interrupted"))?;
         received += frame.len() as u64;
         if received > limit {
-            return Err(AppError::PayloadTooLarge(
-                "the body goes past the upload's length".into(),
-            ));
+            return Err(AppError::PayloadTooLarge("the body goes past the upload's length".into()));
         }
         hasher.update(&frame);
         file.write_all(&frame).await.map_err(anyhow::Error::from)?;
@@ -52,11 +46,6 @@ pub async fn verified(
         return Err(AppError::ChecksumMismatch);
     }
     file.flush().await.map_err(anyhow::Error::from)?;
-    file.seek(std::io::SeekFrom::Start(0))
-        .await
-        .map_err(anyhow::Error::from)?;
-    Ok((
-        Box::pin(ReaderStream::with_capacity(file, 256 * 1024)),
-        Some(received),
-    ))
+    file.seek(std::io::SeekFrom::Start(0)).await.map_err(anyhow::Error::from)?;
+    Ok((Box::pin(ReaderStream::with_capacity(file, 256 * 1024)), Some(received)))
 }

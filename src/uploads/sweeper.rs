@@ -13,8 +13,7 @@ impl Uploads {
         let mut finished = 0;
         for upload in self.db.stranded_full_uploads(BATCH).await? {
             // Leave very recent ones to the request that is finishing them right now.
-            let idle_ms =
-                crate::db::now_ms() - (upload.expires_at - self.expiry.as_millis() as i64);
+            let idle_ms = crate::db::now_ms() - (upload.expires_at - self.expiry.as_millis() as i64);
             if idle_ms < 30_000 {
                 continue;
             }
@@ -42,11 +41,7 @@ impl Uploads {
 }
 
 /// Run [`Uploads::sweep`] every `interval` until the process stops.
-pub fn spawn_sweeper(
-    uploads: Uploads,
-    db: crate::db::Db,
-    interval: Duration,
-) -> tokio::task::JoinHandle<()> {
+pub fn spawn_sweeper(uploads: Uploads, db: crate::db::Db, interval: Duration) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut ticker = tokio::time::interval(interval);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);

@@ -18,11 +18,7 @@ pub enum Access {
     Manage,
 }
 
-pub async fn access_to(
-    db: &Db,
-    video: &VideoRow,
-    viewer: Option<&SessionUser>,
-) -> AppResult<Option<Access>> {
+pub async fn access_to(db: &Db, video: &VideoRow, viewer: Option<&SessionUser>) -> AppResult<Option<Access>> {
     let role = match viewer {
         Some(user) => db.member_role(&video.workspace_id, &user.id).await?,
         None => None,
@@ -41,16 +37,10 @@ pub async fn access_to(
 }
 
 /// Load a video the caller may at least see, or answer 404.
-pub async fn visible_video(
-    db: &Db,
-    raw_id: &str,
-    viewer: Option<&SessionUser>,
-) -> AppResult<(VideoRow, Access)> {
+pub async fn visible_video(db: &Db, raw_id: &str, viewer: Option<&SessionUser>) -> AppResult<(VideoRow, Access)> {
     let id = ResourceId::parse(raw_id).ok_or(AppError::NotFound)?;
     let video = db.video(id.as_str()).await?.ok_or(AppError::NotFound)?;
-    let access = access_to(db, &video, viewer)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let access = access_to(db, &video, viewer).await?.ok_or(AppError::NotFound)?;
     Ok((video, access))
 }
 
@@ -72,12 +62,9 @@ pub async fn create(
 ) -> AppResult<VideoRow> {
     let workspace_id = match workspace_id {
         Some(id) => {
-            let member =
-                ResourceId::parse(id).is_some() && db.member_role(id, &user.id).await?.is_some();
+            let member = ResourceId::parse(id).is_some() && db.member_role(id, &user.id).await?.is_some();
             if !member {
-                return Err(AppError::validation(
-                    "workspace_id does not name a workspace you belong to",
-                ));
+                return Err(AppError::validation("workspace_id does not name a workspace you belong to"));
             }
             id.to_string()
         }
@@ -99,6 +86,9 @@ pub async fn create(
         original_key: None,
         created_at: now,
         updated_at: now,
+        error: None,
+        duration_ms: None,
+        transcript_status: "pending".into(),
     };
     db.insert_video(&video).await?;
     Ok(video)

@@ -7,10 +7,7 @@ use serde_json::json;
 use crate::helpers::{header, test_bytes, tus_metadata, TestApp, User};
 use crate::matrix;
 
-matrix!(
-    video_endpoints_respect_visibility,
-    uploads_belong_to_their_creator
-);
+matrix!(video_endpoints_respect_visibility, uploads_belong_to_their_creator);
 
 #[derive(Clone, Copy, Debug)]
 enum Who {
@@ -44,12 +41,7 @@ async fn attempt(user: &User, action: &str, video_id: &str) -> StatusCode {
     let response = match action {
         "get" => user.get(&path).send().await.unwrap(),
         "original" => user.get(&format!("{path}/original")).send().await.unwrap(),
-        "update" => user
-            .request(Method::PATCH, &path)
-            .json(&json!({ "title": "hijacked" }))
-            .send()
-            .await
-            .unwrap(),
+        "update" => user.request(Method::PATCH, &path).json(&json!({ "title": "hijacked" })).send().await.unwrap(),
         "delete" => user.request(Method::DELETE, &path).send().await.unwrap(),
         "upload" => user
             .request(Method::POST, "/api/uploads")
@@ -76,15 +68,9 @@ async fn video_endpoints_respect_visibility(app: TestApp) {
     let data = test_bytes(1000, 3);
     for visibility in ["private", "unlisted", "public"] {
         for action in ["get", "original", "update", "upload", "delete"] {
-            for (who, user) in [
-                (Who::Other, &other),
-                (Who::Anonymous, &anonymous),
-                (Who::Owner, &owner),
-            ] {
+            for (who, user) in [(Who::Other, &other), (Who::Anonymous, &anonymous), (Who::Owner, &owner)] {
                 // A fresh uploaded video per cell, so deletes and uploads do not interfere.
-                let video_id = owner
-                    .upload_file(&data, 1000, &[("filename", "v.webm")])
-                    .await;
+                let video_id = owner.upload_file(&data, 1000, &[("filename", "v.webm")]).await;
                 let set = owner
                     .request(Method::PATCH, &format!("/api/videos/{video_id}"))
                     .json(&json!({ "visibility": visibility }))
@@ -94,26 +80,15 @@ async fn video_endpoints_respect_visibility(app: TestApp) {
                 assert_eq!(set.status(), StatusCode::OK);
                 let target = if action == "upload" {
                     // Uploading needs a video still waiting for media.
-                    owner.create_video("empty", visibility).await["id"]
-                        .as_str()
-                        .unwrap()
-                        .to_string()
+                    owner.create_video("empty", visibility).await["id"].as_str().unwrap().to_string()
                 } else {
                     video_id.clone()
                 };
                 let got = attempt(user, action, &target).await;
-                assert_eq!(
-                    got,
-                    expected(who, visibility, action),
-                    "{who:?} {action} on {visibility} video"
-                );
+                assert_eq!(got, expected(who, visibility, action), "{who:?} {action} on {visibility} video");
                 // Nothing anyone else did changed the owner's video.
                 if !matches!(who, Who::Owner) && action != "upload" {
-                    let still = owner
-                        .get(&format!("/api/videos/{video_id}"))
-                        .send()
-                        .await
-                        .unwrap();
+                    let still = owner.get(&format!("/api/videos/{video_id}")).send().await.unwrap();
                     assert_eq!(still.status(), StatusCode::OK);
                     let still: serde_json::Value = still.json().await.unwrap();
                     assert_ne!(still["title"], "hijacked");
@@ -130,31 +105,14 @@ async fn uploads_belong_to_their_creator(app: TestApp) {
     assert_eq!(created.status(), StatusCode::CREATED);
     let location = header(&created, "location");
     // Someone else's upload does not exist for them, whatever they try.
-    assert_eq!(
-        other.tus_head(&location).await.status(),
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        other.tus_patch(&location, 0, vec![1; 10]).await.status(),
-        StatusCode::NOT_FOUND
-    );
-    let terminate = other
-        .request(Method::DELETE, &location)
-        .header("Tus-Resumable", "1.0.0")
-        .send()
-        .await
-        .unwrap();
+    assert_eq!(other.tus_head(&location).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(other.tus_patch(&location, 0, vec![1; 10]).await.status(), StatusCode::NOT_FOUND);
+    let terminate = other.request(Method::DELETE, &location).header("Tus-Resumable", "1.0.0").send().await.unwrap();
     assert_eq!(terminate.status(), StatusCode::NOT_FOUND);
     // Anonymous callers must sign in.
     let anon = app.anonymous();
-    assert_eq!(
-        anon.tus_patch(&location, 0, vec![1; 10]).await.status(),
-        StatusCode::UNAUTHORIZED
-    );
-    assert_eq!(
-        anon.tus_create(Some(10), &[]).await.status(),
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(anon.tus_patch(&location, 0, vec![1; 10]).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(anon.tus_create(Some(10), &[]).await.status(), StatusCode::UNAUTHORIZED);
     // The owner's upload is untouched.
     let head = owner.tus_head(&location).await;
     assert_eq!(head.status(), StatusCode::OK);

@@ -20,22 +20,26 @@ pub enum Backends {
     PostgresS3,
 }
 
-/// Generate one `#[tokio::test]` per backend pair for an `async fn(TestApp)`.
+/// Generate one `#[tokio::test]` per backend pair for an `async fn(TestApp)`;
+/// `matrix!(tweaks = f; ...)` starts the apps with `f()`'s settings.
 #[macro_export]
 macro_rules! matrix {
-    ($($name:ident),* $(,)?) => {
+    (tweaks = $tweaks:path; $($name:ident),* $(,)?) => {
         $(
             mod $name {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn sqlite_disk() {
-                    $crate::helpers::run($crate::helpers::Backends::SqliteDisk, Default::default(), super::$name).await;
+                    $crate::helpers::run($crate::helpers::Backends::SqliteDisk, $tweaks(), super::$name).await;
                 }
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn postgres_s3() {
-                    $crate::helpers::run($crate::helpers::Backends::PostgresS3, Default::default(), super::$name).await;
+                    $crate::helpers::run($crate::helpers::Backends::PostgresS3, $tweaks(), super::$name).await;
                 }
             }
         )*
+    };
+    ($($name:ident),* $(,)?) => {
+        $crate::matrix!(tweaks = $crate::helpers::Tweaks::default; $($name),*);
     };
 }
 
@@ -46,6 +50,10 @@ pub struct Tweaks {
     pub sweep_interval: Option<Duration>,
     pub tus_max_size: Option<u64>,
     pub presign_redirect: bool,
+    /// A whisper.cpp model for the in-process worker; without one transcription is disabled.
+    pub whisper_model: Option<PathBuf>,
+    /// Start the app without its in-process worker (`serve --no-worker`).
+    pub no_worker: bool,
 }
 
 #[derive(Clone)]
@@ -78,13 +86,9 @@ pub fn test_s3_config(prefix: &str) -> S3Config {
         region: "us-east-1".into(),
         prefix: prefix.to_string(),
         path_style: true,
-        access_key_id: Some(
-            std::env::var("BRIEFLY_TEST_S3_ACCESS_KEY").unwrap_or_else(|_| "briefly".into()),
-        ),
+        access_key_id: Some(std::env::var("BRIEFLY_TEST_S3_ACCESS_KEY").unwrap_or_else(|_| "briefly".into())),
         secret_access_key: Some(
-            std::env::var("BRIEFLY_TEST_S3_SECRET_KEY")
-                .unwrap_or_else(|_| "briefly-secret".into())
-                .into(),
+            std::env::var("BRIEFLY_TEST_S3_SECRET_KEY").unwrap_or_else(|_| "briefly-secret".into()).into(),
         ),
         presign_redirect: false,
         presign_ttl: Duration::from_secs(300),
@@ -96,23 +100,15 @@ pub fn unique(prefix: &str) -> String {
 }
 
 /// Everything a fresh app needs on disk and in the database, without starting it.
-pub async fn prepare_config(
-    backends: Backends,
-    tweaks: &Tweaks,
-) -> (Config, tempfile::TempDir, Option<String>) {
+pub async fn prepare_config(backends: Backends, tweaks: &Tweaks) -> (Config, tempfile::TempDir, Option<String>) {
     let data = tempfile::tempdir().expect("temp dir");
     let mut config = Config::local(data.path());
     config.listen = "127.0.0.1:0".parse().unwrap();
     let mut pg_database = None;
     if backends == Backends::PostgresS3 {
         let name = unique("briefly_t_");
-        let mut admin = sqlx::PgConnection::connect(&format!("{}/postgres", pg_admin_url()))
-            .await
-            .expect("postgres");
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(&mut admin)
-            .await
-            .expect("create database");
+        let mut admin = sqlx::PgConnection::connect(&format!("{}/postgres", pg_admin_url())).await.expect("postgres");
+        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create database");
         config.database_url = format!("{}/{name}", pg_admin_url()).into();
         let mut s3 = test_s3_config(&format!("{}/", unique("t-")));
         s3.presign_redirect = tweaks.presign_redirect;
@@ -128,28 +124,24 @@ pub async fn prepare_config(
     if let Some(max) = tweaks.tus_max_size {
         config.tus_max_size = max;
     }
+    config.whisper_model = tweaks.whisper_model.clone();
     (config, data, pg_database)
 }
 
 pub async fn drop_pg_database(name: &str) {
-    if let Ok(mut admin) =
-        sqlx::PgConnection::connect(&format!("{}/postgres", pg_admin_url())).await
-    {
-        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .execute(&mut admin)
-            .await;
+    if let Ok(mut admin) = sqlx::PgConnection::connect(&format!("{}/postgres", pg_admin_url())).await {
+        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin).await;
     }
 }
 
 impl TestApp {
     pub async fn spawn(backends: Backends, tweaks: Tweaks) -> TestApp {
         let (config, data, pg_database) = prepare_config(backends, &tweaks).await;
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let app = Application::build(config.clone(), listener)
-            .await
-            .expect("build app");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let mut app = Application::build(config.clone(), listener).await.expect("build app");
+        if tweaks.no_worker {
+            app = app.without_worker();
+        }
         let addr = format!("http://{}", app.local_addr().unwrap());
         let store = app.state().store.clone();
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -161,11 +153,7 @@ impl TestApp {
             backends,
             config,
             store,
-            inner: Arc::new(Inner {
-                _data: data,
-                pg_database,
-                shutdown: std::sync::Mutex::new(Some(tx)),
-            }),
+            inner: Arc::new(Inner { _data: data, pg_database, shutdown: std::sync::Mutex::new(Some(tx)) }),
         }
     }
 
@@ -179,11 +167,7 @@ impl TestApp {
 
     /// A client with its own cookie jar: one browser.
     pub fn browser(&self) -> Client {
-        Client::builder()
-            .cookie_store(true)
-            .timeout(Duration::from_secs(120))
-            .build()
-            .unwrap()
+        Client::builder().cookie_store(true).timeout(Duration::from_secs(120)).build().unwrap()
     }
 
     pub async fn sign_up(&self, name: &str) -> User {
@@ -197,14 +181,7 @@ impl TestApp {
             .unwrap();
         assert_eq!(response.status(), StatusCode::CREATED);
         let body: Value = response.json().await.unwrap();
-        let me: Value = client
-            .get(self.url("/api/me"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let me: Value = client.get(self.url("/api/me")).send().await.unwrap().json().await.unwrap();
         User {
             client,
             id: body["user"]["id"].as_str().unwrap().to_string(),
@@ -262,13 +239,7 @@ pub struct User {
 impl User {
     /// A user of a server the test started as a separate process.
     pub fn for_base(client: Client, base: &str) -> User {
-        User {
-            client,
-            id: String::new(),
-            email: String::new(),
-            workspace_id: String::new(),
-            base: base.to_string(),
-        }
+        User { client, id: String::new(), email: String::new(), workspace_id: String::new(), base: base.to_string() }
     }
 
     /// Point at a restarted server; the cookie jar (the session) is kept.
@@ -277,8 +248,7 @@ impl User {
     }
 
     pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
-        self.client
-            .request(method, format!("{}{}", self.base, path))
+        self.client.request(method, format!("{}{}", self.base, path))
     }
 
     pub fn get(&self, path: &str) -> RequestBuilder {
@@ -298,9 +268,7 @@ impl User {
 
     /// tus: create an upload; returns its path.
     pub async fn tus_create(&self, length: Option<u64>, metadata: &[(&str, &str)]) -> Response {
-        let mut request = self
-            .request(Method::POST, "/api/uploads")
-            .header("Tus-Resumable", "1.0.0");
+        let mut request = self.request(Method::POST, "/api/uploads").header("Tus-Resumable", "1.0.0");
         request = match length {
             Some(length) => request.header("Upload-Length", length.to_string()),
             None => request.header("Upload-Defer-Length", "1"),
@@ -323,34 +291,19 @@ impl User {
     }
 
     pub async fn tus_head(&self, location: &str) -> Response {
-        self.request(Method::HEAD, location)
-            .header("Tus-Resumable", "1.0.0")
-            .send()
-            .await
-            .unwrap()
+        self.request(Method::HEAD, location).header("Tus-Resumable", "1.0.0").send().await.unwrap()
     }
 
     /// Upload `data` in `chunk`-sized PATCHes to a new upload; returns the video id.
-    pub async fn upload_file(
-        &self,
-        data: &[u8],
-        chunk: usize,
-        metadata: &[(&str, &str)],
-    ) -> String {
+    pub async fn upload_file(&self, data: &[u8], chunk: usize, metadata: &[(&str, &str)]) -> String {
         let created = self.tus_create(Some(data.len() as u64), metadata).await;
         assert_eq!(created.status(), StatusCode::CREATED);
         let location = header(&created, "location");
         let video_id = header(&created, "briefly-video-id");
         let mut offset = 0;
         for piece in data.chunks(chunk.max(1)) {
-            let response = self
-                .tus_patch(&location, offset as u64, piece.to_vec())
-                .await;
-            assert_eq!(
-                response.status(),
-                StatusCode::NO_CONTENT,
-                "PATCH at {offset}"
-            );
+            let response = self.tus_patch(&location, offset as u64, piece.to_vec()).await;
+            assert_eq!(response.status(), StatusCode::NO_CONTENT, "PATCH at {offset}");
             offset += piece.len();
             assert_eq!(header(&response, "upload-offset"), offset.to_string());
         }
@@ -368,24 +321,13 @@ pub fn tus_metadata(pairs: &[(&str, &str)]) -> String {
     use base64::Engine;
     pairs
         .iter()
-        .map(|(k, v)| {
-            format!(
-                "{k} {}",
-                base64::engine::general_purpose::STANDARD.encode(v)
-            )
-        })
+        .map(|(k, v)| format!("{k} {}", base64::engine::general_purpose::STANDARD.encode(v)))
         .collect::<Vec<_>>()
         .join(",")
 }
 
 pub fn header(response: &Response, name: &str) -> String {
-    response
-        .headers()
-        .get(name)
-        .unwrap_or_else(|| panic!("missing header {name}"))
-        .to_str()
-        .unwrap()
-        .to_string()
+    response.headers().get(name).unwrap_or_else(|| panic!("missing header {name}")).to_str().unwrap().to_string()
 }
 
 /// Deterministic pseudo-random bytes (xorshift), so failures are reproducible.
@@ -409,17 +351,8 @@ pub fn sha256(data: &[u8]) -> String {
 
 /// Assert the API's error shape and code.
 pub async fn assert_error(response: Response, status: StatusCode, code: &str) {
-    assert_eq!(
-        response.status(),
-        status,
-        "unexpected status for expected code {code}"
-    );
+    assert_eq!(response.status(), status, "unexpected status for expected code {code}");
     let body: Value = response.json().await.expect("error bodies are JSON");
     assert_eq!(body["error"]["code"], code, "{body}");
-    assert!(
-        body["error"]["message"]
-            .as_str()
-            .is_some_and(|m| !m.is_empty()),
-        "{body}"
-    );
+    assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
 }

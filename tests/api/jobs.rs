@@ -12,7 +12,13 @@ use tokio_util::sync::CancellationToken;
 use crate::helpers::TestApp;
 use crate::matrix;
 
+/// The app's own worker would compete for these jobs; the tests run their own workers.
+fn without_app_worker() -> crate::helpers::Tweaks {
+    crate::helpers::Tweaks { no_worker: true, ..Default::default() }
+}
+
 matrix!(
+    tweaks = super::without_app_worker;
     retries_then_succeeds,
     panics_are_caught_and_given_up,
     lapsed_lease_is_taken_over,
@@ -49,10 +55,7 @@ impl JobHandler for Scripted {
     }
 
     async fn gave_up(&self, job: Option<&Job>, reason: &str) {
-        self.gave_up
-            .lock()
-            .unwrap()
-            .push((job.cloned(), reason.to_string()));
+        self.gave_up.lock().unwrap().push((job.cloned(), reason.to_string()));
     }
 }
 
@@ -84,18 +87,10 @@ async fn settled(queue: &JobQueue, id: &str) -> briefly::jobs::JobRow {
 
 async fn retries_then_succeeds(app: TestApp) {
     let queue = queue_for(&app).await;
-    let handler = Arc::new(Scripted {
-        fail_first: 2,
-        ..Default::default()
-    });
+    let handler = Arc::new(Scripted { fail_first: 2, ..Default::default() });
     let stop = CancellationToken::new();
     let workers = spawn_workers(queue.clone(), handler.clone(), fast(), stop.clone());
-    let id = queue
-        .enqueue(&Job::ProcessVideo {
-            video_id: "retry-me".into(),
-        })
-        .await
-        .unwrap();
+    let id = queue.enqueue(&Job::ProcessVideo { video_id: "retry-me".into() }).await.unwrap();
     let row = settled(&queue, &id).await;
     assert_eq!(row.status, "done");
     assert_eq!(row.attempts, 3, "two failures, then success");
@@ -109,68 +104,30 @@ async fn retries_then_succeeds(app: TestApp) {
 
 async fn panics_are_caught_and_given_up(app: TestApp) {
     let queue = queue_for(&app).await;
-    let handler = Arc::new(Scripted {
-        panic_always_for: Some("boom".into()),
-        ..Default::default()
-    });
+    let handler = Arc::new(Scripted { panic_always_for: Some("boom".into()), ..Default::default() });
     let stop = CancellationToken::new();
     let _workers = spawn_workers(queue.clone(), handler.clone(), fast(), stop.clone());
-    let bad = queue
-        .enqueue(&Job::ProcessVideo {
-            video_id: "boom".into(),
-        })
-        .await
-        .unwrap();
-    let good = queue
-        .enqueue(&Job::ProcessVideo {
-            video_id: "fine".into(),
-        })
-        .await
-        .unwrap();
+    let bad = queue.enqueue(&Job::ProcessVideo { video_id: "boom".into() }).await.unwrap();
+    let good = queue.enqueue(&Job::ProcessVideo { video_id: "fine".into() }).await.unwrap();
     let bad_row = settled(&queue, &bad).await;
     assert_eq!(bad_row.status, "failed");
     assert_eq!(bad_row.attempts, bad_row.max_attempts);
-    assert!(bad_row
-        .last_error
-        .unwrap()
-        .contains("job panicked: scripted panic for boom"));
-    assert_eq!(
-        settled(&queue, &good).await.status,
-        "done",
-        "the worker kept going"
-    );
+    assert!(bad_row.last_error.unwrap().contains("job panicked: scripted panic for boom"));
+    assert_eq!(settled(&queue, &good).await.status, "done", "the worker kept going");
     let gave_up = handler.gave_up.lock().unwrap().clone();
     assert_eq!(gave_up.len(), 1);
-    assert_eq!(
-        gave_up[0].0,
-        Some(Job::ProcessVideo {
-            video_id: "boom".into()
-        })
-    );
+    assert_eq!(gave_up[0].0, Some(Job::ProcessVideo { video_id: "boom".into() }));
     stop.cancel();
 }
 
 async fn lapsed_lease_is_taken_over(app: TestApp) {
     let queue = queue_for(&app).await;
-    let id = queue
-        .enqueue(&Job::ProcessVideo {
-            video_id: "orphan".into(),
-        })
-        .await
-        .unwrap();
+    let id = queue.enqueue(&Job::ProcessVideo { video_id: "orphan".into() }).await.unwrap();
     // A worker claims it and dies without a heartbeat (as after kill -9).
-    let claimed = queue
-        .claim("dead-worker", Duration::from_millis(300))
-        .await
-        .unwrap()
-        .unwrap();
+    let claimed = queue.claim("dead-worker", Duration::from_millis(300)).await.unwrap().unwrap();
     assert_eq!(claimed.row.id, id);
     assert!(
-        queue
-            .claim("someone-else", Duration::from_secs(5))
-            .await
-            .unwrap()
-            .is_none(),
+        queue.claim("someone-else", Duration::from_secs(5)).await.unwrap().is_none(),
         "leased jobs are not handed out twice"
     );
     let handler = Arc::new(Scripted::default());
@@ -181,10 +138,7 @@ async fn lapsed_lease_is_taken_over(app: TestApp) {
     assert_eq!(row.attempts, 2, "the dead worker's attempt counts");
     assert_eq!(handler.runs.lock().unwrap().get("orphan"), Some(&1));
     // The dead worker can no longer settle what it lost.
-    assert!(!queue
-        .renew(&claimed.row, "dead-worker", Duration::from_secs(5))
-        .await
-        .unwrap());
+    assert!(!queue.renew(&claimed.row, "dead-worker", Duration::from_secs(5)).await.unwrap());
     stop.cancel();
 }
 
@@ -198,23 +152,13 @@ async fn concurrent_workers_run_each_job_once(app: TestApp) {
     let _b = spawn_workers(other.clone(), handler.clone(), fast(), stop.clone());
     let mut ids = Vec::new();
     for n in 0..30 {
-        ids.push(
-            queue
-                .enqueue(&Job::ProcessVideo {
-                    video_id: format!("v{n}"),
-                })
-                .await
-                .unwrap(),
-        );
+        ids.push(queue.enqueue(&Job::ProcessVideo { video_id: format!("v{n}") }).await.unwrap());
     }
     for id in &ids {
         assert_eq!(settled(&queue, id).await.status, "done");
     }
     let runs = handler.runs.lock().unwrap().clone();
     assert_eq!(runs.len(), 30);
-    assert!(
-        runs.values().all(|count| *count == 1),
-        "every job ran exactly once: {runs:?}"
-    );
+    assert!(runs.values().all(|count| *count == 1), "every job ran exactly once: {runs:?}");
     stop.cancel();
 }

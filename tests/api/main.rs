@@ -2,6 +2,7 @@
 //! once on SQLite + local disk and once on PostgreSQL + an S3-compatible server, each
 //! with its own fresh database and storage prefix, cleaned up afterwards.
 
+mod fixtures;
 mod helpers;
 
 mod auth;
@@ -9,8 +10,10 @@ mod authorization;
 mod bad_input;
 mod jobs;
 mod media;
+mod processing;
 mod search;
 mod store_contract;
 mod tus;
 mod tus_crash;
 mod videos;
+mod worker_crash;

@@ -8,32 +8,20 @@ use serde_json::{json, Value};
 use crate::helpers::{assert_error, TestApp, User};
 use crate::matrix;
 
-matrix!(
-    finds_spoken_words_and_titles,
-    search_respects_visibility,
-    hostile_queries_are_harmless
-);
+matrix!(finds_spoken_words_and_titles, search_respects_visibility, hostile_queries_are_harmless);
 
 async fn index(app: &TestApp, video_id: &str, segments: &[(i64, i64, &str)]) {
     let db = Db::connect(app.config.database_url()).await.unwrap();
     let segments: Vec<SegmentInput> = segments
         .iter()
-        .map(|(start_ms, end_ms, text)| SegmentInput {
-            start_ms: *start_ms,
-            end_ms: *end_ms,
-            text: text.to_string(),
-        })
+        .map(|(start_ms, end_ms, text)| SegmentInput { start_ms: *start_ms, end_ms: *end_ms, text: text.to_string() })
         .collect();
     db.replace_transcript(video_id, &segments).await.unwrap();
     db.close().await;
 }
 
 async fn search(user: &User, q: &str) -> Vec<Value> {
-    let response = user
-        .get(&format!("/api/search?q={}", urlencoding::encode(q)))
-        .send()
-        .await
-        .unwrap();
+    let response = user.get(&format!("/api/search?q={}", urlencoding::encode(q))).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK, "search {q:?}");
     let body: Value = response.json().await.unwrap();
     body["hits"].as_array().unwrap().clone()
@@ -48,11 +36,7 @@ async fn finds_spoken_words_and_titles(app: TestApp) {
         id,
         &[
             (0, 2_000, "Hello team."),
-            (
-                2_000,
-                6_500,
-                "We decided to delay the migration until next quarter.",
-            ),
+            (2_000, 6_500, "We decided to delay the migration until next quarter."),
             (6_500, 9_000, "Thanks everyone <b>for</b> listening."),
         ],
     )
@@ -61,21 +45,14 @@ async fn finds_spoken_words_and_titles(app: TestApp) {
     index(
         &app,
         other["id"].as_str().unwrap(),
-        &[(
-            0,
-            3_000,
-            "The migration of birds is fascinating, migration again.",
-        )],
+        &[(0, 3_000, "The migration of birds is fascinating, migration again.")],
     )
     .await;
 
     let hits = search(&ada, "when did we delay the migration").await;
     assert!(!hits.is_empty());
     let top = &hits[0];
-    assert_eq!(
-        top["video_id"], id,
-        "the segment with all the words ranks first: {hits:?}"
-    );
+    assert_eq!(top["video_id"], id, "the segment with all the words ranks first: {hits:?}");
     assert_eq!(top["kind"], "transcript");
     assert_eq!(top["start_ms"], 2_000);
     assert_eq!(top["end_ms"], 6_500);
@@ -85,11 +62,7 @@ async fn finds_spoken_words_and_titles(app: TestApp) {
 
     // Stemming: "delayed" finds "delay".
     let hits = search(&ada, "delayed migrations").await;
-    assert!(
-        hits.iter()
-            .any(|h| h["video_id"] == id && h["start_ms"] == 2_000),
-        "{hits:?}"
-    );
+    assert!(hits.iter().any(|h| h["video_id"] == id && h["start_ms"] == 2_000), "{hits:?}");
 
     let titles = search(&ada, "planning").await;
     assert_eq!(titles.len(), 1);
@@ -98,10 +71,7 @@ async fn finds_spoken_words_and_titles(app: TestApp) {
 
     let escaped = search(&ada, "listening").await;
     let snippet = escaped[0]["snippet"].as_str().unwrap();
-    assert!(
-        !snippet.contains("<b>"),
-        "markup in stored text never reaches the snippet as markup: {snippet}"
-    );
+    assert!(!snippet.contains("<b>"), "markup in stored text never reaches the snippet as markup: {snippet}");
     if app.backends == crate::helpers::Backends::SqliteDisk {
         // FTS5 keeps the text verbatim (escaped); PostgreSQL's ts_headline drops tag-like text.
         assert!(snippet.contains("&lt;b&gt;for&lt;/b&gt;"), "{snippet}");
@@ -124,52 +94,27 @@ async fn search_respects_visibility(app: TestApp) {
     let anonymous = app.anonymous();
     let video = ada.create_video("Secret roadmap", "private").await;
     let id = video["id"].as_str().unwrap();
-    index(
-        &app,
-        id,
-        &[(1_000, 4_000, "The acquisition closes on Friday.")],
-    )
-    .await;
+    index(&app, id, &[(1_000, 4_000, "The acquisition closes on Friday.")]).await;
     let set = |visibility: &'static str| {
-        ada.request(Method::PATCH, &format!("/api/videos/{id}"))
-            .json(&json!({ "visibility": visibility }))
-            .send()
+        ada.request(Method::PATCH, &format!("/api/videos/{id}")).json(&json!({ "visibility": visibility })).send()
     };
-    for (visibility, outsiders_find_it) in
-        [("private", false), ("unlisted", false), ("public", true)]
-    {
+    for (visibility, outsiders_find_it) in [("private", false), ("unlisted", false), ("public", true)] {
         assert_eq!(set(visibility).await.unwrap().status(), StatusCode::OK);
-        assert_eq!(
-            search(&ada, "acquisition").await.len(),
-            1,
-            "the owner always finds it ({visibility})"
-        );
+        assert_eq!(search(&ada, "acquisition").await.len(), 1, "the owner always finds it ({visibility})");
         for (who, user) in [("bob", &bob), ("anonymous", &anonymous)] {
-            let found = !search(user, "acquisition").await.is_empty()
-                || !search(user, "roadmap").await.is_empty();
-            assert_eq!(
-                found, outsiders_find_it,
-                "{who} searching a {visibility} video"
-            );
+            let found = !search(user, "acquisition").await.is_empty() || !search(user, "roadmap").await.is_empty();
+            assert_eq!(found, outsiders_find_it, "{who} searching a {visibility} video");
         }
     }
     // Deleting the video removes it from search.
-    ada.request(Method::DELETE, &format!("/api/videos/{id}"))
-        .send()
-        .await
-        .unwrap();
+    ada.request(Method::DELETE, &format!("/api/videos/{id}")).send().await.unwrap();
     assert!(search(&ada, "acquisition").await.is_empty());
 }
 
 async fn hostile_queries_are_harmless(app: TestApp) {
     let ada = app.sign_up("Ada").await;
     let video = ada.create_video("Launch", "private").await;
-    index(
-        &app,
-        video["id"].as_str().unwrap(),
-        &[(0, 1_000, "launch on monday")],
-    )
-    .await;
+    index(&app, video["id"].as_str().unwrap(), &[(0, 1_000, "launch on monday")]).await;
     for q in [
         "\"launch",
         "launch OR *",
@@ -178,50 +123,19 @@ async fn hostile_queries_are_harmless(app: TestApp) {
         "<script>alert(1)</script> launch",
         "ünïcödé launch",
     ] {
-        let response = ada
-            .get(&format!("/api/search?q={}", urlencoding::encode(q)))
-            .send()
-            .await
-            .unwrap();
+        let response = ada.get(&format!("/api/search?q={}", urlencoding::encode(q))).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK, "{q:?}");
     }
-    assert_eq!(
-        search(&ada, "launch'; DROP TABLE videos; --").await.len(),
-        0,
-        "all words must match"
-    );
-    assert_eq!(
-        ada.get("/api/videos").send().await.unwrap().status(),
-        StatusCode::OK,
-        "tables intact"
-    );
-    assert_error(
-        ada.get("/api/search").send().await.unwrap(),
-        StatusCode::BAD_REQUEST,
-        "bad_request",
-    )
-    .await;
-    assert_error(
-        ada.get("/api/search?q=%21%21%21").send().await.unwrap(),
-        StatusCode::BAD_REQUEST,
-        "bad_request",
-    )
-    .await;
-    assert_error(
-        ada.get("/api/search?q=launch&limit=0")
-            .send()
-            .await
-            .unwrap(),
-        StatusCode::BAD_REQUEST,
-        "bad_request",
-    )
-    .await;
+    assert_eq!(search(&ada, "launch'; DROP TABLE videos; --").await.len(), 0, "all words must match");
+    assert_eq!(ada.get("/api/videos").send().await.unwrap().status(), StatusCode::OK, "tables intact");
+    assert_error(ada.get("/api/search").send().await.unwrap(), StatusCode::BAD_REQUEST, "bad_request").await;
+    assert_error(ada.get("/api/search?q=%21%21%21").send().await.unwrap(), StatusCode::BAD_REQUEST, "bad_request")
+        .await;
+    assert_error(ada.get("/api/search?q=launch&limit=0").send().await.unwrap(), StatusCode::BAD_REQUEST, "bad_request")
+        .await;
     let long = "a".repeat(600);
     assert_error(
-        ada.get(&format!("/api/search?q={long}"))
-            .send()
-            .await
-            .unwrap(),
+        ada.get(&format!("/api/search?q={long}")).send().await.unwrap(),
         StatusCode::BAD_REQUEST,
         "bad_request",
     )

@@ -25,72 +25,26 @@ async fn put_get_range_delete(app: TestApp) {
     let store = &app.store;
     let data = test_bytes(9 * 1024 * 1024 + 5, 3);
     // Streamed in uneven pieces, larger than one S3 part in total.
-    let pieces: Vec<std::io::Result<Bytes>> = data
-        .chunks(300_001)
-        .map(|c| Ok(Bytes::copy_from_slice(c)))
-        .collect();
-    let written = store
-        .put_stream("contract/a/big", Box::pin(futures::stream::iter(pieces)))
-        .await
-        .unwrap();
+    let pieces: Vec<std::io::Result<Bytes>> = data.chunks(300_001).map(|c| Ok(Bytes::copy_from_slice(c))).collect();
+    let written = store.put_stream("contract/a/big", Box::pin(futures::stream::iter(pieces))).await.unwrap();
     assert_eq!(written, data.len() as u64);
-    assert_eq!(
-        store.size("contract/a/big").await.unwrap(),
-        data.len() as u64
-    );
-    assert_eq!(
-        sha256(&read_all(&app, "contract/a/big", None).await),
-        sha256(&data)
-    );
-    let range = ByteRange {
-        start: 5_000_000,
-        end: 5_000_999,
-    };
-    assert_eq!(
-        read_all(&app, "contract/a/big", Some(range)).await,
-        data[5_000_000..=5_000_999].to_vec()
-    );
+    assert_eq!(store.size("contract/a/big").await.unwrap(), data.len() as u64);
+    assert_eq!(sha256(&read_all(&app, "contract/a/big", None).await), sha256(&data));
+    let range = ByteRange { start: 5_000_000, end: 5_000_999 };
+    assert_eq!(read_all(&app, "contract/a/big", Some(range)).await, data[5_000_000..=5_000_999].to_vec());
     let body = store.get("contract/a/big", Some(range)).await.unwrap();
-    assert_eq!(
-        body.total_size,
-        data.len() as u64,
-        "total size is reported for ranges too"
-    );
+    assert_eq!(body.total_size, data.len() as u64, "total size is reported for ranges too");
 
-    store
-        .put_bytes("contract/a/small", Bytes::from_static(b"hello"))
-        .await
-        .unwrap();
-    store
-        .put_bytes("contract/b/other", Bytes::from_static(b"keep"))
-        .await
-        .unwrap();
-    assert!(matches!(
-        store.size("contract/missing").await,
-        Err(StoreError::NotFound)
-    ));
-    assert!(matches!(
-        store.get("contract/missing", None).await,
-        Err(StoreError::NotFound)
-    ));
-    store
-        .delete("contract/missing")
-        .await
-        .expect("deleting a missing object is fine");
+    store.put_bytes("contract/a/small", Bytes::from_static(b"hello")).await.unwrap();
+    store.put_bytes("contract/b/other", Bytes::from_static(b"keep")).await.unwrap();
+    assert!(matches!(store.size("contract/missing").await, Err(StoreError::NotFound)));
+    assert!(matches!(store.get("contract/missing", None).await, Err(StoreError::NotFound)));
+    store.delete("contract/missing").await.expect("deleting a missing object is fine");
 
     store.delete_prefix("contract/a/").await.unwrap();
-    assert!(matches!(
-        store.size("contract/a/big").await,
-        Err(StoreError::NotFound)
-    ));
-    assert!(matches!(
-        store.size("contract/a/small").await,
-        Err(StoreError::NotFound)
-    ));
-    assert_eq!(
-        read_all(&app, "contract/b/other", None).await,
-        b"keep".to_vec()
-    );
+    assert!(matches!(store.size("contract/a/big").await, Err(StoreError::NotFound)));
+    assert!(matches!(store.size("contract/a/small").await, Err(StoreError::NotFound)));
+    assert_eq!(read_all(&app, "contract/b/other", None).await, b"keep".to_vec());
     store.delete("contract/b/other").await.unwrap();
 }
 
@@ -100,20 +54,9 @@ async fn staging_assembles_parts_in_order(app: TestApp) {
     let data = test_bytes(11 * 1024 * 1024, 17);
     let split = 6 * 1024 * 1024;
     let handle = store.staging_begin(key).await.unwrap();
-    let first = store
-        .staging_write(&handle, key, 0, 1, Bytes::copy_from_slice(&data[..split]))
-        .await
-        .unwrap();
-    let second = store
-        .staging_write(
-            &handle,
-            key,
-            split as u64,
-            2,
-            Bytes::copy_from_slice(&data[split..]),
-        )
-        .await
-        .unwrap();
+    let first = store.staging_write(&handle, key, 0, 1, Bytes::copy_from_slice(&data[..split])).await.unwrap();
+    let second =
+        store.staging_write(&handle, key, split as u64, 2, Bytes::copy_from_slice(&data[split..])).await.unwrap();
     match store.min_part_size() {
         None => assert_eq!(first, ChunkLocator::InPlace),
         Some(min) => {
@@ -121,34 +64,13 @@ async fn staging_assembles_parts_in_order(app: TestApp) {
             assert!(matches!(first, ChunkLocator::Part { number: 1, .. }));
         }
     }
-    store
-        .staging_finish(&handle, key, &[first, second], data.len() as u64)
-        .await
-        .unwrap();
+    store.staging_finish(&handle, key, &[first, second], data.len() as u64).await.unwrap();
     assert_eq!(sha256(&read_all(&app, key, None).await), sha256(&data));
     store.delete(key).await.unwrap();
 
     // An aborted staging leaves nothing readable behind.
-    let handle = store
-        .staging_begin("contract/staged/aborted")
-        .await
-        .unwrap();
-    store
-        .staging_write(
-            &handle,
-            "contract/staged/aborted",
-            0,
-            1,
-            Bytes::from_static(b"x"),
-        )
-        .await
-        .unwrap();
-    store
-        .staging_abort(&handle, "contract/staged/aborted")
-        .await
-        .unwrap();
-    assert!(matches!(
-        store.size("contract/staged/aborted").await,
-        Err(StoreError::NotFound)
-    ));
+    let handle = store.staging_begin("contract/staged/aborted").await.unwrap();
+    store.staging_write(&handle, "contract/staged/aborted", 0, 1, Bytes::from_static(b"x")).await.unwrap();
+    store.staging_abort(&handle, "contract/staged/aborted").await.unwrap();
+    assert!(matches!(store.size("contract/staged/aborted").await, Err(StoreError::NotFound)));
 }

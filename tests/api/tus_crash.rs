@@ -10,9 +10,7 @@ use briefly::Config;
 use reqwest::{Method, StatusCode};
 use secrecy::ExposeSecret;
 
-use crate::helpers::{
-    drop_pg_database, header, prepare_config, sha256, test_bytes, Backends, Tweaks, User,
-};
+use crate::helpers::{drop_pg_database, header, prepare_config, sha256, test_bytes, Backends, Tweaks, User};
 
 struct Server {
     child: Child,
@@ -20,11 +18,7 @@ struct Server {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 async fn start(config: &Config) -> Server {
@@ -44,10 +38,7 @@ async fn start(config: &Config) -> Server {
             .env("BRIEFLY_S3_ENDPOINT", s3.endpoint.as_deref().unwrap())
             .env("BRIEFLY_S3_PREFIX", &s3.prefix)
             .env("AWS_ACCESS_KEY_ID", s3.access_key_id.as_deref().unwrap())
-            .env(
-                "AWS_SECRET_ACCESS_KEY",
-                s3.secret_access_key.as_ref().unwrap().expose_secret(),
-            );
+            .env("AWS_SECRET_ACCESS_KEY", s3.secret_access_key.as_ref().unwrap().expose_secret());
     }
     let mut child = command.spawn().expect("start briefly");
     let base = format!("http://127.0.0.1:{port}");
@@ -85,35 +76,26 @@ async fn acknowledged_bytes_survive_kill_9(backends: Backends) {
     let (config, _data, pg_database) = prepare_config(backends, &Tweaks::default()).await;
     let mut server = start(&config).await;
     // Sign up through the real process, then keep using the same cookie across restarts.
-    let app_like = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
+    let app_like = reqwest::Client::builder().cookie_store(true).build().unwrap();
     let signup = app_like
         .post(format!("{}/api/auth/signup", server.base))
-        .json(&serde_json::json!({ "email": "crash@example.com", "password": "correct horse battery", "name": "Crash" }))
+        .json(
+            &serde_json::json!({ "email": "crash@example.com", "password": "correct horse battery", "name": "Crash" }),
+        )
         .send()
         .await
         .unwrap();
     assert_eq!(signup.status(), StatusCode::CREATED);
     let data = test_bytes(14 * 1024 * 1024 + 123, 42);
     let mut user = User::for_base(app_like, &server.base);
-    let created = user
-        .tus_create(Some(data.len() as u64), &[("filename", "crash.webm")])
-        .await;
+    let created = user.tus_create(Some(data.len() as u64), &[("filename", "crash.webm")]).await;
     let location = header(&created, "location");
     let video_id = header(&created, "briefly-video-id");
 
     // Three acknowledged PATCHes (small, S3-piece sized, part sized), then kill -9 at once.
     let mut offset = 0usize;
     for size in [300_000usize, 1_200_000, 6_000_000] {
-        let response = user
-            .tus_patch(
-                &location,
-                offset as u64,
-                data[offset..offset + size].to_vec(),
-            )
-            .await;
+        let response = user.tus_patch(&location, offset as u64, data[offset..offset + size].to_vec()).await;
         assert_eq!(response.status(), StatusCode::NO_CONTENT);
         offset += size;
     }
@@ -123,18 +105,12 @@ async fn acknowledged_bytes_survive_kill_9(backends: Backends) {
     user.set_base(&server.base);
     let head = user.tus_head(&location).await;
     assert_eq!(head.status(), StatusCode::OK);
-    assert_eq!(
-        header(&head, "upload-offset"),
-        offset.to_string(),
-        "every acknowledged byte survived"
-    );
+    assert_eq!(header(&head, "upload-offset"), offset.to_string(), "every acknowledged byte survived");
 
     // Kill it again in the middle of a streaming PATCH; whatever HEAD then reports must be
     // a prefix of what was sent, and the upload completes from there.
-    let pieces: Vec<Result<Vec<u8>, std::io::Error>> = data[offset..offset + 4_000_000]
-        .chunks(64 * 1024)
-        .map(|c| Ok(c.to_vec()))
-        .collect();
+    let pieces: Vec<Result<Vec<u8>, std::io::Error>> =
+        data[offset..offset + 4_000_000].chunks(64 * 1024).map(|c| Ok(c.to_vec())).collect();
     let slow = futures::StreamExt::then(futures::stream::iter(pieces), |piece| async move {
         tokio::time::sleep(Duration::from_millis(5)).await;
         piece
@@ -157,34 +133,21 @@ async fn acknowledged_bytes_survive_kill_9(backends: Backends) {
     user.set_base(&server.base);
     let head = user.tus_head(&location).await;
     let resumed: usize = header(&head, "upload-offset").parse().unwrap();
-    assert!(
-        resumed >= offset && resumed <= offset + 4_000_000,
-        "offset {resumed} is within what was sent"
-    );
+    assert!(resumed >= offset && resumed <= offset + 4_000_000, "offset {resumed} is within what was sent");
     // On S3 the killed writer's lease may still be running: like any tus client, retry 423
     // (bounded: the lease lasts 8 s).
-    let mut rest = user
-        .tus_patch(&location, resumed as u64, data[resumed..].to_vec())
-        .await;
+    let mut rest = user.tus_patch(&location, resumed as u64, data[resumed..].to_vec()).await;
     for _ in 0..40 {
         if rest.status() != StatusCode::LOCKED {
             break;
         }
         assert!(rest.headers().contains_key("retry-after"));
         tokio::time::sleep(Duration::from_millis(500)).await;
-        rest = user
-            .tus_patch(&location, resumed as u64, data[resumed..].to_vec())
-            .await;
+        rest = user.tus_patch(&location, resumed as u64, data[resumed..].to_vec()).await;
     }
     assert_eq!(rest.status(), StatusCode::NO_CONTENT);
-    let back = user
-        .download(&format!("/api/videos/{video_id}/original"))
-        .await;
-    assert_eq!(
-        sha256(&back),
-        sha256(&data),
-        "resumed upload is byte-identical"
-    );
+    let back = user.download(&format!("/api/videos/{video_id}/original")).await;
+    assert_eq!(sha256(&back), sha256(&data), "resumed upload is byte-identical");
 
     drop(server);
     if let Some(name) = pg_database {

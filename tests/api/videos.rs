@@ -6,11 +6,7 @@ use serde_json::{json, Value};
 use crate::helpers::{assert_error, test_bytes, TestApp};
 use crate::matrix;
 
-matrix!(
-    create_get_update_delete,
-    listing_is_newest_first_with_cursor_pages,
-    delete_removes_media_from_storage
-);
+matrix!(create_get_update_delete, listing_is_newest_first_with_cursor_pages, delete_removes_media_from_storage);
 
 async fn create_get_update_delete(app: TestApp) {
     let ada = app.sign_up("Ada").await;
@@ -33,19 +29,9 @@ async fn create_get_update_delete(app: TestApp) {
         .json()
         .await
         .unwrap();
-    assert_eq!(
-        no_visibility["visibility"], "private",
-        "private is the safe default"
-    );
+    assert_eq!(no_visibility["visibility"], "private", "private is the safe default");
 
-    let fetched: Value = ada
-        .get(&format!("/api/videos/{id}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let fetched: Value = ada.get(&format!("/api/videos/{id}")).send().await.unwrap().json().await.unwrap();
     assert_eq!(fetched["id"], id);
     assert_eq!(fetched["can_manage"], true);
 
@@ -60,23 +46,11 @@ async fn create_get_update_delete(app: TestApp) {
     assert_eq!(renamed["title"], "Tuesday update");
     assert_eq!(renamed["visibility"], "public");
 
-    let deleted = ada
-        .request(Method::DELETE, &format!("/api/videos/{id}"))
-        .send()
-        .await
-        .unwrap();
+    let deleted = ada.request(Method::DELETE, &format!("/api/videos/{id}")).send().await.unwrap();
     assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    assert_error(ada.get(&format!("/api/videos/{id}")).send().await.unwrap(), StatusCode::NOT_FOUND, "not_found").await;
     assert_error(
-        ada.get(&format!("/api/videos/{id}")).send().await.unwrap(),
-        StatusCode::NOT_FOUND,
-        "not_found",
-    )
-    .await;
-    assert_error(
-        ada.request(Method::DELETE, &format!("/api/videos/{id}"))
-            .send()
-            .await
-            .unwrap(),
+        ada.request(Method::DELETE, &format!("/api/videos/{id}")).send().await.unwrap(),
         StatusCode::NOT_FOUND,
         "not_found",
     )
@@ -89,10 +63,7 @@ async fn listing_is_newest_first_with_cursor_pages(app: TestApp) {
     let mut created = Vec::new();
     for n in 0..5 {
         let video = ada.create_video(&format!("video {n}"), "private").await;
-        created.push((
-            video["created_at"].as_str().unwrap().to_string(),
-            video["id"].as_str().unwrap().to_string(),
-        ));
+        created.push((video["created_at"].as_str().unwrap().to_string(), video["id"].as_str().unwrap().to_string()));
     }
     let bobs_public = bob.create_video("Bob's public", "public").await;
     let _bobs_unlisted = bob.create_video("Bob's unlisted", "unlisted").await;
@@ -122,60 +93,26 @@ async fn listing_is_newest_first_with_cursor_pages(app: TestApp) {
     ));
     created.sort();
     let expected: Vec<String> = created.iter().rev().map(|(_, id)| id.clone()).collect();
-    assert_eq!(
-        seen, expected,
-        "newest first, each exactly once, unlisted/private of others never listed"
-    );
+    assert_eq!(seen, expected, "newest first, each exactly once, unlisted/private of others never listed");
 
     // Anonymous visitors see public videos only.
-    let anon: Value = app
-        .anonymous()
-        .get("/api/videos")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let anon_ids: Vec<&str> = anon["videos"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v["id"].as_str().unwrap())
-        .collect();
+    let anon: Value = app.anonymous().get("/api/videos").send().await.unwrap().json().await.unwrap();
+    let anon_ids: Vec<&str> = anon["videos"].as_array().unwrap().iter().map(|v| v["id"].as_str().unwrap()).collect();
     assert_eq!(anon_ids, vec![bobs_public["id"].as_str().unwrap()]);
 
     // Filter by workspace.
-    let mine: Value = ada
-        .get(&format!("/api/videos?workspace_id={}", ada.workspace_id))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let mine: Value =
+        ada.get(&format!("/api/videos?workspace_id={}", ada.workspace_id)).send().await.unwrap().json().await.unwrap();
     assert_eq!(mine["videos"].as_array().unwrap().len(), 5);
 }
 
 async fn delete_removes_media_from_storage(app: TestApp) {
     let ada = app.sign_up("Ada").await;
     let data = test_bytes(300_000, 7);
-    let video_id = ada
-        .upload_file(&data, 100_000, &[("filename", "clip.webm")])
-        .await;
+    let video_id = ada.upload_file(&data, 100_000, &[("filename", "clip.webm")]).await;
     let key = format!("videos/{video_id}/original");
     assert_eq!(app.store.size(&key).await.unwrap(), data.len() as u64);
-    let deleted = ada
-        .request(Method::DELETE, &format!("/api/videos/{video_id}"))
-        .send()
-        .await
-        .unwrap();
+    let deleted = ada.request(Method::DELETE, &format!("/api/videos/{video_id}")).send().await.unwrap();
     assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
-    assert!(
-        matches!(
-            app.store.size(&key).await,
-            Err(briefly::store::StoreError::NotFound)
-        ),
-        "media is gone too"
-    );
+    assert!(matches!(app.store.size(&key).await, Err(briefly::store::StoreError::NotFound)), "media is gone too");
 }

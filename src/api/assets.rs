@@ -1,0 +1,59 @@
+//! Processed media: the playback MP4, poster, storyboard, captions and transcript.
+//! Same visibility rules as the original; everything 404s until processing made it.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, Method};
+use axum::response::Response;
+
+use super::media::serve_object;
+use super::session::Viewer;
+use crate::app::AppState;
+use crate::error::{AppError, AppResult};
+use crate::processing::{asset_key, storyboard_sprite_key};
+use crate::videos;
+
+/// Which asset, and the type it is served as.
+fn asset(name: &str) -> Option<(&'static str, &'static str, bool)> {
+    // (object name, content type, needs the video to be `ready` rather than just transcribed)
+    Some(match name {
+        "media.mp4" => ("media.mp4", "video/mp4", true),
+        "poster.jpg" => ("poster.jpg", "image/jpeg", true),
+        "storyboard.vtt" => ("storyboard.vtt", "text/vtt; charset=utf-8", true),
+        "captions.vtt" => ("captions.vtt", "text/vtt; charset=utf-8", false),
+        "captions.srt" => ("captions.srt", "application/x-subrip; charset=utf-8", false),
+        "transcript" => ("transcript.json", "application/json", false),
+        _ => return None,
+    })
+}
+
+pub async fn get_asset(
+    State(state): State<AppState>,
+    Viewer(viewer): Viewer,
+    Path((id, name)): Path<(String, String)>,
+    method: Method,
+    headers: HeaderMap,
+) -> AppResult<Response> {
+    let (object, content_type, needs_media) = asset(&name).ok_or(AppError::NotFound)?;
+    let (video, _) = videos::visible_video(&state.db, &id, viewer.as_ref()).await?;
+    let available = if needs_media { video.status == "ready" } else { video.transcript_status == "ready" };
+    if !available {
+        return Err(AppError::NotFound);
+    }
+    serve_object(&state, &asset_key(&video.id, object), content_type, &method, &headers, None).await
+}
+
+pub async fn get_storyboard_sprite(
+    State(state): State<AppState>,
+    Viewer(viewer): Viewer,
+    Path((id, sprite)): Path<(String, String)>,
+    method: Method,
+    headers: HeaderMap,
+) -> AppResult<Response> {
+    let index: usize =
+        sprite.strip_suffix(".jpg").and_then(|n| n.parse().ok()).filter(|n| *n < 10_000).ok_or(AppError::NotFound)?;
+    let (video, _) = videos::visible_video(&state.db, &id, viewer.as_ref()).await?;
+    if video.status != "ready" {
+        return Err(AppError::NotFound);
+    }
+    serve_object(&state, &storyboard_sprite_key(&video.id, index), "image/jpeg", &method, &headers, None).await
+}

@@ -1,0 +1,60 @@
+//! Benchmark inputs made with espeak-ng, sox and the ffmpeg CLI (only to make inputs and
+//! to run the reference side; Briefly's own pipeline never shells out).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{ensure, Context};
+
+const PARAGRAPH: &str = "Good morning team. Here is my weekly update on the platform work. \
+    We finished the database upgrade on Tuesday, and the new search index is live. \
+    After a long discussion we decided to delay the migration until next quarter, \
+    because the billing service still depends on the old schema. \
+    Please review the design document before Friday and leave your comments. \
+    Next week I will focus on the upload pipeline and the recorder.";
+
+pub fn run(command: &mut Command) -> anyhow::Result<()> {
+    let output = command.output().with_context(|| format!("starting {command:?}"))?;
+    ensure!(output.status.success(), "{command:?} failed: {}", String::from_utf8_lossy(&output.stderr));
+    Ok(())
+}
+
+/// `minutes` of speech (the paragraph, repeated) as a 48 kHz mono WAV.
+pub fn speech_track(dir: &Path, minutes: u32) -> anyhow::Result<PathBuf> {
+    let once = dir.join("paragraph.wav");
+    run(Command::new("espeak-ng").args(["-s", "160", "-w"]).arg(&once).arg(PARAGRAPH))?;
+    let padded = dir.join("paragraph-padded.wav");
+    run(Command::new("sox").arg(&once).args(["-r", "48000", "-c", "1"]).arg(&padded).args(["pad", "0.5", "1.5"]))?;
+    let target = dir.join("speech.wav");
+    let seconds = (minutes * 60).to_string();
+    // Loop the paragraph and cut at the exact length.
+    run(Command::new("ffmpeg")
+        .args(["-hide_banner", "-loglevel", "error", "-y", "-stream_loop", "-1", "-i"])
+        .arg(&padded)
+        .args(["-t", &seconds, "-ac", "1", "-ar", "48000"])
+        .arg(&target))?;
+    Ok(target)
+}
+
+/// A screen-recording-like clip (moving test pattern) with the speech track.
+pub fn recording(dir: &Path, speech: &Path, height: u32, h264: bool) -> anyhow::Result<PathBuf> {
+    let width = height * 16 / 9;
+    let (name, codecs): (&str, &[&str]) = if h264 {
+        ("recording-h264.mp4", &["-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-c:a", "aac"])
+    } else {
+        (
+            "recording-vp8.webm",
+            &["-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "1500k", "-c:a", "libopus"],
+        )
+    };
+    let target = dir.join(name);
+    run(Command::new("ffmpeg")
+        .args(["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i"])
+        .arg(format!("testsrc2=size={width}x{height}:rate=30"))
+        .arg("-i")
+        .arg(speech)
+        .arg("-shortest")
+        .args(codecs)
+        .arg(&target))?;
+    Ok(target)
+}

@@ -1,0 +1,172 @@
+//! Processing: from "upload complete" to "ready with transcript" in Briefly, next to what
+//! a user would otherwise run on the same file: the ffmpeg CLI (libx264 veryfast CRF 23 +
+//! AAC, +faststart, a poster, 16 kHz audio) followed by faster-whisper (int8) on the same
+//! tiny.en weights with the same thread count. Also the transcription real-time factor of
+//! each engine on the same audio, and the worker's peak memory.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use anyhow::{ensure, Context};
+
+use super::fixtures::{self, run};
+use super::server::ServerProcess;
+use crate::config::Config;
+
+#[derive(Debug, clap::Args)]
+pub struct ProcessBench {
+    /// Length of the recording.
+    #[arg(long, default_value_t = 5)]
+    minutes: u32,
+    /// Frame height of the recording (16:9).
+    #[arg(long, default_value_t = 720)]
+    height: u32,
+    /// CPU threads for transcription, on both sides.
+    #[arg(long, default_value_t = 2)]
+    threads: usize,
+    /// Python with faster-whisper installed (scripts/bench-process.sh prepares one).
+    #[arg(long)]
+    python: PathBuf,
+    /// The same tiny.en weights in CTranslate2 form, for faster-whisper.
+    #[arg(long)]
+    reference_model: PathBuf,
+    #[arg(long, default_value = "bench-data")]
+    work_dir: PathBuf,
+}
+
+pub async fn run_bench(args: ProcessBench, config: Config) -> anyhow::Result<()> {
+    let model = config.whisper_model.clone().context("--whisper-model (BRIEFLY_WHISPER_MODEL) is required")?;
+    std::fs::create_dir_all(&args.work_dir)?;
+    let work = std::fs::canonicalize(&args.work_dir)?;
+    println!("briefly bench process: {} min {}p, {} transcription threads", args.minutes, args.height, args.threads);
+    let speech = fixtures::speech_track(&work, args.minutes)?;
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/bench/faster_whisper_run.py");
+
+    let mut rows = Vec::new();
+    for (label, h264, target) in [("VP8/Opus WebM", false, 1.0), ("H.264/AAC MP4", true, 0.5)] {
+        let input = fixtures::recording(&work, &speech, args.height, h264)?;
+        let ours = briefly_side(&config, &model, &input, &work, args.threads).await?;
+        let reference = reference_side(&input, &work, &args, &script)?;
+        rows.push((label, ours, reference, target));
+    }
+    let audio_secs = f64::from(args.minutes * 60);
+    println!();
+    println!(
+        "{:<15} {:>12} {:>14} {:>8} {:>8} {:>12}",
+        "input", "briefly s", "reference s", "ratio", "target", "worker RSS"
+    );
+    for (label, ours, reference, target) in &rows {
+        println!(
+            "{:<15} {:>12.1} {:>14.1} {:>8.2} {:>8} {:>9.0} MiB",
+            label,
+            ours.seconds,
+            reference.total_seconds,
+            ours.seconds / reference.total_seconds,
+            format!("<= {target}"),
+            ours.peak_rss as f64 / 1048576.0
+        );
+    }
+    let (_, _, reference, _) = &rows[0];
+    let ours_rtf = transcribe_only(&model, &reference.pcm, args.threads)? / audio_secs;
+    let theirs_rtf = reference.whisper_seconds / audio_secs;
+    println!();
+    println!("transcription real-time factor on the same {audio_secs:.0} s of audio, {} threads:", args.threads);
+    println!("  briefly (whisper.cpp, tiny.en f16): {ours_rtf:.3}");
+    println!("  faster-whisper (CTranslate2, tiny.en int8): {theirs_rtf:.3}");
+    println!("  ratio {:.2}  [target <= 1.30]", ours_rtf / theirs_rtf);
+    Ok(())
+}
+
+struct Ours {
+    seconds: f64,
+    peak_rss: u64,
+}
+
+async fn briefly_side(
+    config: &Config,
+    model: &Path,
+    input: &Path,
+    work: &Path,
+    threads: usize,
+) -> anyhow::Result<Ours> {
+    let data_dir = work.join(format!("server-{}", crate::domain::random_id(6)));
+    std::fs::create_dir_all(&data_dir)?;
+    let mut server_config = config.clone();
+    server_config.whisper_model = Some(model.to_path_buf());
+    server_config.whisper_threads = threads;
+    let server = ServerProcess::start(&server_config, &data_dir).await?;
+    let client = reqwest::Client::builder().cookie_store(true).timeout(Duration::from_secs(600)).build()?;
+    let signup = client
+        .post(format!("{}/api/auth/signup", server.base))
+        .json(&serde_json::json!({ "email": "bench@example.com", "password": "benchmark password", "name": "Bench" }))
+        .send()
+        .await?;
+    ensure!(signup.status().is_success(), "signup failed");
+    let (video_id, uploaded_at) = super::upload::upload_file(&client, &server, input, 8 * 1024 * 1024).await?;
+    // Bounded: a 5-minute recording has an hour.
+    for _ in 0..36_000 {
+        let video: serde_json::Value =
+            client.get(format!("{}/api/videos/{video_id}", server.base)).send().await?.json().await?;
+        let status = video["status"].as_str().unwrap_or_default();
+        ensure!(status != "failed", "processing failed: {video}");
+        if status == "ready" && video["transcript_status"] == "ready" {
+            let seconds = uploaded_at.elapsed().as_secs_f64();
+            let peak_rss = server.peak_rss_bytes()?;
+            drop(server);
+            let _ = std::fs::remove_dir_all(&data_dir);
+            return Ok(Ours { seconds, peak_rss });
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    anyhow::bail!("processing did not finish within an hour")
+}
+
+struct Reference {
+    total_seconds: f64,
+    whisper_seconds: f64,
+    pcm: PathBuf,
+}
+
+fn reference_side(input: &Path, work: &Path, args: &ProcessBench, script: &Path) -> anyhow::Result<Reference> {
+    let out = work.join("reference");
+    std::fs::create_dir_all(&out)?;
+    let ffmpeg = || {
+        let mut command = Command::new("ffmpeg");
+        command.args(["-hide_banner", "-loglevel", "error", "-y"]);
+        command
+    };
+    let started = Instant::now();
+    run(ffmpeg()
+        .arg("-i")
+        .arg(input)
+        .args(["-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-c:a", "aac", "-movflags", "+faststart"])
+        .arg(out.join("media.mp4")))?;
+    run(ffmpeg().args(["-ss", "5", "-i"]).arg(input).args(["-frames:v", "1"]).arg(out.join("poster.jpg")))?;
+    run(ffmpeg().arg("-i").arg(input).args(["-vn", "-ac", "1", "-ar", "16000"]).arg(out.join("audio.wav")))?;
+    let whisper_started = Instant::now();
+    let output = Command::new(&args.python)
+        .arg(script)
+        .arg(out.join("audio.wav"))
+        .arg(&args.reference_model)
+        .arg(args.threads.to_string())
+        .output()
+        .context("running faster-whisper")?;
+    ensure!(output.status.success(), "faster-whisper failed: {}", String::from_utf8_lossy(&output.stderr));
+    let whisper_seconds = whisper_started.elapsed().as_secs_f64();
+    let total_seconds = started.elapsed().as_secs_f64();
+    // Same audio as raw f32 for Briefly's transcription-only measurement (not timed).
+    let pcm = out.join("audio.f32");
+    run(ffmpeg().arg("-i").arg(out.join("audio.wav")).args(["-f", "f32le", "-ac", "1", "-ar", "16000"]).arg(&pcm))?;
+    Ok(Reference { total_seconds, whisper_seconds, pcm })
+}
+
+/// Briefly's transcription alone (model load included, as on the reference side).
+fn transcribe_only(model: &Path, pcm: &Path, threads: usize) -> anyhow::Result<f64> {
+    let started = Instant::now();
+    let model = crate::speech::SpeechModel::load(model)?;
+    let options = crate::speech::TranscribeOptions { threads, ..Default::default() };
+    let transcript = crate::speech::transcribe_pcm_file(&model, pcm, &options)?;
+    ensure!(!transcript.segments.is_empty(), "no speech recognised");
+    Ok(started.elapsed().as_secs_f64())
+}

@@ -1,0 +1,77 @@
+//! The media module's error type.
+//!
+//! Policy: every failure is classified so the caller can decide who hears about it.
+//! * [`MediaError::InvalidInput`] — the upload is the problem (empty, not media,
+//!   truncated, no usable stream, absurd dimensions, codec we cannot decode).
+//!   The message is written for the uploader and safe to show them.
+//! * [`MediaError::DeadlineExceeded`] — `ProcessOptions::deadline` passed.
+//! * [`MediaError::Internal`] — our problem (encoder/muxer failure, output-dir I/O,
+//!   a panic inside the FFmpeg bindings). Log it; don't blame the user.
+
+/// Error returned by [`super::probe`] and [`super::process`].
+#[derive(Debug, thiserror::Error)]
+pub enum MediaError {
+    /// The input cannot be used. The text is user-facing.
+    #[error("unsupported or invalid media: {0}")]
+    InvalidInput(String),
+    /// Processing was aborted because the caller's deadline passed.
+    #[error("media processing exceeded its deadline")]
+    DeadlineExceeded,
+    /// A failure on our side; the chain carries the technical detail.
+    #[error("internal media error: {0:#}")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl MediaError {
+    /// True when the uploader caused the failure (show them the message, don't retry).
+    pub fn is_user_error(&self) -> bool {
+        matches!(self, MediaError::InvalidInput(_))
+    }
+
+    pub(super) fn invalid(msg: impl Into<String>) -> Self {
+        MediaError::InvalidInput(msg.into())
+    }
+
+    pub(super) fn internal(msg: impl std::fmt::Display) -> Self {
+        MediaError::Internal(anyhow::anyhow!("{msg}"))
+    }
+}
+
+/// Classify a foreign error at the call site, where we know whose fault it is.
+pub(super) trait ResultExt<T> {
+    /// The failure is ours (encoder, muxer, filesystem).
+    fn internal(self, what: &str) -> Result<T, MediaError>;
+    /// The failure was caused by the input file.
+    fn invalid(self, what: &str) -> Result<T, MediaError>;
+}
+
+impl<T, E> ResultExt<T> for Result<T, E>
+where
+    E: std::error::Error + Send + Sync + 'static,
+{
+    fn internal(self, what: &str) -> Result<T, MediaError> {
+        self.map_err(|e| MediaError::Internal(anyhow::Error::new(e).context(what.to_string())))
+    }
+
+    fn invalid(self, what: &str) -> Result<T, MediaError> {
+        self.map_err(|e| MediaError::InvalidInput(format!("{what}: {e}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classification_and_messages() {
+        let e: Result<(), _> = Err(std::io::Error::other("disk full"));
+        let e = e.internal("writing poster").unwrap_err();
+        assert!(!e.is_user_error());
+        assert!(e.to_string().contains("writing poster"), "{e}");
+        assert!(e.to_string().contains("disk full"), "{e}");
+
+        let e = MediaError::invalid("the file is empty");
+        assert!(e.is_user_error());
+        assert_eq!(e.to_string(), "unsupported or invalid media: the file is empty");
+    }
+}

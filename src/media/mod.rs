@@ -1,0 +1,127 @@
+//! In-process media pipeline (FFmpeg via `ffmpeg-next`; never shells out).
+//!
+//! * [`probe`] says what an upload contains.
+//! * [`process`] turns an upload into what the player needs, in one streaming
+//!   demux/decode pass: a fast-start H.264/AAC MP4, a poster JPEG, storyboard
+//!   sprite sheets (render them with [`storyboard_vtt`]), and 16 kHz mono f32 PCM
+//!   for speech recognition.
+//!
+//! Policies that apply throughout:
+//! * Blocking and CPU-heavy: call from `spawn_blocking` or a worker thread. Bound
+//!   the work with [`ProcessOptions::deadline`].
+//! * Errors are classified ([`MediaError`]): the uploader's fault vs ours. A panic
+//!   inside the FFmpeg bindings is caught here and reported as internal. (Native
+//!   crashes inside libav* cannot be caught in-process.)
+//! * FFmpeg's own logging is turned down to errors (it writes to stderr directly).
+//! * Rotation metadata is applied: outputs are upright, and `probe` reports it.
+//! * Output file names inside `out_dir` are fixed (`video.mp4`, `poster.jpg`,
+//!   `storyboard-N.jpg`, `audio-16k-mono.f32`); give each job its own directory.
+
+mod audio;
+mod audio_graph;
+mod canvas;
+mod error;
+mod jpeg;
+mod mux;
+mod pipeline;
+mod plan;
+mod poster;
+mod probe;
+mod rotation;
+mod scale;
+mod storyboard;
+mod timeline;
+mod video;
+mod video_encode;
+mod vtt;
+
+#[cfg(test)]
+mod test_support;
+#[cfg(test)]
+mod tests;
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::sync::Once;
+use std::time::Instant;
+
+use serde::Serialize;
+
+pub use error::MediaError;
+pub use probe::{probe, AudioStreamInfo, ProbeInfo, VideoStreamInfo};
+pub use storyboard::{Storyboard, Tile};
+pub use vtt::storyboard_vtt;
+
+/// Knobs for [`process`]. `Default` gives the production settings.
+#[derive(Debug, Clone)]
+pub struct ProcessOptions {
+    /// Output video is at most this tall (and `max_height * 16 / 9` wide).
+    pub max_height: u32,
+    /// Media time between storyboard tiles; 0 picks one giving <= 100 tiles.
+    pub storyboard_interval_ms: u64,
+    /// Width of one storyboard tile in pixels (height follows the aspect ratio).
+    pub storyboard_tile_width: u32,
+    /// Tiles per row in a sprite sheet (each sheet holds at least 100 tiles).
+    pub storyboard_columns: u32,
+    /// Abort with [`MediaError::DeadlineExceeded`] once this instant has passed.
+    pub deadline: Option<Instant>,
+}
+
+impl Default for ProcessOptions {
+    fn default() -> Self {
+        ProcessOptions {
+            max_height: 1080,
+            storyboard_interval_ms: 0,
+            storyboard_tile_width: 160,
+            storyboard_columns: 10,
+            deadline: None,
+        }
+    }
+}
+
+/// Everything [`process`] wrote into `out_dir`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProcessOutput {
+    /// Fast-start MP4, H.264 and/or AAC.
+    pub mp4: PathBuf,
+    /// True when the H.264 video was copied rather than re-encoded.
+    pub remuxed_video: bool,
+    /// Present when the input has video.
+    pub poster_jpeg: Option<PathBuf>,
+    /// Present when the input has video.
+    pub storyboard: Option<Storyboard>,
+    /// Raw f32 little-endian PCM, 16 kHz mono; present when the input has audio.
+    pub audio_16k_mono: Option<PathBuf>,
+    /// Measured from the packets actually read, not the container header.
+    pub duration_ms: i64,
+}
+
+/// Convert `input` into the player's assets inside `out_dir` (created if missing).
+pub fn process(input: &Path, out_dir: &Path, opts: &ProcessOptions) -> Result<ProcessOutput, MediaError> {
+    init();
+    guard(|| pipeline::run(input, out_dir, opts))
+}
+
+/// One-time FFmpeg setup.
+fn init() {
+    static INIT: Once = Once::new();
+    INIT.call_once(|| {
+        if let Err(e) = ffmpeg_next::init() {
+            tracing::error!(error = %e, "FFmpeg initialisation failed");
+        }
+        ffmpeg_next::util::log::set_level(ffmpeg_next::util::log::Level::Error);
+    });
+}
+
+/// Run `f`, turning a panic into `MediaError::Internal` so one bad upload can't
+/// take down the server thread.
+fn guard<T>(f: impl FnOnce() -> Result<T, MediaError>) -> Result<T, MediaError> {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|panic| {
+        let msg = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        Err(MediaError::internal(format!("panic in media pipeline: {msg}")))
+    })
+}

@@ -1,0 +1,175 @@
+//! Turning an uploaded original into what every browser plays, plus what was said.
+//!
+//! Policy: the original stays watchable throughout. Bad media (the uploader's problem)
+//! ends as a `failed` video with a readable reason and the job counts as done; internal
+//! trouble (storage, database) is an error so the job is retried with backoff. Every
+//! step is idempotent, so a retried or taken-over job simply starts again. Work happens
+//! in a private temporary folder that is removed whatever happens. Each job has a
+//! deadline that scales with the media's length.
+
+mod outputs;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use futures::TryStreamExt;
+use tokio::io::AsyncWriteExt;
+
+use crate::config::Config;
+use crate::db::{Db, VideoRow};
+use crate::jobs::{Job, JobHandler};
+use crate::media::{self, MediaError, ProcessOptions};
+use crate::speech::{self, SpeechModel, TranscribeOptions};
+use crate::store::Store;
+
+pub use outputs::{asset_key, storyboard_sprite_key};
+
+pub struct VideoProcessor {
+    db: Db,
+    store: Arc<dyn Store>,
+    work_root: PathBuf,
+    speech: Option<Arc<SpeechModel>>,
+    whisper_threads: usize,
+}
+
+/// Why transcription is off, for logs and the README's promise of a clear message.
+pub const NO_MODEL_MESSAGE: &str =
+    "transcription disabled: set BRIEFLY_WHISPER_MODEL to a whisper.cpp model (see scripts/install-model.sh)";
+
+impl VideoProcessor {
+    /// Load the speech model (if configured) once for every job of this process.
+    pub fn new(config: &Config, db: Db, store: Arc<dyn Store>) -> anyhow::Result<VideoProcessor> {
+        let speech = match &config.whisper_model {
+            Some(path) => Some(Arc::new(
+                SpeechModel::load(path).with_context(|| format!("loading speech model {}", path.display()))?,
+            )),
+            None => {
+                tracing::warn!("{NO_MODEL_MESSAGE}");
+                None
+            }
+        };
+        let work_root = config.data_dir.join("work");
+        std::fs::create_dir_all(&work_root).with_context(|| format!("creating {}", work_root.display()))?;
+        Ok(VideoProcessor { db, store, work_root, speech, whisper_threads: config.whisper_threads })
+    }
+
+    async fn process_video(&self, video_id: &str) -> anyhow::Result<()> {
+        let Some(video) = self.db.video(video_id).await? else {
+            return Ok(()); // Deleted while queued.
+        };
+        match video.status.as_str() {
+            "uploaded" | "processing" => {}
+            // The job was queued just before the upload was marked complete.
+            "uploading" => anyhow::bail!("video {video_id} is not uploaded yet"),
+            _ => return Ok(()), // Already ready or failed.
+        }
+        let Some(original_key) = video.original_key.clone() else {
+            self.db.mark_video_failed(video_id, "the video has no uploaded media").await?;
+            return Ok(());
+        };
+        let transcript_status = if self.speech.is_some() { "processing" } else { "disabled" };
+        self.db.mark_video_processing(video_id, transcript_status).await?;
+        let work = tempfile::Builder::new().prefix(&format!("video-{video_id}-")).tempdir_in(&self.work_root)?;
+        let original = work.path().join("original");
+        self.download(&original_key, &original).await?;
+        let deadline = Instant::now() + time_budget(&video);
+        let out_dir = work.path().join("out");
+        tokio::fs::create_dir_all(&out_dir).await?;
+        let processed = {
+            let (input, out_dir) = (original.clone(), out_dir.clone());
+            let options = ProcessOptions { deadline: Some(deadline), ..ProcessOptions::default() };
+            tokio::task::spawn_blocking(move || media::process(&input, &out_dir, &options)).await?
+        };
+        let output = match processed {
+            Ok(output) => output,
+            // Bad media, or media too slow to process within its budget: retrying will not help.
+            Err(err) if err.is_user_error() || matches!(err, MediaError::DeadlineExceeded) => {
+                tracing::info!(video.id = %video_id, error = %err, "media rejected");
+                self.db.mark_video_failed(video_id, &err.to_string()).await?;
+                return Ok(());
+            }
+            Err(err) => return Err(anyhow::Error::new(err).context("processing media")),
+        };
+        outputs::upload_media(self.store.as_ref(), video_id, &output).await?;
+        self.db.mark_video_ready(video_id, output.duration_ms).await?;
+        tracing::info!(video.id = %video_id, remuxed = output.remuxed_video, "media ready");
+        if let Some(model) = &self.speech {
+            self.transcribe(video_id, model.clone(), output.audio_16k_mono.clone(), deadline).await?;
+        }
+        Ok(())
+    }
+
+    async fn transcribe(
+        &self,
+        video_id: &str,
+        model: Arc<SpeechModel>,
+        audio: Option<PathBuf>,
+        deadline: Instant,
+    ) -> anyhow::Result<()> {
+        let transcript = match audio {
+            // A video without sound has an empty transcript, not a failed one.
+            None => Ok(speech::Transcript { language: "en".into(), segments: Vec::new() }),
+            Some(audio) => {
+                let options = TranscribeOptions {
+                    threads: self.whisper_threads,
+                    deadline: Some(deadline),
+                    ..TranscribeOptions::default()
+                };
+                tokio::task::spawn_blocking(move || speech::transcribe_pcm_file(&model, &audio, &options)).await?
+            }
+        };
+        match transcript {
+            Ok(transcript) => {
+                outputs::upload_transcript(self.store.as_ref(), &self.db, video_id, &transcript).await?;
+                self.db.set_transcript_status(video_id, "ready").await?;
+                tracing::info!(video.id = %video_id, segments = transcript.segments.len(), "transcript ready");
+            }
+            Err(err) => {
+                // The video itself is fine; only what was said is missing.
+                tracing::warn!(video.id = %video_id, error = %err, "transcription failed");
+                self.db.set_transcript_status(video_id, "failed").await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn download(&self, key: &str, target: &Path) -> anyhow::Result<()> {
+        let body = self.store.get(key, None).await?;
+        let mut file = tokio::fs::File::create(target).await?;
+        let mut stream = body.stream;
+        while let Some(chunk) = stream.try_next().await? {
+            file.write_all(&chunk).await?;
+        }
+        file.flush().await?;
+        Ok(())
+    }
+}
+
+/// Generous but bounded: three times the media's length plus two minutes, where the length
+/// is unknown (browser WebM has none) estimated from the size at a low bitrate.
+fn time_budget(video: &VideoRow) -> Duration {
+    let size_estimate_ms = video.size_bytes.unwrap_or(0).max(0) as u64 / 32; // ~256 kbit/s
+    let length_ms = video.duration_ms.map(|d| d.max(0) as u64).unwrap_or(size_estimate_ms);
+    Duration::from_millis(length_ms.saturating_mul(3))
+        .saturating_add(Duration::from_secs(120))
+        .min(Duration::from_secs(6 * 3600))
+}
+
+#[async_trait::async_trait]
+impl JobHandler for VideoProcessor {
+    async fn handle(&self, job: &Job) -> anyhow::Result<()> {
+        match job {
+            Job::ProcessVideo { video_id } => self.process_video(video_id).await,
+        }
+    }
+
+    async fn gave_up(&self, job: Option<&Job>, reason: &str) {
+        if let Some(Job::ProcessVideo { video_id }) = job {
+            if let Err(err) = self.db.mark_video_failed(video_id, reason).await {
+                tracing::error!(video.id = %video_id, error = %err, "could not mark video failed");
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+//! Speech to text: turns a video's audio track into a timed [`Transcript`] and renders
+//! it as WebVTT or SRT captions.
+//!
+//! Engine: whisper.cpp through `whisper-rs`, running a ggml Whisper model on the CPU
+//! (by default `ggml-tiny.en.bin` from `scripts/install-model.sh`).
+//!
+//! Shape of use:
+//! 1. At startup, [`SpeechModel::load`] once and keep it in an `Arc`; it is
+//!    `Send + Sync` and every job shares it.
+//! 2. Per video, the media pipeline writes the audio as raw little-endian f32 PCM,
+//!    16 kHz mono; [`transcribe_pcm_file`] reads it in bounded windows and returns
+//!    segments with word timings. It blocks for seconds to minutes: run it on a
+//!    blocking thread (`tokio::task::spawn_blocking`), with a deadline.
+//! 3. Store the [`Transcript`] as JSON; serve [`to_webvtt`] / [`to_srt`] from it.
+//!
+//! Policy shared by the files below: bad input of any kind (model or audio) is a
+//! [`SpeechError`], never a panic or a process abort; memory does not grow with the
+//! length of the audio; times are integer milliseconds, monotonic and clamped.
+//!
+//! Files, one job each:
+//! - `model_file.rs`: structural check of a ggml model file before whisper.cpp sees it.
+//! - `model.rs`: loading and sharing the model.
+//! - `pcm.rs`: reading PCM in windows cut at quiet points.
+//! - `transcribe.rs`: options, the window loop, whisper.cpp parameters, deadline.
+//! - `segments.rs`: one window's whisper.cpp result as segments with timed words.
+//! - `words.rs`: words (with times) from whisper.cpp's timed tokens.
+//! - `voicing.rs`: where a window has sound; word starts are moved onto it.
+//! - `transcript.rs`: the serialisable data model.
+//! - `captions.rs`: WebVTT and SRT.
+
+mod captions;
+mod error;
+mod model;
+mod model_file;
+mod pcm;
+mod segments;
+mod transcribe;
+mod transcript;
+mod voicing;
+mod words;
+
+#[cfg(test)]
+mod test_audio;
+#[cfg(test)]
+mod tests;
+
+pub use captions::{to_srt, to_webvtt};
+pub use error::SpeechError;
+pub use model::SpeechModel;
+pub use pcm::SAMPLE_RATE;
+pub use transcribe::{transcribe_pcm_file, TranscribeOptions};
+pub use transcript::{Segment, Transcript, Word};

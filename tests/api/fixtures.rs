@@ -1,0 +1,140 @@
+//! Media fixtures made at test time with espeak-ng, sox and the ffmpeg CLI (the CLI only
+//! makes and inspects fixtures; Briefly itself never shells out to it).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+pub const SENTENCE: &str = "Hello team. We decided to delay the migration until next quarter.";
+/// Silence before the speech starts, so timings can be checked against a known offset.
+pub const LEAD_IN_MS: i64 = 1_500;
+
+fn run(command: &mut Command) {
+    let output = command.output().unwrap_or_else(|e| panic!("{command:?} could not start: {e}"));
+    assert!(output.status.success(), "{command:?} failed: {}", String::from_utf8_lossy(&output.stderr));
+}
+
+fn fixture_dir() -> &'static Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| tempfile::tempdir().unwrap()).path()
+}
+
+/// Spoken English: LEAD_IN_MS of silence, the sentence, one second of silence; 48 kHz mono WAV.
+pub fn speech_wav() -> PathBuf {
+    static DONE: OnceLock<PathBuf> = OnceLock::new();
+    DONE.get_or_init(|| {
+        let raw = fixture_dir().join("speech-raw.wav");
+        let padded = fixture_dir().join("speech.wav");
+        run(Command::new("espeak-ng").args(["-s", "150", "-w"]).arg(&raw).arg(SENTENCE));
+        let lead = format!("{:.3}", LEAD_IN_MS as f64 / 1000.0);
+        run(Command::new("sox").arg(&raw).args(["-r", "48000", "-c", "1"]).arg(&padded).args(["pad", &lead, "1"]));
+        padded
+    })
+    .clone()
+}
+
+fn ffmpeg() -> Command {
+    let mut command = Command::new("ffmpeg");
+    command.args(["-hide_banner", "-loglevel", "error", "-y"]);
+    command
+}
+
+/// Make (once) a fixture by name. Tests run in parallel, so fixtures are made one at a
+/// time and only ever appear complete (written under a temporary name, then renamed).
+pub fn fixture(name: &str) -> PathBuf {
+    static MAKING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one_at_a_time = MAKING.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let path = fixture_dir().join(name);
+    if !path.exists() {
+        let partial = fixture_dir().join(format!("partial-{name}"));
+        make_fixture(name, &partial);
+        std::fs::rename(&partial, &path).unwrap();
+    }
+    path
+}
+
+fn make_fixture(name: &str, path: &Path) {
+    let speech = speech_wav();
+    let video = "testsrc2=size=640x360:rate=25";
+    match name {
+        "speech.webm" => run(ffmpeg()
+            .args(["-f", "lavfi", "-i", video, "-i"])
+            .arg(&speech)
+            .args(["-shortest", "-c:v", "libvpx", "-b:v", "400k", "-c:a", "libopus", "-b:a", "48k"])
+            .arg(path)),
+        "speech.mp4" => run(ffmpeg()
+            .args(["-f", "lavfi", "-i", video, "-i"])
+            .arg(&speech)
+            .args(["-shortest", "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-c:a", "aac"])
+            .arg(path)),
+        "speech-audio-only.webm" => {
+            run(ffmpeg().arg("-i").arg(&speech).args(["-c:a", "libopus", "-b:a", "48k"]).arg(path))
+        }
+        "video-only.webm" => {
+            run(ffmpeg().args(["-f", "lavfi", "-i", video, "-t", "4", "-c:v", "libvpx", "-b:v", "400k"]).arg(path))
+        }
+        "truncated.webm" => {
+            let whole_path = fixture_dir().join("speech.webm");
+            if !whole_path.exists() {
+                make_fixture("speech.webm", &whole_path);
+            }
+            let whole = std::fs::read(whole_path).unwrap();
+            std::fs::write(path, &whole[..whole.len() / 3]).unwrap();
+        }
+        "not-media.webm" => std::fs::write(path, "this is a text file pretending to be a video\n".repeat(100)).unwrap(),
+        "empty.webm" => std::fs::write(path, b"").unwrap(),
+        other => panic!("unknown fixture {other}"),
+    }
+}
+
+/// Codec names of a file's streams, by the ffprobe CLI (an independent check).
+pub fn stream_codecs(path: &Path) -> Vec<String> {
+    let output = Command::new("ffprobe")
+        .args(["-v", "error", "-show_entries", "stream=codec_name", "-of", "csv=p=0"])
+        .arg(path)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&output.stdout).lines().map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect()
+}
+
+pub fn duration_secs(path: &Path) -> f64 {
+    let output = Command::new("ffprobe")
+        .args(["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0"])
+        .arg(path)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&output.stdout).trim().parse().unwrap()
+}
+
+/// Top-level MP4 box names in order (to check moov comes before mdat: "faststart").
+pub fn mp4_top_level_boxes(data: &[u8]) -> Vec<String> {
+    let mut boxes = Vec::new();
+    let mut at = 0usize;
+    while at + 8 <= data.len() && boxes.len() < 64 {
+        let size32 = u32::from_be_bytes(data[at..at + 4].try_into().unwrap()) as u64;
+        let name = String::from_utf8_lossy(&data[at + 4..at + 8]).to_string();
+        let size = match size32 {
+            1 if at + 16 <= data.len() => u64::from_be_bytes(data[at + 8..at + 16].try_into().unwrap()),
+            0 => (data.len() - at) as u64,
+            n => n,
+        };
+        boxes.push(name);
+        if size < 8 {
+            break;
+        }
+        at += size as usize;
+    }
+    boxes
+}
+
+pub fn whisper_model() -> PathBuf {
+    let path = std::env::var("BRIEFLY_TEST_WHISPER_MODEL").map(PathBuf::from).unwrap_or_else(|_| {
+        PathBuf::from(std::env::var("HOME").unwrap()).join(".cache/briefly/models/ggml-tiny.en.bin")
+    });
+    assert!(
+        path.exists(),
+        "speech model missing at {}: run scripts/install-model.sh (scripts/test.sh does)",
+        path.display()
+    );
+    path
+}
