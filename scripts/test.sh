@@ -33,5 +33,9 @@ for _ in $(seq 1 100); do
   sleep 0.05
 done
 
+# The speech-model converter's own tests (Python).
+python3 -m pip install --quiet --disable-pip-version-check pytest numpy
+python3 -m pytest -q scripts/whisper_model
+
 # Integration tests spawn many servers; two at a time fits a 2-core machine.
 cargo test --all-targets -- --test-threads "${BRIEFLY_TEST_THREADS:-4}" "$@"

@@ -17,6 +17,7 @@ fn asset(name: &str) -> Option<(&'static str, &'static str, bool)> {
     // (object name, content type, needs the video to be `ready` rather than just transcribed)
     Some(match name {
         "media.mp4" => ("media.mp4", "video/mp4", true),
+        "seekable.webm" => ("seekable.webm", "video/webm", false),
         "poster.jpg" => ("poster.jpg", "image/jpeg", true),
         "storyboard.vtt" => ("storyboard.vtt", "text/vtt; charset=utf-8", true),
         "captions.vtt" => ("captions.vtt", "text/vtt; charset=utf-8", false),
@@ -35,7 +36,11 @@ pub async fn get_asset(
 ) -> AppResult<Response> {
     let (object, content_type, needs_media) = asset(&name).ok_or(AppError::NotFound)?;
     let (video, _) = videos::visible_video(&state.db, &id, viewer.as_ref()).await?;
-    let available = if needs_media { video.status == "ready" } else { video.transcript_status == "ready" };
+    let available = match object {
+        "seekable.webm" => video.has_seekable == 1,
+        _ if needs_media => video.status == "ready",
+        _ => video.transcript_status == "ready",
+    };
     if !available {
         return Err(AppError::NotFound);
     }

@@ -36,6 +36,8 @@ pub struct VideoView {
     error: Option<String>,
     /// Present once processing made them.
     media_url: Option<String>,
+    /// A seekable remux of a browser WebM recording, available early in processing.
+    seekable_url: Option<String>,
     poster_url: Option<String>,
     storyboard_url: Option<String>,
     captions_url: Option<String>,
@@ -59,6 +61,7 @@ impl VideoView {
             original_url,
             can_manage,
             media_url: asset("media.mp4", ready),
+            seekable_url: asset("seekable.webm", video.has_seekable == 1),
             poster_url: asset("poster.jpg", ready),
             storyboard_url: asset("storyboard.vtt", ready),
             captions_url: asset("captions.vtt", transcript_ready),

@@ -95,7 +95,7 @@ async fn briefly_side(
     let mut server_config = config.clone();
     server_config.whisper_model = Some(model.to_path_buf());
     server_config.whisper_threads = threads;
-    let server = ServerProcess::start(&server_config, &data_dir).await?;
+    let server = ServerProcess::start(&server_config, &data_dir, true).await?;
     let client = reqwest::Client::builder().cookie_store(true).timeout(Duration::from_secs(600)).build()?;
     let signup = client
         .post(format!("{}/api/auth/signup", server.base))

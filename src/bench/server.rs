@@ -16,11 +16,16 @@ pub struct ServerProcess {
 
 impl ServerProcess {
     /// Start this binary as `briefly serve` with `config`'s storage on a free port.
-    pub async fn start(config: &Config, data_dir: &Path) -> anyhow::Result<ServerProcess> {
+    /// `with_worker: false` runs `serve --no-worker`, so background processing of what a
+    /// benchmark uploads cannot disturb what it measures.
+    pub async fn start(config: &Config, data_dir: &Path, with_worker: bool) -> anyhow::Result<ServerProcess> {
         let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
         let mut command = Command::new(std::env::current_exe()?);
+        command.arg("serve");
+        if !with_worker {
+            command.arg("--no-worker");
+        }
         command
-            .arg("serve")
             .env("BRIEFLY_LISTEN", format!("127.0.0.1:{port}"))
             .env("BRIEFLY_DATA_DIR", data_dir)
             .env("DATABASE_URL", format!("sqlite:{}", data_dir.join("briefly.db").display()))
@@ -38,6 +43,11 @@ impl ServerProcess {
         } else {
             command.env_remove("BRIEFLY_S3_BUCKET");
         }
+        match &config.whisper_model {
+            Some(model) => command.env("BRIEFLY_WHISPER_MODEL", model),
+            None => command.env_remove("BRIEFLY_WHISPER_MODEL"),
+        };
+        command.env("BRIEFLY_WHISPER_THREADS", config.whisper_threads.to_string());
         let mut child = command.spawn().context("starting briefly serve")?;
         let base = format!("http://127.0.0.1:{port}");
         let client = reqwest::Client::new();

@@ -75,7 +75,7 @@ pub async fn run(args: UploadBench, config: Config) -> anyhow::Result<()> {
         let _ = tokio::fs::remove_dir_all(&data_dir).await;
         tokio::fs::create_dir_all(&data_dir).await?;
         let server_config = scoped_config(&config, run);
-        let server = ServerProcess::start(&server_config, &data_dir).await?;
+        let server = ServerProcess::start(&server_config, &data_dir, false).await?;
         let (sample, video_id, client) = upload_through_api(&server, &source, args.size, args.chunk).await?;
         peak_rss = peak_rss.max(server.peak_rss_bytes()?);
         verify_original(&server, &client, &video_id, &source_sha).await?;

@@ -19,11 +19,12 @@ pub struct VideoRow {
     pub error: Option<String>,
     pub duration_ms: Option<i64>,
     pub transcript_status: String,
+    pub has_seekable: i64,
 }
 
 const VIDEO_COLUMNS: &str = "v.id, v.workspace_id, v.owner_id, v.title, v.visibility, v.status, \
     v.content_type, v.size_bytes, v.original_key, v.created_at, v.updated_at, v.error, v.duration_ms, \
-    v.transcript_status";
+    v.transcript_status, v.has_seekable";
 
 /// One page of the listing: newest first, keyset-paginated on (created_at, id).
 #[derive(Debug, Clone, Default)]
@@ -147,6 +148,17 @@ impl Db {
         .bind(now_ms())
         .execute(&self.pool)
         .await?;
+        Ok(())
+    }
+
+    /// The seekable copy is stored; the duration it measured is known from now on.
+    pub async fn mark_video_seekable(&self, id: &str, duration_ms: i64) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE videos SET has_seekable = 1, duration_ms = $2, updated_at = $3 WHERE id = $1")
+            .bind(id)
+            .bind(duration_ms)
+            .bind(now_ms())
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 

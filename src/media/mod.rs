@@ -29,6 +29,7 @@ mod poster;
 mod probe;
 mod rotation;
 mod scale;
+mod seekable;
 mod storyboard;
 mod timeline;
 mod video;
@@ -49,6 +50,7 @@ use serde::Serialize;
 
 pub use error::MediaError;
 pub use probe::{probe, AudioStreamInfo, ProbeInfo, VideoStreamInfo};
+pub use seekable::{is_webm_family, remux_seekable, SeekableCopy};
 pub use storyboard::{Storyboard, Tile};
 pub use vtt::storyboard_vtt;
 

@@ -75,6 +75,7 @@ impl VideoProcessor {
         let original = work.path().join("original");
         self.download(&original_key, &original).await?;
         let deadline = Instant::now() + time_budget(&video);
+        self.make_seekable_copy(&video, &original, deadline).await?;
         let out_dir = work.path().join("out");
         tokio::fs::create_dir_all(&out_dir).await?;
         let processed = {
@@ -97,6 +98,29 @@ impl VideoProcessor {
         tracing::info!(video.id = %video_id, remuxed = output.remuxed_video, "media ready");
         if let Some(model) = &self.speech {
             self.transcribe(video_id, model.clone(), output.audio_16k_mono.clone(), deadline).await?;
+        }
+        Ok(())
+    }
+
+    /// Browser WebM has no duration and no cues: a quick remux makes a copy that plays and
+    /// seeks while the transcode runs. It is only a head start, so failures are logged and
+    /// left to the full pipeline to report.
+    async fn make_seekable_copy(&self, video: &VideoRow, original: &Path, deadline: Instant) -> anyhow::Result<()> {
+        let content_type = video.content_type.as_deref().unwrap_or_default();
+        if !(content_type.contains("webm") || content_type.contains("matroska")) {
+            return Ok(());
+        }
+        let (input, output) = (original.to_path_buf(), original.with_file_name("seekable.webm"));
+        let target = output.clone();
+        let remuxed =
+            tokio::task::spawn_blocking(move || media::remux_seekable(&input, &target, Some(deadline))).await?;
+        match remuxed {
+            Ok(copy) => {
+                outputs::put_file(self.store.as_ref(), &asset_key(&video.id, "seekable.webm"), &output).await?;
+                self.db.mark_video_seekable(&video.id, copy.duration_ms).await?;
+                let _ = tokio::fs::remove_file(&output).await;
+            }
+            Err(err) => tracing::info!(video.id = %video.id, error = %err, "no seekable copy"),
         }
         Ok(())
     }

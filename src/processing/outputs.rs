@@ -20,7 +20,7 @@ pub fn storyboard_sprite_key(video_id: &str, index: usize) -> String {
     asset_key(video_id, &format!("storyboard/{index}.jpg"))
 }
 
-async fn put_file(store: &dyn Store, key: &str, path: &Path) -> anyhow::Result<()> {
+pub async fn put_file(store: &dyn Store, key: &str, path: &Path) -> anyhow::Result<()> {
     let file = tokio::fs::File::open(path).await?;
     store.put_stream(key, Box::pin(ReaderStream::with_capacity(file, 256 * 1024))).await?;
     Ok(())

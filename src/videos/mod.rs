@@ -89,6 +89,7 @@ pub async fn create(
         error: None,
         duration_ms: None,
         transcript_status: "pending".into(),
+        has_seekable: 0,
     };
     db.insert_video(&video).await?;
     Ok(video)

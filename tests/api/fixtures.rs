@@ -62,6 +62,17 @@ fn make_fixture(name: &str, path: &Path) {
             .arg(&speech)
             .args(["-shortest", "-c:v", "libvpx", "-b:v", "400k", "-c:a", "libopus", "-b:a", "48k"])
             .arg(path)),
+        // Like MediaRecorder output: written as a stream, so no duration and no cues.
+        "recorder.webm" => {
+            let output = ffmpeg()
+                .args(["-f", "lavfi", "-i", video, "-i"])
+                .arg(&speech)
+                .args(["-shortest", "-c:v", "libvpx", "-b:v", "400k", "-c:a", "libopus", "-f", "webm", "pipe:1"])
+                .output()
+                .unwrap();
+            assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+            std::fs::write(path, output.stdout).unwrap();
+        }
         "speech.mp4" => run(ffmpeg()
             .args(["-f", "lavfi", "-i", video, "-i"])
             .arg(&speech)
@@ -98,12 +109,17 @@ pub fn stream_codecs(path: &Path) -> Vec<String> {
 }
 
 pub fn duration_secs(path: &Path) -> f64 {
+    header_duration_secs(path).unwrap_or_else(|| panic!("{} has no duration in its header", path.display()))
+}
+
+/// The duration the container's header declares, if any (ffprobe prints N/A otherwise).
+pub fn header_duration_secs(path: &Path) -> Option<f64> {
     let output = Command::new("ffprobe")
         .args(["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0"])
         .arg(path)
         .output()
         .unwrap();
-    String::from_utf8_lossy(&output.stdout).trim().parse().unwrap()
+    String::from_utf8_lossy(&output.stdout).trim().parse().ok()
 }
 
 /// Top-level MP4 box names in order (to check moov comes before mdat: "faststart").

@@ -15,7 +15,8 @@ fn with_model() -> Tweaks {
 
 crate::matrix!(
     tweaks = super::with_model;
-    webm_recording_becomes_playable_and_searchable, h264_input_is_remuxed, audio_only_and_video_only, bad_media_fails_and_the_worker_moves_on);
+    webm_recording_becomes_playable_and_searchable, h264_input_is_remuxed, audio_only_and_video_only, bad_media_fails_and_the_worker_moves_on,
+    recorder_webm_gets_a_seekable_copy);
 
 async fn upload_fixture(user: &User, name: &str, filetype: &str) -> String {
     let data = std::fs::read(fixture(name)).unwrap();
@@ -176,6 +177,30 @@ async fn bad_media_fails_and_the_worker_moves_on(app: TestApp) {
         assert_eq!(ada.get(&format!("/api/videos/{id}/original")).send().await.unwrap().status(), StatusCode::OK);
     }
     assert_eq!(settled(&ada, &good).await["status"], "ready", "the next good video still processes");
+}
+
+async fn recorder_webm_gets_a_seekable_copy(app: TestApp) {
+    let ada = app.sign_up("Ada").await;
+    let recorded = fixture("recorder.webm");
+    assert_eq!(fixtures::header_duration_secs(&recorded), None, "the fixture is like MediaRecorder output");
+    let id = upload_fixture(&ada, "recorder.webm", "video/webm").await;
+    let video = settled(&ada, &id).await;
+    assert_eq!(video["status"], "ready", "{video}");
+    let seekable_url = video["seekable_url"].as_str().expect("a seekable copy");
+    let (content_type, webm) = bytes(&ada, seekable_url).await;
+    assert_eq!(content_type, "video/webm");
+    let local = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(local.path(), &webm).unwrap();
+    let expected = fixtures::duration_secs(&fixture("speech.webm"));
+    let declared = fixtures::header_duration_secs(local.path()).expect("the copy declares its duration");
+    assert!((declared - expected).abs() / expected < 0.05, "{declared} s vs {expected} s");
+    assert_eq!(fixtures::stream_codecs(local.path()), vec!["vp8", "opus"], "copied, not re-encoded");
+    // The playback MP4 has the right length too, though the upload declared none.
+    let duration_ms = video["duration_ms"].as_i64().unwrap() as f64;
+    assert!((duration_ms / 1000.0 - expected).abs() / expected < 0.05, "{duration_ms} ms");
+    // Uploads that are not WebM get no seekable copy (they do not need one).
+    let mp4 = upload_fixture(&ada, "speech.mp4", "video/mp4").await;
+    assert!(settled(&ada, &mp4).await["seekable_url"].is_null());
 }
 
 /// Without a model, transcription is disabled and everything else still works.
