@@ -98,3 +98,15 @@ async fn not_found() -> AppError {
 async fn method_not_allowed() -> AppError {
     AppError::MethodNotAllowed
 }
+
+/// A `limit` query parameter: `default` when absent, 1..=`max` when given, else 400.
+pub(crate) fn parse_limit(raw: Option<&str>, default: i64, max: i64) -> Result<i64, AppError> {
+    match raw {
+        None => Ok(default),
+        Some(raw) => raw
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (1..=max).contains(n))
+            .ok_or_else(|| AppError::bad_request(format!("limit must be a number from 1 to {max}"))),
+    }
+}

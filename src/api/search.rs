@@ -34,14 +34,7 @@ pub async fn search(
     if q.len() > MAX_QUERY_BYTES {
         return Err(AppError::bad_request(format!("q must be at most {MAX_QUERY_BYTES} bytes")));
     }
-    let limit = match params.limit.as_deref() {
-        None => 20,
-        Some(raw) => raw
-            .parse::<i64>()
-            .ok()
-            .filter(|n| (1..=MAX_LIMIT).contains(n))
-            .ok_or_else(|| AppError::bad_request(format!("limit must be a number from 1 to {MAX_LIMIT}")))?,
-    };
+    let limit = super::parse_limit(params.limit.as_deref(), 20, MAX_LIMIT)?;
     let hits = search::search(&state.db, &q, viewer.as_ref().map(|u| u.id.as_str()), limit).await?;
     Ok(Json(SearchResults { hits }))
 }

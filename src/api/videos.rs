@@ -123,14 +123,7 @@ pub async fn list(
     params: Result<Query<ListParams>, QueryRejection>,
 ) -> AppResult<Json<VideoPage>> {
     let Query(params) = params.map_err(|e| AppError::bad_request(e.body_text()))?;
-    let limit = match params.limit.as_deref() {
-        None => 20,
-        Some(raw) => raw
-            .parse::<i64>()
-            .ok()
-            .filter(|n| (1..=MAX_PAGE).contains(n))
-            .ok_or_else(|| AppError::bad_request(format!("limit must be a number from 1 to {MAX_PAGE}")))?,
-    };
+    let limit = super::parse_limit(params.limit.as_deref(), 20, MAX_PAGE)?;
     let before = params.cursor.as_deref().map(decode_cursor).transpose()?;
     let query = VideoListQuery {
         viewer_id: viewer.as_ref().map(|u| u.id.clone()),

@@ -89,20 +89,7 @@ impl Muxer {
             return Err(MediaError::internal("packet written before header"));
         }
         pkt.rescale_ts(src_tb, out.time_base);
-        if pkt.dts().is_none() {
-            pkt.set_dts(pkt.pts());
-        }
-        if let (Some(last), Some(dts)) = (out.last_dts, pkt.dts()) {
-            if dts <= last {
-                pkt.set_dts(Some(last + 1));
-            }
-        }
-        if let (Some(pts), Some(dts)) = (pkt.pts(), pkt.dts()) {
-            if pts < dts {
-                pkt.set_pts(Some(dts));
-            }
-        }
-        out.last_dts = pkt.dts();
+        out.last_dts = keep_increasing(&mut pkt, out.last_dts);
         pkt.set_stream(index);
         pkt.set_position(-1);
         pkt.write_interleaved(&mut self.octx).internal("writing MP4 packet")
@@ -112,4 +99,24 @@ impl Muxer {
     pub(super) fn finish(mut self) -> Result<(), MediaError> {
         self.octx.write_trailer().internal("finalising MP4")
     }
+}
+
+/// Make `pkt`'s dts strictly greater than the stream's previous one (muxers reject
+/// anything else, and rescaling or browser recordings can produce it), and keep pts >= dts.
+/// Returns the dts to remember for the next packet.
+pub(super) fn keep_increasing(pkt: &mut Packet, last_dts: Option<i64>) -> Option<i64> {
+    if pkt.dts().is_none() {
+        pkt.set_dts(pkt.pts());
+    }
+    if let (Some(last), Some(dts)) = (last_dts, pkt.dts()) {
+        if dts <= last {
+            pkt.set_dts(Some(last + 1));
+        }
+    }
+    if let (Some(pts), Some(dts)) = (pkt.pts(), pkt.dts()) {
+        if pts < dts {
+            pkt.set_pts(Some(dts));
+        }
+    }
+    pkt.dts()
 }

@@ -81,21 +81,7 @@ fn remux(input: &Path, output: &Path, deadline: Option<Instant>) -> Result<Seeka
             end_ms = end_ms.max(ms);
         }
         packet.rescale_ts(mapped.in_time_base, mapped.out_time_base);
-        if packet.dts().is_none() {
-            packet.set_dts(packet.pts());
-        }
-        // The muxer refuses timestamps that go backwards; browser recordings have some.
-        if let (Some(last), Some(dts)) = (mapped.last_dts, packet.dts()) {
-            if dts <= last {
-                packet.set_dts(Some(last + 1));
-            }
-        }
-        if let (Some(pts), Some(dts)) = (packet.pts(), packet.dts()) {
-            if pts < dts {
-                packet.set_pts(Some(dts));
-            }
-        }
-        mapped.last_dts = packet.dts();
+        mapped.last_dts = super::mux::keep_increasing(&mut packet, mapped.last_dts);
         packet.set_stream(mapped.out_index);
         packet.set_position(-1);
         packet.write_interleaved(&mut octx).internal("writing the seekable copy")?;

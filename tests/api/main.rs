@@ -10,6 +10,7 @@ mod authorization;
 mod bad_input;
 mod jobs;
 mod media;
+mod processes;
 mod processing;
 mod search;
 mod store_contract;

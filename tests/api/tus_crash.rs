@@ -2,74 +2,15 @@
 //! client resumes from HEAD's offset on a restarted server. These tests run the real
 //! binary instead of the in-process harness, because they must kill a process.
 
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use briefly::config::StorageConfig;
-use briefly::Config;
 use reqwest::{Method, StatusCode};
-use secrecy::ExposeSecret;
 
-use crate::helpers::{drop_pg_database, header, prepare_config, sha256, test_bytes, Backends, Tweaks, User};
+use crate::helpers::{header, prepare_config, sha256, test_bytes, Backends, Tweaks, User};
+use crate::processes::{clean_up, BrieflyProcess};
 
-struct Server {
-    child: Child,
-    base: String,
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-async fn start(config: &Config) -> Server {
-    let port = free_port();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_briefly"));
-    command
-        .arg("serve")
-        .env("BRIEFLY_LISTEN", format!("127.0.0.1:{port}"))
-        .env("BRIEFLY_DATA_DIR", &config.data_dir)
-        .env("DATABASE_URL", config.database_url())
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit());
-    if let StorageConfig::S3(s3) = &config.storage {
-        command
-            .env("BRIEFLY_S3_BUCKET", &s3.bucket)
-            .env("BRIEFLY_S3_ENDPOINT", s3.endpoint.as_deref().unwrap())
-            .env("BRIEFLY_S3_PREFIX", &s3.prefix)
-            .env("AWS_ACCESS_KEY_ID", s3.access_key_id.as_deref().unwrap())
-            .env("AWS_SECRET_ACCESS_KEY", s3.secret_access_key.as_ref().unwrap().expose_secret());
-    }
-    let mut child = command.spawn().expect("start briefly");
-    let base = format!("http://127.0.0.1:{port}");
-    // Bounded readiness poll (a fresh process has to migrate and bind first).
-    let client = reqwest::Client::new();
-    for _ in 0..200 {
-        if let Ok(response) = client.get(format!("{base}/healthz")).send().await {
-            if response.status() == StatusCode::OK {
-                return Server { child, base };
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    panic!("briefly did not become healthy within 10 s");
-}
-
-impl Server {
-    fn kill_9(&mut self) {
-        // std's Child::kill sends SIGKILL: no graceful shutdown, no flushing.
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+async fn start(config: &briefly::Config) -> BrieflyProcess {
+    BrieflyProcess::start(config, &["serve"], &[]).await
 }
 
 async fn acknowledged_bytes_survive_kill_9(backends: Backends) {
@@ -150,13 +91,7 @@ async fn acknowledged_bytes_survive_kill_9(backends: Backends) {
     assert_eq!(sha256(&back), sha256(&data), "resumed upload is byte-identical");
 
     drop(server);
-    if let Some(name) = pg_database {
-        drop_pg_database(&name).await;
-    }
-    if let StorageConfig::S3(_) = &config.storage {
-        let store = briefly::app::open_store(&config).await.unwrap();
-        let _ = store.delete_prefix("").await;
-    }
+    clean_up(&config, pg_database).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
