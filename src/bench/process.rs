@@ -96,13 +96,7 @@ async fn briefly_side(
     server_config.whisper_model = Some(model.to_path_buf());
     server_config.whisper_threads = threads;
     let server = ServerProcess::start(&server_config, &data_dir, true).await?;
-    let client = reqwest::Client::builder().cookie_store(true).timeout(Duration::from_secs(600)).build()?;
-    let signup = client
-        .post(format!("{}/api/auth/signup", server.base))
-        .json(&serde_json::json!({ "email": "bench@example.com", "password": "benchmark password", "name": "Bench" }))
-        .send()
-        .await?;
-    ensure!(signup.status().is_success(), "signup failed");
+    let client = server.signed_in_client().await?;
     let (video_id, uploaded_at) = super::upload::upload_file(&client, &server, input, 8 * 1024 * 1024).await?;
     // Bounded: a 5-minute recording has an hour.
     for _ in 0..36_000 {

@@ -64,6 +64,20 @@ impl ServerProcess {
         bail!("the server did not become healthy within 10 s")
     }
 
+    /// A client signed in as a fresh benchmark user (cookie session).
+    pub async fn signed_in_client(&self) -> anyhow::Result<reqwest::Client> {
+        let client = reqwest::Client::builder().cookie_store(true).timeout(Duration::from_secs(600)).build()?;
+        let signup = client
+            .post(format!("{}/api/auth/signup", self.base))
+            .json(
+                &serde_json::json!({ "email": "bench@example.com", "password": "benchmark password", "name": "Bench" }),
+            )
+            .send()
+            .await?;
+        anyhow::ensure!(signup.status().is_success(), "signup failed: {}", signup.status());
+        Ok(client)
+    }
+
     pub fn pid(&self) -> u32 {
         self.child.id()
     }

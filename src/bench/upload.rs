@@ -2,7 +2,7 @@
 //! same storage (disk: a plain file copy; S3: one aws-sdk-s3 upload to the same server).
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::{bail, ensure, Context};
 use sha2::Digest;
@@ -148,13 +148,7 @@ async fn upload_through_api(
     size: u64,
     chunk: usize,
 ) -> anyhow::Result<(Sample, String, reqwest::Client)> {
-    let client = reqwest::Client::builder().cookie_store(true).timeout(Duration::from_secs(600)).build()?;
-    let signup = client
-        .post(format!("{}/api/auth/signup", server.base))
-        .json(&serde_json::json!({ "email": "bench@example.com", "password": "benchmark password", "name": "Bench" }))
-        .send()
-        .await?;
-    ensure!(signup.status().is_success(), "signup failed: {}", signup.status());
+    let client = server.signed_in_client().await?;
     ensure!(tokio::fs::metadata(source).await?.len() == size, "source size changed");
     let started = Instant::now();
     let (video_id, timing) = upload_timed(&client, server, source, chunk).await?;
