@@ -219,11 +219,14 @@ impl Uploads {
         self.abandon(&upload).await
     }
 
+    /// The upload row goes last: while it exists a retry can still find and finish the
+    /// clean-up, and once HEAD answers 404 the video has already been released.
     async fn abandon(&self, upload: &UploadRow) -> AppResult<()> {
-        discard_staging(&self.db, self.store.as_ref(), upload).await?;
+        discard_staged_bytes(self.store.as_ref(), upload).await?;
         if upload.completed_at.is_none() {
             self.release_video(&upload.video_id, upload.created_video == 1).await?;
         }
+        self.db.delete_upload(&upload.id).await?;
         Ok(())
     }
 
@@ -337,11 +340,16 @@ fn piece_prefix(upload_id: &str) -> String {
 
 /// Drop an upload's staged bytes and its row. Completed media is left alone.
 pub async fn discard_staging(db: &Db, store: &dyn Store, upload: &UploadRow) -> AppResult<()> {
+    discard_staged_bytes(store, upload).await?;
+    db.delete_upload(&upload.id).await?;
+    Ok(())
+}
+
+async fn discard_staged_bytes(store: &dyn Store, upload: &UploadRow) -> AppResult<()> {
     if upload.completed_at.is_none() {
         store.staging_abort(&upload.staging_handle, &upload.staging_key).await?;
     }
     store.delete_prefix(&piece_prefix(&upload.id)).await?;
-    db.delete_upload(&upload.id).await?;
     Ok(())
 }
 
