@@ -83,14 +83,18 @@ pub async fn options(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
-pub async fn create(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    SignedIn(user): SignedIn,
-    body: Body,
-) -> AppResult<Response> {
-    check_version(&headers)?;
-    let length = header_u64(&headers, "upload-length")?;
+/// What a creation request asked for, once its headers are checked.
+struct Creation {
+    length: Option<u64>,
+    with_body: bool,
+    checksum: Option<ExpectedChecksum>,
+    content_length: Option<u64>,
+    metadata: String,
+}
+
+fn parse_creation(headers: &HeaderMap) -> AppResult<Creation> {
+    check_version(headers)?;
+    let length = header_u64(headers, "upload-length")?;
     let deferred = match headers.get("upload-defer-length").map(|v| v.as_bytes()) {
         None => false,
         Some(b"1") => true,
@@ -99,12 +103,11 @@ pub async fn create(
     if length.is_some() == deferred {
         return Err(AppError::bad_request("send exactly one of Upload-Length and Upload-Defer-Length: 1"));
     }
-    let with_body = has_body(&headers);
+    let with_body = has_body(headers);
     if with_body {
-        require_offset_stream(&headers)?;
+        require_offset_stream(headers)?;
     }
-    let expected = checksum(&headers)?;
-    let content_length = header_u64(&headers, header::CONTENT_LENGTH.as_str())?;
+    let content_length = header_u64(headers, header::CONTENT_LENGTH.as_str())?;
     if let (Some(length), Some(body_len)) = (length, content_length) {
         if body_len > length {
             return Err(AppError::PayloadTooLarge("the body is longer than Upload-Length".into()));
@@ -114,10 +117,39 @@ pub async fn create(
     if metadata.contains('\u{0}') {
         return Err(AppError::bad_request("Upload-Metadata is not ASCII"));
     }
-    let mut upload = state.uploads.create(&user, length, metadata).await?;
+    Ok(Creation { length, with_body, checksum: checksum(headers)?, content_length, metadata: metadata.to_string() })
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    SignedIn(user): SignedIn,
+    body: Body,
+) -> AppResult<Response> {
+    let mut stream = body_stream(body);
+    let creation = match parse_creation(&headers) {
+        Ok(creation) => creation,
+        Err(err) => {
+            drain_rejected_body(&mut stream).await;
+            return Err(err);
+        }
+    };
+    let (length, with_body, expected, content_length, metadata) =
+        (creation.length, creation.with_body, creation.checksum, creation.content_length, creation.metadata);
+    let mut upload = match state.uploads.create(&user, length, &metadata).await {
+        Ok(upload) => upload,
+        Err(err) => {
+            drain_rejected_body(&mut stream).await;
+            return Err(err);
+        }
+    };
     if with_body {
         let input = PatchInput { offset: 0, declared_length: None, checksum: expected, content_length };
-        match state.uploads.patch(&user, &upload.id, input, body_stream(body)).await {
+        let outcome = state.uploads.patch(&user, &upload.id, input, &mut stream).await;
+        if outcome.is_err() {
+            drain_rejected_body(&mut stream).await;
+        }
+        match outcome {
             Ok(after) => upload = after,
             // The upload exists either way; the client learns the true offset from HEAD.
             Err(err) => {
@@ -167,18 +199,46 @@ pub async fn patch(
     Path(id): Path<String>,
     body: Body,
 ) -> AppResult<Response> {
-    check_version(&headers)?;
-    require_offset_stream(&headers)?;
-    let offset =
-        header_u64(&headers, "upload-offset")?.ok_or_else(|| AppError::bad_request("Upload-Offset is required"))?;
-    let input = PatchInput {
-        offset,
-        declared_length: header_u64(&headers, "upload-length")?,
-        checksum: checksum(&headers)?,
-        content_length: header_u64(&headers, header::CONTENT_LENGTH.as_str())?,
+    let mut body = body_stream(body);
+    let outcome = async {
+        check_version(&headers)?;
+        require_offset_stream(&headers)?;
+        let offset =
+            header_u64(&headers, "upload-offset")?.ok_or_else(|| AppError::bad_request("Upload-Offset is required"))?;
+        let input = PatchInput {
+            offset,
+            declared_length: header_u64(&headers, "upload-length")?,
+            checksum: checksum(&headers)?,
+            content_length: header_u64(&headers, header::CONTENT_LENGTH.as_str())?,
+        };
+        state.uploads.patch(&user, &id, input, &mut body).await
+    }
+    .await;
+    match outcome {
+        Ok(upload) => Ok(upload_headers(StatusCode::NO_CONTENT, &upload)),
+        Err(err) => {
+            drain_rejected_body(&mut body).await;
+            Err(err)
+        }
+    }
+}
+
+/// Read (and drop) what is left of a rejected body, up to a bound, before answering.
+/// Answering while the client is still sending makes the server close the connection,
+/// and many clients then report a broken pipe instead of our error response.
+async fn drain_rejected_body(body: &mut ByteStream) {
+    use futures::StreamExt;
+    const LIMIT: u64 = 16 * 1024 * 1024;
+    let mut drained = 0u64;
+    let read = async {
+        while let Some(Ok(chunk)) = body.next().await {
+            drained += chunk.len() as u64;
+            if drained > LIMIT {
+                break;
+            }
+        }
     };
-    let upload = state.uploads.patch(&user, &id, input, body_stream(body)).await?;
-    Ok(upload_headers(StatusCode::NO_CONTENT, &upload))
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(10), read).await;
 }
 
 pub async fn terminate(

@@ -43,9 +43,13 @@ impl<'a> Ingest<'a> {
     }
 
     /// Store the body. `declared_len` is the request's Content-Length, when it had one.
-    pub async fn run(mut self, body: ByteStream, declared_len: Option<u64>) -> AppResult<()> {
+    /// The caller keeps the (possibly half-read) body, so it can drain what is left after
+    /// an early error.
+    pub async fn run(mut self, body: &mut ByteStream, declared_len: Option<u64>) -> AppResult<()> {
         if let Some(len) = declared_len.filter(|len| self.can_stream_as_one_part(*len)) {
-            return self.write_streamed(body, len).await;
+            // The store needs to own the stream while it sends it on.
+            let owned = std::mem::replace(body, Box::pin(futures::stream::empty()));
+            return self.write_streamed(owned, len).await;
         }
         self.run_buffered(body).await
     }
@@ -88,7 +92,7 @@ impl<'a> Ingest<'a> {
         self.commit(vec![row], &[]).await
     }
 
-    async fn run_buffered(&mut self, mut body: ByteStream) -> AppResult<()> {
+    async fn run_buffered(&mut self, body: &mut ByteStream) -> AppResult<()> {
         let mut buffer = BytesMut::new();
         while let Some(frame) = body.next().await {
             let frame = match frame {

@@ -138,7 +138,7 @@ impl Uploads {
         user: &SessionUser,
         raw_id: &str,
         input: PatchInput,
-        body: ByteStream,
+        body: &mut ByteStream,
     ) -> AppResult<UploadRow> {
         let mut upload = self.owned(user, raw_id).await?;
         if let Some(length) = input.declared_length {
@@ -167,7 +167,7 @@ impl Uploads {
         upload: UploadRow,
         input: PatchInput,
         limit: u64,
-        body: ByteStream,
+        body: &mut ByteStream,
     ) -> AppResult<UploadRow> {
         let offset = input.offset as i64;
         // Re-read under the lock: a request that held it a moment ago may have moved on.
@@ -175,11 +175,15 @@ impl Uploads {
         if offset != upload.upload_offset {
             return Err(AppError::conflict(format!("Upload-Offset must be {}", upload.upload_offset)));
         }
-        let (body, declared_len) = match input.checksum {
-            Some(expected) => spool::verified(&self.spool_dir, body, &expected, limit - input.offset).await?,
-            None => (body, input.content_length),
-        };
-        ingest::Ingest::new(self, upload.clone(), limit).await?.run(body, declared_len).await?;
+        let ingest = ingest::Ingest::new(self, upload.clone(), limit).await?;
+        match input.checksum {
+            Some(expected) => {
+                let (mut verified, len) =
+                    spool::verified(&self.spool_dir, body, &expected, limit - input.offset).await?;
+                ingest.run(&mut verified, len).await?;
+            }
+            None => ingest.run(body, input.content_length).await?,
+        }
         let upload = self.reload(&upload.id).await?;
         if upload.length == Some(upload.upload_offset) {
             self.finish(&upload).await?;

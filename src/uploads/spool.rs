@@ -16,7 +16,7 @@ use crate::store::ByteStream;
 /// Returns the verified body and its exact length.
 pub async fn verified(
     dir: &Path,
-    mut body: ByteStream,
+    body: &mut ByteStream,
     expected: &ExpectedChecksum,
     limit: u64,
 ) -> AppResult<(ByteStream, Option<u64>)> {
