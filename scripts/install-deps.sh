@@ -12,7 +12,7 @@ SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
 # Build dependencies: C toolchain for -sys crates, FFmpeg and clang for the media worker.
-packages=(build-essential pkg-config clang libclang-dev cmake curl ca-certificates
+packages=(build-essential pkg-config clang libclang-dev cmake curl ca-certificates python3 python3-pip python3-venv
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev libavfilter-dev libavdevice-dev)
 if $want_test; then
   # Fixtures (speech, media) and the PostgreSQL the suite talks to.
