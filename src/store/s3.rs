@@ -96,8 +96,17 @@ impl S3Store {
         format!("{}{}", self.prefix, key)
     }
 
-    async fn upload_part(&self, key: &str, upload_id: &str, number: i64, data: Bytes) -> StoreResult<String> {
+    /// Upload one multipart part; `len` is required when `body` is a stream of unknown size.
+    async fn upload_part(
+        &self,
+        key: &str,
+        upload_id: &str,
+        number: i64,
+        body: S3Body,
+        len: Option<u64>,
+    ) -> StoreResult<String> {
         let part_number = i32::try_from(number).map_err(backend_error)?;
+        let content_length = len.map(i64::try_from).transpose().map_err(backend_error)?;
         let out = self
             .client
             .upload_part()
@@ -105,7 +114,8 @@ impl S3Store {
             .key(self.full_key(key))
             .upload_id(upload_id)
             .part_number(part_number)
-            .body(S3Body::from(data))
+            .set_content_length(content_length)
+            .body(body)
             .send()
             .await
             .map_err(sdk_error)?;
@@ -147,7 +157,7 @@ impl Store for S3Store {
                     }
                     let (id, parts) = upload.as_mut().expect("started above");
                     let number = parts.len() as i64 + 1;
-                    let etag = self.upload_part(key, id, number, buffer.split().freeze()).await?;
+                    let etag = self.upload_part(key, id, number, S3Body::from(buffer.split().freeze()), None).await?;
                     parts.push(CompletedPart::builder().part_number(number as i32).e_tag(etag).build());
                 }
                 if finished {
@@ -284,7 +294,7 @@ impl Store for S3Store {
         part_number: i64,
         data: Bytes,
     ) -> StoreResult<ChunkLocator> {
-        let etag = self.upload_part(key, handle, part_number, data).await?;
+        let etag = self.upload_part(key, handle, part_number, S3Body::from(data), None).await?;
         Ok(ChunkLocator::Part { number: part_number, etag })
     }
 
@@ -302,20 +312,7 @@ impl Store for S3Store {
         let frames = body.map_ok(http_body::Frame::data);
         let http_body = http_body_util::StreamBody::new(sync_wrapper::SyncStream::new(frames));
         let sdk_body = aws_sdk_s3::primitives::SdkBody::from_body_1_x(http_body);
-        let number = i32::try_from(part_number).map_err(backend_error)?;
-        let out = self
-            .client
-            .upload_part()
-            .bucket(&self.bucket)
-            .key(self.full_key(key))
-            .upload_id(handle)
-            .part_number(number)
-            .content_length(i64::try_from(len).map_err(backend_error)?)
-            .body(S3Body::new(sdk_body))
-            .send()
-            .await
-            .map_err(sdk_error)?;
-        let etag = out.e_tag().map(str::to_string).ok_or_else(|| backend_error("part upload returned no ETag"))?;
+        let etag = self.upload_part(key, handle, part_number, S3Body::new(sdk_body), Some(len)).await?;
         Ok(ChunkLocator::Part { number: part_number, etag })
     }
 
