@@ -21,6 +21,7 @@ pub mod store;
 pub mod telemetry;
 pub mod uploads;
 pub mod videos;
+pub mod web;
 
 pub use app::Application;
 pub use config::Config;
