@@ -17,4 +17,5 @@ mod store_contract;
 mod tus;
 mod tus_crash;
 mod videos;
+mod web;
 mod worker_crash;

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Browser tests: the real `briefly serve` (debug build) driven through Debian's Chromium by
+# playwright-core. Screenshots and server logs go to tests/artifacts/e2e/.
+#   scripts/test-e2e.sh              # every browser test, including the 60 s benchmark
+#   scripts/test-e2e.sh journey      # only tests/e2e/journey.test.js (also: offline, bench)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-deps.sh --test
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/briefly/target}"
+if [ -z "${BRIEFLY_WHISPER_MODEL:-}" ]; then
+  BRIEFLY_WHISPER_MODEL="$(bash scripts/install-model.sh | tail -n 1)"
+  export BRIEFLY_WHISPER_MODEL
+fi
+cargo build --bin briefly
+export BRIEFLY_BIN="$CARGO_TARGET_DIR/debug/briefly"
+
+cd tests/e2e
+# The lockfile pins playwright-core; its browser download is never used (Debian's chromium is).
+PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent
+if [ $# -gt 0 ]; then
+  files=()
+  for name in "$@"; do files+=("$name.test.js"); done
+else
+  files=(journey.test.js offline.test.js bench.test.js)
+fi
+mkdir -p ../artifacts/e2e
+node --test --test-concurrency=1 --test-timeout=900000 "${files[@]}"

@@ -1,0 +1,153 @@
+// The main journey, in real Chromium against the real server: sign up, record speech
+// (camera + mic, then screen + camera bubble), the share link plays within a second of
+// stop, the transcript shows the spoken words, search jumps to the moment, and a second
+// user's comment and reaction appear live on the first user's timeline.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer } from './support/server.js';
+import { launchBrowser, newUserContext, COUNT_RECORDED_BYTES } from './support/browser.js';
+import { speechWav } from './support/speech.js';
+import { ARTIFACTS, screenshot } from './support/artifacts.js';
+import { startRecording, stopAndTimePlayback, waitForVideo } from './support/recorder.js';
+
+const PLAYBACK_TARGET_MS = 1000;
+let server;
+let browser;
+let alice;
+let first; // the camera recording: {videoId, shareLink}
+
+before(async () => {
+  const fixtures = mkdtempSync(join(tmpdir(), 'briefly-e2e-fixtures-'));
+  server = await startServer({ artifactsDir: ARTIFACTS });
+  browser = await launchBrowser(speechWav(fixtures));
+  alice = await newUserContext(browser, server.base, { name: 'Alice Example', email: `alice-${Date.now()}@example.test` });
+  await alice.context.addInitScript(COUNT_RECORDED_BYTES);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('library is empty for a new user', async () => {
+  const { page } = alice;
+  await page.goto('/');
+  await page.getByText('No videos yet').waitFor();
+  await screenshot(page, '01-library-empty');
+});
+
+test('camera + mic recording: link at start, plays within a second of stop, nothing lost', async () => {
+  const { page } = alice;
+  const rec = await startRecording(page, { mode: 'Camera only', countdown: true, title: 'Monday update' });
+  first = rec;
+  await screenshot(page, '02-recorder-recording');
+  await page.waitForTimeout(10000);
+  const stopToPlayingMs = await stopAndTimePlayback(page, rec.videoId);
+  console.log(`camera recording: stop -> playing ${stopToPlayingMs} ms`);
+  assert.ok(stopToPlayingMs < PLAYBACK_TARGET_MS, `share page started playing ${stopToPlayingMs} ms after stop (target < ${PLAYBACK_TARGET_MS})`);
+  await screenshot(page, '03-watch-playing-original');
+  const recordedBytes = Number(await page.evaluate(() => sessionStorage.getItem('e2e.recordedBytes')));
+  const video = await waitForVideo(page, rec.videoId, (v) => v.original_url);
+  assert.equal(video.size_bytes, recordedBytes, 'the server has every byte MediaRecorder produced');
+});
+
+test('after processing the transcript shows the spoken words', async () => {
+  const { page } = alice;
+  const video = await waitForVideo(page, first.videoId, (v) => v.status === 'ready' && v.transcript_status === 'ready');
+  assert.ok(Math.abs(video.duration_ms - 10000) < 3000, `duration ${video.duration_ms} ms for a ~10 s recording`);
+  await page.goto(`/v/${first.videoId}`);
+  const transcript = page.locator('#transcript');
+  await transcript.locator('.transcript-line').first().waitFor({ timeout: 30000 });
+  const text = (await transcript.innerText()).toLowerCase();
+  assert.match(text, /migration/, `transcript: ${text}`);
+  assert.match(text, /thursday/, `transcript: ${text}`);
+  // Clicking a word seeks there.
+  const word = transcript.locator('.word', { hasText: /migration/i }).first();
+  const wordMs = Number(await word.getAttribute('data-ms'));
+  await word.click();
+  await page.waitForFunction((ms) => Math.abs(document.querySelector('video').currentTime * 1000 - ms) < 1500, wordMs);
+  await screenshot(page, '04-watch-transcript');
+});
+
+test('search finds the spoken words and opens the video at that moment', async () => {
+  const { page } = alice;
+  await page.goto('/');
+  await page.getByLabel('Search videos and transcripts').fill('database migration');
+  await page.getByLabel('Search videos and transcripts').press('Enter');
+  await page.waitForURL(/\/search\?q=/);
+  const hit = page.locator('.search-hit-link').filter({ has: page.locator('mark') }).first();
+  await hit.waitFor();
+  assert.match((await hit.locator('mark').first().innerText()).toLowerCase(), /database|migration/);
+  await screenshot(page, '05-search');
+  const href = await hit.getAttribute('href');
+  const t = Number(new URL(href, server.base).searchParams.get('t'));
+  await hit.click();
+  await page.waitForURL(new RegExp(`/v/${first.videoId}\\?t=`));
+  await page.waitForFunction((sec) => {
+    const v = document.querySelector('video');
+    return v && v.readyState >= 1 && Math.abs(v.currentTime - sec) < 1.5;
+  }, t, { timeout: 15000 });
+});
+
+test('screen + camera bubble recording plays at its share link', async () => {
+  const { page } = alice;
+  const rec = await startRecording(page, { mode: 'Screen + camera bubble', title: 'Screen walkthrough' });
+  // Drag the bubble to the top right of the preview.
+  const canvas = page.locator('.preview canvas');
+  const boxBefore = await canvas.boundingBox();
+  await page.mouse.move(boxBefore.x + boxBefore.width * 0.12, boxBefore.y + boxBefore.height * 0.8);
+  await page.mouse.down();
+  await page.mouse.move(boxBefore.x + boxBefore.width * 0.85, boxBefore.y + boxBefore.height * 0.2, { steps: 5 });
+  await page.mouse.up();
+  await screenshot(page, '06-recorder-screen-bubble');
+  await page.waitForTimeout(6000);
+  const ms = await stopAndTimePlayback(page, rec.videoId);
+  console.log(`screen + bubble recording: stop -> playing ${ms} ms`);
+  assert.ok(ms < PLAYBACK_TARGET_MS, `playing ${ms} ms after stop`);
+  const size = await page.evaluate(() => [document.querySelector('video').videoWidth, document.querySelector('video').videoHeight]);
+  assert.ok(size[0] > 0 && size[1] > 0, `video has frames: ${size}`);
+  await screenshot(page, '07-watch-screen-recording');
+});
+
+test('a second user comments at 0:05 and reacts; the first user sees both live', async () => {
+  const bob = await newUserContext(browser, server.base, { name: 'Bob Viewer', email: `bob-${Date.now()}@example.test` });
+  try {
+    const { page: alicePage } = alice;
+    await alicePage.goto(`/v/${first.videoId}`);
+    await alicePage.locator('#timeline').waitFor();
+    // Give the event stream a moment to connect before Bob acts.
+    await alicePage.waitForTimeout(1000);
+
+    const { page } = bob;
+    await page.goto(`/v/${first.videoId}?t=5`);
+    await page.waitForFunction(() => {
+      const v = document.querySelector('video');
+      return v && v.readyState >= 1 && Math.abs(v.currentTime - 5) < 0.5;
+    });
+    await page.getByLabel('Comment', { exact: true }).focus();
+    await page.getByLabel('Comment', { exact: true }).fill('Thursday works for us <b>not bold</b>');
+    await page.getByRole('button', { name: 'Comment', exact: true }).click();
+    await page.locator('.comment', { hasText: 'Thursday works for us' }).waitFor();
+    await page.getByRole('button', { name: 'React with party' }).click();
+    await screenshot(page, '08-watch-second-user');
+
+    // Alice's page, without reload.
+    const marker = alicePage.locator('.comment-marker');
+    await marker.first().waitFor({ timeout: 10000 });
+    const label = await marker.first().getAttribute('aria-label');
+    assert.match(label, /Bob Viewer at 0:0[45]/, label);
+    await alicePage.locator('.reaction-marker', { hasText: '🎉' }).first().waitFor({ timeout: 10000 });
+    const comment = alicePage.locator('.comment', { hasText: 'Thursday works for us' });
+    await comment.waitFor({ timeout: 10000 });
+    // Typed markup stays text.
+    assert.equal(await comment.locator('b').count(), 0);
+    assert.match(await comment.innerText(), /<b>not bold<\/b>/);
+    await marker.first().hover();
+    await screenshot(alicePage, '09-watch-live-comment-reaction');
+  } finally {
+    await bob.context.close();
+  }
+});
