@@ -13,7 +13,12 @@ if [ -z "${BRIEFLY_WHISPER_MODEL:-}" ]; then
   export BRIEFLY_WHISPER_MODEL
 fi
 cargo build --bin briefly
-export BRIEFLY_BIN="$CARGO_TARGET_DIR/debug/briefly"
+# Copy the binary at once: another checkout sharing the target folder (a worktree) would
+# overwrite target/debug/briefly with its own build on its next cargo run.
+bin_copy="$(mktemp -d)"
+trap 'rm -rf "$bin_copy"' EXIT
+cp "$CARGO_TARGET_DIR/debug/briefly" "$bin_copy/briefly"
+export BRIEFLY_BIN="$bin_copy/briefly"
 
 cd tests/e2e
 # The lockfile pins playwright-core; its browser download is never used (Debian's chromium is).
@@ -22,7 +27,7 @@ if [ $# -gt 0 ]; then
   files=()
   for name in "$@"; do files+=("$name.test.js"); done
 else
-  files=(journey.test.js offline.test.js bench.test.js)
+  files=(modules.test.js journey.test.js offline.test.js bench.test.js)
 fi
 mkdir -p ../artifacts/e2e
 node --test --test-concurrency=1 --test-timeout=900000 "${files[@]}"

@@ -112,8 +112,8 @@ export class Player {
       };
       const action = actions[event.key];
       if (!action) return;
-      // Arrow keys on the video's own controls are left to the browser.
-      if (event.target === v && event.key.startsWith('Arrow')) return;
+      // The video's native controls already handle space and arrows when it has focus.
+      if (event.target === v && (event.key === ' ' || event.key.startsWith('Arrow'))) return;
       event.preventDefault();
       action();
     });
