@@ -16,8 +16,9 @@ packages=(build-essential pkg-config clang libclang-dev cmake curl ca-certificat
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev libavfilter-dev libavdevice-dev)
 if $want_test; then
   # Fixtures (speech, media), the PostgreSQL the suite talks to, and the browser tests'
-  # Chromium and Node (tests/e2e drives Debian's chromium with playwright-core).
-  packages+=(espeak-ng sox ffmpeg postgresql postgresql-client python3-pip chromium)
+  # Chromium, an emoji font for its screenshots, and Node (tests/e2e drives Debian's
+  # chromium with playwright-core).
+  packages+=(espeak-ng sox ffmpeg postgresql postgresql-client python3-pip chromium fonts-noto-color-emoji)
   # Node may come from elsewhere (NodeSource bundles npm); only fall back to Debian's.
   command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 fi

@@ -75,12 +75,14 @@ test('after processing the transcript shows the spoken words', async () => {
 test('search finds the spoken words and opens the video at that moment', async () => {
   const { page } = alice;
   await page.goto('/');
-  await page.getByLabel('Search videos and transcripts').fill('database migration');
+  // The fake microphone loops the clip from wherever it happens to be when recording starts,
+  // so search for words from the middle of the sentence.
+  await page.getByLabel('Search videos and transcripts').fill('migration Thursday');
   await page.getByLabel('Search videos and transcripts').press('Enter');
   await page.waitForURL(/\/search\?q=/);
   const hit = page.locator('.search-hit-link').filter({ has: page.locator('mark') }).first();
   await hit.waitFor();
-  assert.match((await hit.locator('mark').first().innerText()).toLowerCase(), /database|migration/);
+  assert.match((await hit.locator('mark').first().innerText()).toLowerCase(), /migration|thursday/);
   await screenshot(page, '05-search');
   const href = await hit.getAttribute('href');
   const t = Number(new URL(href, server.base).searchParams.get('t'));

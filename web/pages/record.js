@@ -60,8 +60,6 @@ function buildUi(user) {
     h('h2', { id: 'setup-heading' }, 'Set up'),
     h('fieldset', { class: 'choices' }, h('legend', {}, 'What to record'), ui.modeInputs),
     h('div', { class: 'field' }, h('label', { for: 'mic-select' }, 'Microphone'), ui.mic),
-    h('div', { class: 'field' }, h('label', { for: 'mic-level' }, 'Level'), ui.meter),
-    ui.silent,
     h('div', { class: 'field' }, h('label', { for: 'rec-title' }, 'Title'), ui.title),
     h('div', { class: 'field-row' },
       h('div', { class: 'field' }, h('label', { for: 'rec-visibility' }, 'Who can watch'), ui.visibility),
@@ -96,7 +94,10 @@ function buildUi(user) {
     { class: 'recorder' },
     h('h1', {}, 'Record a video'),
     ui.leftovers,
-    h('div', { class: 'recorder-layout' }, h('div', { class: 'stage' }, ui.preview, ui.countdown), h('div', {}, ui.setup, ui.controls)),
+    h('div', { class: 'recorder-layout' },
+      h('div', { class: 'stage' }, ui.preview, ui.countdown),
+      // The level meter stays visible while recording: a mic can go quiet mid-way.
+      h('div', {}, h('div', { class: 'field mic-level' }, h('label', { for: 'mic-level' }, 'Microphone level'), ui.meter), ui.silent, ui.setup, ui.controls)),
     fileUploadPanel(currentWorkspace(user)),
   );
   return ui;
