@@ -30,7 +30,9 @@ fn main() {
     println!("cargo:rerun-if-changed=web");
     let mut files = Vec::new();
     collect(&root, &root, &mut files);
-    let mut code = String::from("/// Every file under `web/`, by its path relative to `web/`.\npub static FILES: &[(&str, &[u8])] = &[\n");
+    let mut code = String::from(
+        "/// Every file under `web/`, by its path relative to `web/`.\npub static FILES: &[(&str, &[u8])] = &[\n",
+    );
     for (relative, path) in &files {
         println!("cargo:rerun-if-changed={}", path.display());
         writeln!(code, "    ({relative:?}, include_bytes!({:?})),", path.display().to_string()).unwrap();
