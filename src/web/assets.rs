@@ -2,8 +2,13 @@
 //!
 //! Caching: file names are not content-hashed (no build step), so browsers revalidate on
 //! every load (`no-cache`) with a strong ETag and get a bodyless 304 when nothing changed.
+//!
+//! For working on the web app, `BRIEFLY_WEB_DIR=web` serves the files from that folder
+//! instead, read on each request, so an edit shows up on reload without a rebuild.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::path::{Component, PathBuf};
 use std::sync::OnceLock;
 
 use axum::extract::Path;
@@ -18,27 +23,43 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/web_files.rs"));
 }
 
+#[derive(Clone)]
 pub struct Asset {
-    pub bytes: &'static [u8],
+    pub bytes: Cow<'static, [u8]>,
     pub etag: String,
+}
+
+impl Asset {
+    fn new(bytes: Cow<'static, [u8]>) -> Asset {
+        let digest = Sha256::digest(&bytes);
+        Asset { etag: format!("\"{}\"", hex::encode(&digest[..12])), bytes }
+    }
 }
 
 fn table() -> &'static HashMap<&'static str, Asset> {
     static TABLE: OnceLock<HashMap<&'static str, Asset>> = OnceLock::new();
     TABLE.get_or_init(|| {
-        embedded::FILES
-            .iter()
-            .map(|(path, bytes)| {
-                let digest = Sha256::digest(bytes);
-                (*path, Asset { bytes, etag: format!("\"{}\"", hex::encode(&digest[..12])) })
-            })
-            .collect()
+        embedded::FILES.iter().map(|(path, bytes)| (*path, Asset::new(Cow::Borrowed(*bytes)))).collect()
     })
 }
 
-/// A file from `web/`, by its path relative to `web/`.
-pub fn embedded(path: &str) -> Option<&'static Asset> {
-    table().get(path)
+fn development_dir() -> Option<&'static PathBuf> {
+    static DIR: OnceLock<Option<PathBuf>> = OnceLock::new();
+    DIR.get_or_init(|| std::env::var_os("BRIEFLY_WEB_DIR").map(PathBuf::from)).as_ref()
+}
+
+/// A file of the web app, by its path relative to `web/` (cheap: embedded bytes are borrowed).
+pub fn embedded(path: &str) -> Option<Asset> {
+    match development_dir() {
+        Some(dir) => {
+            let relative = std::path::Path::new(path);
+            if !relative.components().all(|c| matches!(c, Component::Normal(_))) {
+                return None;
+            }
+            std::fs::read(dir.join(relative)).ok().map(|bytes| Asset::new(Cow::Owned(bytes)))
+        }
+        None => table().get(path).cloned(),
+    }
 }
 
 fn content_type(path: &str) -> &'static str {
@@ -72,7 +93,11 @@ pub async fn asset(Path(path): Path<String>, headers: HeaderMap) -> Result<Respo
         (CACHE_CONTROL, cache),
         (axum::http::header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
     ];
-    Ok((headers, file.bytes).into_response())
+    let body = match file.bytes {
+        Cow::Borrowed(bytes) => axum::body::Body::from(bytes),
+        Cow::Owned(bytes) => axum::body::Body::from(bytes),
+    };
+    Ok((headers, body).into_response())
 }
 
 #[cfg(test)]

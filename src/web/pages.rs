@@ -22,7 +22,7 @@ const CONTENT_SECURITY: &str = "default-src 'self'; script-src 'self'; style-src
 /// The shell with the page name, `<title>` and extra `<head>` tags filled in.
 pub fn shell(page: &str, title: &str, head: &str) -> Response {
     let template = embedded("index.html").map(|a| a.bytes).unwrap_or_default();
-    let body = String::from_utf8_lossy(template)
+    let body = String::from_utf8_lossy(&template)
         .replace("{{page}}", page)
         .replace("{{title}}", &escape(title))
         .replace("<!--{{head}}-->", head);

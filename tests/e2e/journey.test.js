@@ -32,11 +32,26 @@ after(async () => {
   await server?.stop();
 });
 
+test('sign-in page and recorder set-up render', async () => {
+  const visitor = await browser.newContext({ baseURL: server.base });
+  const page = await visitor.newPage();
+  await page.goto('/');
+  await page.waitForURL(/\/login\?next=/);
+  await page.getByLabel('Email').waitFor();
+  await screenshot(page, '00-login');
+  await visitor.close();
+  await alice.page.goto('/record');
+  // The fake microphone is speaking: the meter moves and no silence warning shows.
+  await alice.page.waitForFunction(() => document.getElementById('mic-level').value > 0.01, null, { timeout: 10000 });
+  assert.equal(await alice.page.locator('#mic-silent').isVisible(), false);
+  await screenshot(alice.page, '01-recorder-setup');
+});
+
 test('library is empty for a new user', async () => {
   const { page } = alice;
   await page.goto('/');
   await page.getByText('No videos yet').waitFor();
-  await screenshot(page, '01-library-empty');
+  await screenshot(page, '01-library-empty-library');
 });
 
 test('camera + mic recording: link at start, plays within a second of stop, nothing lost', async () => {
@@ -152,4 +167,20 @@ test('a second user comments at 0:05 and reacts; the first user sees both live',
   } finally {
     await bob.context.close();
   }
+});
+
+test('the library lists the recordings; the watch page fits a phone', async () => {
+  const { page } = alice;
+  await page.goto('/');
+  await page.locator('.video-card', { hasText: 'Monday update' }).waitFor();
+  assert.equal(await page.locator('.video-card').count(), 2);
+  await screenshot(page, '10-library');
+  const phone = await browser.newContext({ baseURL: server.base, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const phonePage = await phone.newPage();
+  await phonePage.goto(`/v/${first.videoId}`);
+  await phonePage.locator('#transcript .transcript-line').first().waitFor({ timeout: 15000 });
+  const overflow = await phonePage.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `page is ${overflow}px wider than the phone screen`);
+  await screenshot(phonePage, '11-watch-phone-anonymous');
+  await phone.close();
 });

@@ -2,7 +2,7 @@
 // otherwise only find out after sending a recording nobody can hear.
 
 const SILENCE_LEVEL = 0.003; // RMS below this is "nothing" (a quiet room still measures above)
-const SILENCE_WARN_AFTER_MS = 3000;
+const SILENCE_WARN_AFTER_MS = 5000; // longer than a pause for breath
 
 export class MicMeter {
   /** `onlevel(level 0..1, silentForMs)` is called about 20 times a second. */
