@@ -54,15 +54,13 @@ async function drawTopbar(user) {
 async function main() {
   const page = document.body.dataset.page;
   const embed = new URLSearchParams(location.search).get('embed') === '1';
-  let user = null;
-  try {
-    user = await me();
-  } catch {
-    user = null;
-  }
+  // Fetch the page's code while asking who is signed in: the share page opened at the
+  // end of a recording should start playing as soon as possible.
+  const modulePromise = import(PAGES[page] || PAGES['not-found']);
+  const user = await me().catch(() => null);
   if (embed) document.body.classList.add('embed');
-  else await drawTopbar(user);
-  const module = await import(PAGES[page] || PAGES['not-found']);
+  else drawTopbar(user);
+  const module = await modulePromise;
   const root = document.getElementById('main');
   try {
     await module.render(root, { user, embed });

@@ -12,6 +12,8 @@ import { ARTIFACTS, screenshot } from './support/artifacts.js';
 import { startRecording, stopAndTimePlayback } from './support/recorder.js';
 
 const RECORD_MS = Number(process.env.BRIEFLY_BENCH_RECORD_MS || 60000);
+// One run in the test suite; BENCHMARKS.md figures use BRIEFLY_BENCH_RUNS=3 (median).
+const RUNS = Number(process.env.BRIEFLY_BENCH_RUNS || 1);
 let server;
 let browser;
 
@@ -27,11 +29,17 @@ after(async () => {
 
 test(`stop -> playing after a ${RECORD_MS / 1000} s recording is under a second`, async () => {
   const { context, page } = await newUserContext(browser, server.base, { name: 'Ben Bench', email: `ben-${Date.now()}@example.test` });
-  const rec = await startRecording(page, { mode: 'Camera only', title: 'Benchmark recording' });
-  await page.waitForTimeout(RECORD_MS);
-  const ms = await stopAndTimePlayback(page, rec.videoId);
-  console.log(`BENCH recording_ms=${RECORD_MS} stop_to_playing_ms=${ms}`);
+  const results = [];
+  for (let run = 1; run <= RUNS; run++) {
+    const rec = await startRecording(page, { mode: 'Camera only', title: `Benchmark recording ${run}` });
+    await page.waitForTimeout(RECORD_MS);
+    const ms = await stopAndTimePlayback(page, rec.videoId);
+    console.log(`BENCH run=${run} recording_ms=${RECORD_MS} stop_to_playing_ms=${ms}`);
+    results.push(ms);
+  }
   await screenshot(page, '12-bench-playing');
-  assert.ok(ms < 1000, `stop -> playing took ${ms} ms`);
+  const median = [...results].sort((a, b) => a - b)[Math.floor(results.length / 2)];
+  console.log(`BENCH median_stop_to_playing_ms=${median} runs=${results.join(',')}`);
+  assert.ok(median < 1000, `stop -> playing took ${median} ms (median of ${results.join(', ')})`);
   await context.close();
 });
