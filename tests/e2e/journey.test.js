@@ -42,7 +42,7 @@ test('sign-in page and recorder set-up render', async () => {
   await visitor.close();
   await alice.page.goto('/record');
   // The fake microphone is speaking: the meter moves and no silence warning shows.
-  await alice.page.waitForFunction(() => document.getElementById('mic-level').value > 0.01, null, { timeout: 10000 });
+  await alice.page.waitForFunction(() => (document.getElementById('mic-level')?.value ?? 0) > 0.01, null, { timeout: 10000 });
   assert.equal(await alice.page.locator('#mic-silent').isVisible(), false);
   await screenshot(alice.page, '01-recorder-setup');
 });
