@@ -18,6 +18,7 @@ let server;
 let browser;
 let alice;
 let first; // the camera recording: {videoId, shareLink}
+let bob; // the second user: {context, page}
 
 before(async () => {
   const fixtures = mkdtempSync(join(tmpdir(), 'briefly-e2e-fixtures-'));
@@ -28,6 +29,7 @@ before(async () => {
 });
 
 after(async () => {
+  await bob?.context.close();
   await browser?.close();
   await server?.stop();
 });
@@ -130,8 +132,8 @@ test('screen + camera bubble recording plays at its share link', async () => {
 });
 
 test('a second user comments at 0:05 and reacts; the first user sees both live', async () => {
-  const bob = await newUserContext(browser, server.base, { name: 'Bob Viewer', email: `bob-${Date.now()}@example.test` });
-  try {
+  bob = await newUserContext(browser, server.base, { name: 'Bob Viewer', email: `bob-${Date.now()}@example.test` });
+  {
     const { page: alicePage } = alice;
     await alicePage.goto(`/v/${first.videoId}`);
     await alicePage.locator('#timeline').waitFor();
@@ -164,8 +166,14 @@ test('a second user comments at 0:05 and reacts; the first user sees both live',
     assert.match(await comment.innerText(), /<b>not bold<\/b>/);
     await marker.first().hover();
     await screenshot(alicePage, '09-watch-live-comment-reaction');
-  } finally {
-    await bob.context.close();
+
+    // Bob watches a little (keyboard: k plays and pauses); Alice's "seen by" lists him.
+    await page.locator('body').press('k');
+    await page.waitForFunction(() => document.querySelector('video').currentTime > 6.5, null, { timeout: 15000 });
+    await page.locator('body').press('k');
+    await page.waitForTimeout(500);
+    await alicePage.reload();
+    await alicePage.locator('#seen-by li', { hasText: 'Bob Viewer' }).waitFor({ timeout: 10000 });
   }
 });
 
@@ -174,6 +182,9 @@ test('the library lists the recordings; the watch page fits a phone', async () =
   await page.goto('/');
   await page.locator('.video-card', { hasText: 'Monday update' }).waitFor();
   assert.equal(await page.locator('.video-card').count(), 2);
+  // Bob's comment is counted on the card.
+  await page.locator('.video-card', { hasText: 'Monday update' }).getByText('1 comment').waitFor({ timeout: 10000 });
+  await page.waitForFunction(() => [...document.images].every((img) => img.complete));
   await screenshot(page, '10-library');
   const phone = await browser.newContext({ baseURL: server.base, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const phonePage = await phone.newPage();
@@ -183,4 +194,27 @@ test('the library lists the recordings; the watch page fits a phone', async () =
   assert.ok(overflow <= 0, `page is ${overflow}px wider than the phone screen`);
   await screenshot(phonePage, '11-watch-phone-anonymous');
   await phone.close();
+});
+
+test('team workspace: invite link, the second user joins, members list shows both', async () => {
+  const { page } = alice;
+  await page.goto('/settings');
+  await page.getByLabel('Name').fill('Acme Product');
+  await page.getByRole('button', { name: 'Create workspace' }).click();
+  await page.waitForURL(/\/settings\?workspace=/);
+  await page.getByRole('heading', { name: 'Workspace: Acme Product' }).waitFor();
+  await page.getByRole('button', { name: 'Create invite link' }).click();
+  const link = await page.locator('#invite-link').inputValue();
+  assert.match(link, /\/invite\//);
+  await screenshot(page, '14-settings-invite');
+
+  await bob.page.goto(link);
+  await bob.page.getByRole('button', { name: 'Join workspace' }).click();
+  await bob.page.waitForURL(`${server.base}/`);
+  assert.match(await bob.page.locator('#workspace-switcher option:checked').innerText(), /Acme Product/);
+
+  await page.reload();
+  await page.locator('#members li', { hasText: 'Bob Viewer' }).waitFor();
+  assert.match(await page.locator('#members').innerText(), /Alice Example[\s\S]*owner/);
+  await screenshot(page, '15-settings-members');
 });

@@ -23,12 +23,13 @@ function videoCard(video) {
     ? h('img', { src: video.poster_url, alt: '', loading: 'lazy' })
     : h('div', { class: 'poster-placeholder', 'aria-hidden': 'true' }, '▶');
   const facts = [
-    video.duration_ms ? formatTime(video.duration_ms) : null,
     STATUS_LABELS[video.status] || video.status,
     count(video.view_count, 'view'),
     count(video.comment_count, 'comment'),
     relativeTime(video.created_at),
   ].filter(Boolean);
+  const factsLine = h('p', { class: `video-facts status-${video.status}` }, facts.join(' · '));
+  if (!('view_count' in video)) fillCounts(video, facts, factsLine);
   return h(
     'li',
     { class: 'video-card' },
@@ -38,8 +39,27 @@ function videoCard(video) {
       h('div', { class: 'poster' }, poster, video.duration_ms ? h('span', { class: 'duration' }, formatTime(video.duration_ms)) : null),
       h('span', { class: 'video-title' }, video.title),
     ),
-    h('p', { class: `video-facts status-${video.status}` }, facts.join(' · ')),
+    factsLine,
   );
+}
+
+/** When the listing carries no counts, ask the comments and viewers endpoints (one page
+ * each; "100+" beyond that). Best effort: a failure just leaves the counts out. */
+async function fillCounts(video, facts, line) {
+  try {
+    const [comments, viewers] = await Promise.all([
+      get(`/api/videos/${video.id}/comments?limit=100`),
+      get(`/api/videos/${video.id}/viewers`).catch(() => null),
+    ]);
+    const n = comments.comments.reduce((sum, c) => sum + 1 + (c.replies?.length || 0), 0);
+    const extra = [];
+    if (viewers) extra.push(count(viewers.view_count, 'view'));
+    extra.push(comments.next_cursor ? '100+ comments' : count(n, 'comment'));
+    facts.splice(1, 0, ...extra.filter(Boolean));
+    line.textContent = facts.join(' · ');
+  } catch {
+    /* counts are decoration */
+  }
 }
 
 async function loadInto(list, more, workspace, cursor) {

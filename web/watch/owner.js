@@ -53,7 +53,7 @@ async function loadViewers(videoId, container) {
     const anon = data.anonymous_count ? h('p', { class: 'muted' }, `and ${data.anonymous_count} anonymous viewer${data.anonymous_count === 1 ? '' : 's'}`) : null;
     replace(container,
       data.viewers.length
-        ? h('ul', { class: 'viewers' }, data.viewers.map((v) => h('li', {}, h('strong', {}, v.user.name), ` watched ${Math.round(v.completion_percent)}% (${formatTime(v.watched_ms)}) · ${relativeTime(v.last_seen_at)}`)))
+        ? h('ul', { class: 'viewers' }, data.viewers.map((v) => h('li', {}, h('strong', {}, v.user.name), ` watched ${formatTime(v.watched_ms)}${v.completion_percent == null ? '' : ` (${Math.round(v.completion_percent)}%)`} · ${relativeTime(v.last_seen_at)}`)))
         : h('p', { class: 'muted' }, 'Nobody has watched yet.'),
       anon);
   } catch (err) {
