@@ -177,6 +177,54 @@ test('a second user comments at 0:05 and reacts; the first user sees both live',
   }
 });
 
+test('watch page tools: reply, edit, delete, transcript filter, storyboard, speed, captions, rename', async () => {
+  const { page } = alice;
+  await page.goto(`/v/${first.videoId}`);
+  const bobsComment = page.locator('.comment', { hasText: 'Thursday works for us' });
+  await bobsComment.waitFor();
+  // Reply, edit the reply, delete it.
+  await bobsComment.getByRole('button', { name: 'Reply' }).click();
+  await page.getByLabel('Reply to Bob Viewer').fill('Thanks Bob');
+  await bobsComment.getByRole('button', { name: 'Reply', exact: true }).last().click();
+  const reply = page.locator('.replies .comment', { hasText: 'Thanks Bob' });
+  await reply.waitFor();
+  await reply.getByRole('button', { name: 'Edit' }).click();
+  await page.getByLabel('Edit comment').fill('Thanks Bob, Thursday it is');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.locator('.replies .comment', { hasText: 'Thursday it is' }).getByText('(edited)').waitFor();
+  page.once('dialog', (dialog) => dialog.accept());
+  await page.locator('.replies .comment').getByRole('button', { name: 'Delete' }).click();
+  await page.locator('.replies .comment').waitFor({ state: 'detached' });
+  // Transcript filter highlights the matching line.
+  await page.getByLabel('Search the transcript').fill('vendor');
+  await page.locator('.transcript-line.match', { hasText: /vendor/i }).first().waitFor();
+  // Storyboard thumbnail while hovering the timeline.
+  const track = page.locator('.timeline-track');
+  const box = await track.boundingBox();
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2);
+  const thumb = page.locator('.timeline-thumb');
+  await thumb.waitFor();
+  assert.match(await thumb.evaluate((el) => el.style.backgroundImage), /storyboard\/\d+\.jpg/);
+  await screenshot(page, '16-watch-storyboard-hover');
+  // Speed and captions.
+  await page.getByLabel('Playback speed').selectOption('1.5');
+  assert.equal(await page.evaluate(() => document.querySelector('video').playbackRate), 1.5);
+  const captions = await page.evaluate(async () => {
+    const track = document.querySelector('video track');
+    track.track.mode = 'hidden';
+    for (let i = 0; i < 50 && !(track.track.cues && track.track.cues.length); i++) await new Promise((r) => setTimeout(r, 100));
+    return [...(track.track.cues || [])].map((c) => c.text).join(' ');
+  });
+  assert.match(captions.toLowerCase(), /migration/);
+  // Rename from the owner panel; the title updates.
+  await page.getByLabel('Title').fill('Monday update (final)');
+  await page.getByRole('button', { name: 'Rename' }).click();
+  await page.locator('#video-title', { hasText: 'Monday update (final)' }).waitFor();
+  await page.getByLabel('Title').fill('Monday update');
+  await page.getByRole('button', { name: 'Rename' }).click();
+  await page.locator('#video-title', { hasText: /^Monday update$/ }).waitFor();
+});
+
 test('the library lists the recordings; the watch page fits a phone', async () => {
   const { page } = alice;
   await page.goto('/');

@@ -99,7 +99,7 @@ async function webhooksSection(ws) {
       toast(err.message);
     }
   });
-  await load().catch((e) => replace(list, h('li', { class: 'muted' }, e.message)));
+  await load().catch((e) => replace(list, h('li', { class: 'muted' }, e.status === 404 ? 'Webhooks are not available on this server.' : e.message)));
   return section('webhooks-heading', 'Webhooks', form, secret, list);
 }
 
