@@ -18,6 +18,10 @@ cargo build --bin briefly
 bin_copy="$(mktemp -d)"
 trap 'rm -rf "$bin_copy"' EXIT
 cp "$CARGO_TARGET_DIR/debug/briefly" "$bin_copy/briefly"
+if ! grep -q 'Skip to content' "$bin_copy/briefly"; then
+  echo "test-e2e: $CARGO_TARGET_DIR/debug/briefly has no web app in it (replaced by another checkout's build?); run again" >&2
+  exit 1
+fi
 export BRIEFLY_BIN="$bin_copy/briefly"
 
 cd tests/e2e
