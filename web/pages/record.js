@@ -69,7 +69,8 @@ function buildUi(user) {
     ui.start,
   );
 
-  ui.preview = h('div', { class: 'preview', 'aria-label': 'Recording preview' });
+  ui.preview = h('div', { class: 'preview', 'aria-label': 'Recording preview' },
+    h('p', { class: 'preview-hint' }, 'Your preview appears here when you start. For the screen, the browser asks which screen, window or tab to share.'));
   ui.countdown = h('div', { class: 'countdown', 'aria-live': 'assertive', hidden: true });
   ui.clock = h('span', { class: 'rec-clock', role: 'timer', 'aria-label': 'Recording time' }, '0:00');
   ui.recDot = h('span', { class: 'rec-dot', 'aria-hidden': 'true' });
