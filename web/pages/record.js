@@ -30,7 +30,7 @@ export async function render(root, { user }) {
   replace(root, ui.page);
   const recorder = new RecorderController(ui, user);
   await recorder.setupMicrophone();
-  leftoverPanel(ui.leftovers);
+  leftoverPanel(ui.leftovers, user.id);
 }
 
 function buildUi(user) {
@@ -225,7 +225,7 @@ class RecorderController {
       const upload = await createUpload({
         metadata: { video_id: video.id, filename: `${video.title}.webm`, filetype: mimeType.split(';')[0] || 'video/webm' },
       });
-      this.upload = await UploadSession.start({ videoId: video.id, uploadUrl: upload.url }, (state) => this.showUploadState(state));
+      this.upload = await UploadSession.start({ videoId: video.id, uploadUrl: upload.url, userId: this.user.id }, (state) => this.showUploadState(state));
       ui.setup.hidden = true;
       ui.controls.hidden = false;
       if (ui.countdownToggle.checked) await this.countdown();

@@ -3,10 +3,10 @@
 import { h, replace } from '../lib/dom.js';
 import { UploadSession } from './upload-session.js';
 
-export async function leftoverPanel(container) {
+export async function leftoverPanel(container, userId) {
   let sessions;
   try {
-    sessions = await UploadSession.leftovers();
+    sessions = await UploadSession.leftovers(userId);
   } catch {
     return;
   }

@@ -23,15 +23,17 @@ export class UploadSession {
     this.writes = Promise.resolve();
   }
 
-  static async start({ videoId, uploadUrl }, onstate) {
-    const record = { id: crypto.randomUUID(), videoId, uploadUrl, enqueued: 0, finished: false, createdAt: Date.now() };
+  static async start({ videoId, uploadUrl, userId }, onstate) {
+    const record = { id: crypto.randomUUID(), videoId, uploadUrl, userId, enqueued: 0, finished: false, createdAt: Date.now() };
     await queue.saveSession(record);
     return new UploadSession(record, onstate);
   }
 
-  /** Sessions left unfinished by a reload or a closed tab. */
-  static async leftovers(onstate) {
-    return (await queue.allSessions()).map((record) => new UploadSession(record, onstate));
+  /** This user's sessions left unfinished by a reload or a closed tab (the browser may be
+   * shared: another account's uploads are not ours to send). */
+  static async leftovers(userId, onstate) {
+    const mine = (await queue.allSessions()).filter((record) => record.userId === userId);
+    return mine.map((record) => new UploadSession(record, onstate));
   }
 
   get videoId() {
@@ -85,6 +87,9 @@ export class UploadSession {
         await this.report({});
       } catch (err) {
         if (!err.retryable) {
+          // The upload is gone for good (deleted, expired, not ours): keeping its chunks
+          // would only retry forever.
+          if ([403, 404, 410].includes(err.status)) await queue.deleteSession(this.record.id);
           this.onstate({ error: err.message });
           throw err;
         }
