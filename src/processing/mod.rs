@@ -8,6 +8,7 @@
 //! deadline that scales with the media's length.
 
 mod outputs;
+mod scratch;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -54,6 +55,7 @@ impl VideoProcessor {
         };
         let work_root = config.data_dir.join("work");
         std::fs::create_dir_all(&work_root).with_context(|| format!("creating {}", work_root.display()))?;
+        scratch::remove_abandoned(&work_root);
         Ok(VideoProcessor { db, store, work_root, speech, whisper_threads: config.whisper_threads, events })
     }
 
@@ -75,7 +77,7 @@ impl VideoProcessor {
         let transcript_status = if self.speech.is_some() { "processing" } else { "disabled" };
         self.db.mark_video_processing(video_id, transcript_status).await?;
         self.events.announce_video(video_id).await;
-        let work = tempfile::Builder::new().prefix(&format!("video-{video_id}-")).tempdir_in(&self.work_root)?;
+        let work = scratch::Scratch::create(&self.work_root, video_id)?;
         let original = work.path().join("original");
         self.download(&original_key, &original).await?;
         let deadline = Instant::now() + time_budget(&video);
