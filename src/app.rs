@@ -57,7 +57,7 @@ impl AppState {
 
     /// Start this process's workers; they stop when `stop` is cancelled.
     pub fn spawn_workers(&self, stop: CancellationToken) -> anyhow::Result<Vec<tokio::task::JoinHandle<()>>> {
-        let processor = VideoProcessor::new(&self.config, self.db.clone(), self.store.clone())?;
+        let processor = VideoProcessor::new(&self.config, self.db.clone(), self.store.clone(), self.jobs.clone())?;
         if let Some(listener) = self.jobs.spawn_listener(self.config.database_url().to_string()) {
             let stop = stop.clone();
             tokio::spawn(async move {

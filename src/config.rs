@@ -37,6 +37,8 @@ pub struct Config {
     /// How long a claimed job stays leased without a heartbeat (a dead worker's job is
     /// taken over after this).
     pub job_lease: Duration,
+    /// Let webhooks target private, loopback and link-local addresses (off: public only).
+    pub webhook_allow_private_targets: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -129,6 +131,9 @@ pub struct Overrides {
     /// Seconds a job's lease lasts without a heartbeat.
     #[arg(long, env = "BRIEFLY_JOB_LEASE_SECS", global = true)]
     pub job_lease_secs: Option<u64>,
+    /// Allow webhook URLs that resolve to private, loopback or link-local addresses.
+    #[arg(long, env = "BRIEFLY_WEBHOOK_ALLOW_PRIVATE_TARGETS", global = true)]
+    pub webhook_allow_private_targets: Option<bool>,
 }
 
 /// The optional `briefly.toml`: same names as the flags, snake_case.
@@ -152,6 +157,7 @@ struct FileSettings {
     whisper_model: Option<PathBuf>,
     whisper_threads: Option<usize>,
     job_lease_secs: Option<u64>,
+    webhook_allow_private_targets: Option<bool>,
 }
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -206,6 +212,10 @@ impl Config {
             whisper_model: o.whisper_model.or(file.whisper_model),
             whisper_threads: o.whisper_threads.or(file.whisper_threads).unwrap_or(1).clamp(1, 64),
             job_lease: Duration::from_secs(o.job_lease_secs.or(file.job_lease_secs).unwrap_or(30).clamp(2, 3600)),
+            webhook_allow_private_targets: o
+                .webhook_allow_private_targets
+                .or(file.webhook_allow_private_targets)
+                .unwrap_or(false),
         }
     }
 
@@ -268,6 +278,13 @@ mod tests {
         assert!(!rendered.contains("supersecretkey"), "{rendered}");
         assert!(!rendered.contains("AKIAEXAMPLE"), "{rendered}");
         assert!(rendered.contains("media"));
+    }
+
+    #[test]
+    fn private_webhook_targets_are_off_unless_allowed() {
+        assert!(!Config::resolve(FileSettings::default(), Overrides::default()).webhook_allow_private_targets);
+        let file: FileSettings = toml::from_str("webhook_allow_private_targets = true").unwrap();
+        assert!(Config::resolve(file, Overrides::default()).webhook_allow_private_targets);
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod search;
 mod session;
 mod tus;
 mod videos;
+mod webhooks;
 
 use std::time::Duration;
 
@@ -60,6 +61,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/videos/{id}/storyboard/{sprite}", get(assets::get_storyboard_sprite))
         .route("/api/videos/{id}/{asset}", get(assets::get_asset))
         .route("/api/search", get(search::search))
+        .route("/api/workspaces/{id}/webhooks", post(webhooks::create).get(webhooks::list))
+        .route("/api/workspaces/{id}/webhooks/{hook_id}", axum::routing::delete(webhooks::delete))
+        .route("/api/workspaces/{id}/webhooks/{hook_id}/deliveries", get(webhooks::deliveries))
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT));
 
     Router::new()

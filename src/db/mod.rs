@@ -10,6 +10,7 @@ mod search;
 mod uploads;
 mod users;
 mod videos;
+mod webhooks;
 mod workspaces;
 
 use std::str::FromStr;
@@ -24,6 +25,7 @@ pub use search::{SearchRow, SegmentInput};
 pub use uploads::{ChunkCommit, ChunkRow, UploadRow};
 pub use users::{SessionUser, UserRow};
 pub use videos::{VideoListQuery, VideoRow};
+pub use webhooks::{AttemptRecord, DeliveryRow, WebhookRow};
 pub use workspaces::{MemberRole, WorkspaceRow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -19,10 +19,11 @@ use tokio::io::AsyncWriteExt;
 
 use crate::config::Config;
 use crate::db::{Db, VideoRow};
-use crate::jobs::{Job, JobHandler};
+use crate::jobs::{Job, JobHandler, JobQueue};
 use crate::media::{self, MediaError, ProcessOptions};
 use crate::speech::{self, SpeechModel, TranscribeOptions};
 use crate::store::Store;
+use crate::webhooks::{self, DeliveryOptions, WebhookEvent};
 
 pub use outputs::{asset_key, storyboard_sprite_key};
 
@@ -32,6 +33,9 @@ pub struct VideoProcessor {
     work_root: PathBuf,
     speech: Option<Arc<SpeechModel>>,
     whisper_threads: usize,
+    /// For the jobs a finished video causes (webhook deliveries).
+    jobs: JobQueue,
+    webhooks: DeliveryOptions,
 }
 
 /// Why transcription is off, for logs and the README's promise of a clear message.
@@ -40,7 +44,7 @@ pub const NO_MODEL_MESSAGE: &str =
 
 impl VideoProcessor {
     /// Load the speech model (if configured) once for every job of this process.
-    pub fn new(config: &Config, db: Db, store: Arc<dyn Store>) -> anyhow::Result<VideoProcessor> {
+    pub fn new(config: &Config, db: Db, store: Arc<dyn Store>, jobs: JobQueue) -> anyhow::Result<VideoProcessor> {
         let speech = match &config.whisper_model {
             Some(path) => Some(Arc::new(
                 SpeechModel::load(path).with_context(|| format!("loading speech model {}", path.display()))?,
@@ -52,7 +56,15 @@ impl VideoProcessor {
         };
         let work_root = config.data_dir.join("work");
         std::fs::create_dir_all(&work_root).with_context(|| format!("creating {}", work_root.display()))?;
-        Ok(VideoProcessor { db, store, work_root, speech, whisper_threads: config.whisper_threads })
+        Ok(VideoProcessor {
+            db,
+            store,
+            work_root,
+            speech,
+            whisper_threads: config.whisper_threads,
+            jobs,
+            webhooks: DeliveryOptions::new(config.webhook_allow_private_targets),
+        })
     }
 
     async fn process_video(&self, video_id: &str) -> anyhow::Result<()> {
@@ -96,6 +108,7 @@ impl VideoProcessor {
         outputs::upload_media(self.store.as_ref(), video_id, &output).await?;
         self.db.mark_video_ready(video_id, output.duration_ms).await?;
         tracing::info!(video.id = %video_id, remuxed = output.remuxed_video, "media ready");
+        self.announce_ready(video_id).await;
         if let Some(model) = &self.speech {
             self.transcribe(video_id, model.clone(), output.audio_16k_mono.clone(), deadline).await?;
         }
@@ -159,6 +172,22 @@ impl VideoProcessor {
         Ok(())
     }
 
+    /// Tell the workspace's `video.ready` webhooks. The video is ready whatever happens
+    /// here, and a retried job would not announce it again, so trouble is only logged.
+    async fn announce_ready(&self, video_id: &str) {
+        let announced = async {
+            let Some(video) = self.db.video(video_id).await? else { return Ok(()) };
+            let workspace_id = video.workspace_id.clone();
+            // The video as GET /api/videos/{id} shows it to someone who may not manage it.
+            let data = serde_json::to_value(crate::api::VideoView::new(video, None))?;
+            webhooks::enqueue_deliveries(&self.db, &self.jobs, &workspace_id, WebhookEvent::VideoReady.as_str(), data)
+                .await
+        };
+        if let Err(err) = announced.await {
+            tracing::error!(video.id = %video_id, error = ?err, "could not queue video.ready webhooks");
+        }
+    }
+
     async fn download(&self, key: &str, target: &Path) -> anyhow::Result<()> {
         let body = self.store.get(key, None).await?;
         let mut file = tokio::fs::File::create(target).await?;
@@ -186,14 +215,19 @@ impl JobHandler for VideoProcessor {
     async fn handle(&self, job: &Job) -> anyhow::Result<()> {
         match job {
             Job::ProcessVideo { video_id } => self.process_video(video_id).await,
+            Job::DeliverWebhook { delivery_id } => webhooks::deliver(&self.db, delivery_id, &self.webhooks).await,
         }
     }
 
     async fn gave_up(&self, job: Option<&Job>, reason: &str) {
-        if let Some(Job::ProcessVideo { video_id }) = job {
-            if let Err(err) = self.db.mark_video_failed(video_id, reason).await {
-                tracing::error!(video.id = %video_id, error = %err, "could not mark video failed");
+        match job {
+            Some(Job::ProcessVideo { video_id }) => {
+                if let Err(err) = self.db.mark_video_failed(video_id, reason).await {
+                    tracing::error!(video.id = %video_id, error = %err, "could not mark video failed");
+                }
             }
+            Some(Job::DeliverWebhook { delivery_id }) => webhooks::give_up(&self.db, delivery_id, reason).await,
+            None => {}
         }
     }
 }

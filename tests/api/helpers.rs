@@ -54,6 +54,8 @@ pub struct Tweaks {
     pub whisper_model: Option<PathBuf>,
     /// Start the app without its in-process worker (`serve --no-worker`).
     pub no_worker: bool,
+    /// Let webhooks reach 127.0.0.1, where the tests' receivers listen.
+    pub webhook_allow_private_targets: bool,
 }
 
 #[derive(Clone)]
@@ -125,6 +127,7 @@ pub async fn prepare_config(backends: Backends, tweaks: &Tweaks) -> (Config, tem
         config.tus_max_size = max;
     }
     config.whisper_model = tweaks.whisper_model.clone();
+    config.webhook_allow_private_targets = tweaks.webhook_allow_private_targets;
     (config, data, pg_database)
 }
 

@@ -17,4 +17,5 @@ mod store_contract;
 mod tus;
 mod tus_crash;
 mod videos;
+mod webhooks;
 mod worker_crash;
