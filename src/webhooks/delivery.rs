@@ -90,8 +90,9 @@ struct NoLookups;
 
 impl reqwest::dns::Resolve for NoLookups {
     fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
-        let message = format!("refusing an unchecked DNS lookup of {}", name.as_str());
-        Box::pin(async move { Err(message.into()) })
+        let refusal: Box<dyn std::error::Error + Send + Sync> =
+            format!("refusing an unchecked DNS lookup of {}", name.as_str()).into();
+        Box::pin(std::future::ready(Err::<reqwest::dns::Addrs, _>(refusal)))
     }
 }
 

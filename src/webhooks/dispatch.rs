@@ -35,13 +35,8 @@ pub async fn enqueue_deliveries(
     for hook in hooks.iter().filter(|hook| events_of(hook).iter().any(|name| name == event.as_str())) {
         let id = random_id(20);
         let created_at = now_ms();
-        let envelope = Envelope {
-            id: &id,
-            event: event.as_str(),
-            created_at: rfc3339(created_at),
-            workspace_id,
-            data: &data,
-        };
+        let envelope =
+            Envelope { id: &id, event: event.as_str(), created_at: rfc3339(created_at), workspace_id, data: &data };
         let delivery = DeliveryRow {
             payload: serde_json::to_string(&envelope)?,
             id,

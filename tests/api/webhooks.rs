@@ -129,7 +129,8 @@ async fn video_ready_is_delivered_signed(app: TestApp) {
     let video_id = ada.upload_file(&clip, 256 * 1024, &[("filename", "clip.webm"), ("filetype", "video/webm")]).await;
     let hook_id = hook["id"].as_str().unwrap();
     let settled =
-        deliveries_until(&ada, hook_id, Duration::from_secs(120), |d| d.len() == 1 && d[0]["status"] != "pending").await;
+        deliveries_until(&ada, hook_id, Duration::from_secs(120), |d| d.len() == 1 && d[0]["status"] != "pending")
+            .await;
     let delivery = &settled[0];
     assert_eq!(delivery["status"], "delivered", "{delivery}");
     assert_eq!(delivery["event"], "video.ready");
@@ -175,7 +176,8 @@ async fn failed_attempts_are_retried_then_delivered(app: TestApp) {
     let workers = FastWorkers::start(&app).await;
     workers.announce(&ada.workspace_id, "comment.created", json!({ "id": "c1", "body": "Looks good" })).await;
 
-    let first = deliveries_until(&ada, hook_id, Duration::from_secs(30), |d| d.len() == 1 && d[0]["attempts"] == 1).await;
+    let first =
+        deliveries_until(&ada, hook_id, Duration::from_secs(30), |d| d.len() == 1 && d[0]["attempts"] == 1).await;
     assert_eq!(first[0]["status"], "pending", "{first:?}");
     assert_eq!(first[0]["response_status"], 500);
     assert!(first[0]["error"].as_str().unwrap().contains("500"), "{first:?}");
@@ -284,13 +286,15 @@ async fn private_targets_are_refused(app: TestApp) {
 
 async fn make_member(app: &TestApp, workspace_id: &str, user_id: &str) {
     let db = Db::connect(app.config.database_url()).await.unwrap();
-    sqlx::query("INSERT INTO workspace_members (workspace_id, user_id, role, created_at) VALUES ($1, $2, 'member', $3)")
-        .bind(workspace_id)
-        .bind(user_id)
-        .bind(now_ms())
-        .execute(db.pool())
-        .await
-        .unwrap();
+    sqlx::query(
+        "INSERT INTO workspace_members (workspace_id, user_id, role, created_at) VALUES ($1, $2, 'member', $3)",
+    )
+    .bind(workspace_id)
+    .bind(user_id)
+    .bind(now_ms())
+    .execute(db.pool())
+    .await
+    .unwrap();
 }
 
 async fn only_owners_manage_webhooks(app: TestApp) {

@@ -55,8 +55,7 @@ impl Receiver {
     }
 
     pub async fn start_holding(script: Vec<u16>, hold: Option<usize>) -> Receiver {
-        let shared =
-            Arc::new(Shared { requests: Mutex::new(Vec::new()), script, hold, release: Notify::new() });
+        let shared = Arc::new(Shared { requests: Mutex::new(Vec::new()), script, hold, release: Notify::new() });
         let app = axum::Router::new().fallback(receive).with_state(shared.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
