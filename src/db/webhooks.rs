@@ -157,6 +157,19 @@ impl Db {
         Ok(done.rows_affected() == 1)
     }
 
+    /// Forget a hook's settled deliveries created before `before`. Pending ones stay: a
+    /// job is still coming for them.
+    pub async fn prune_deliveries(&self, webhook_id: &str, before: i64) -> Result<u64, sqlx::Error> {
+        let done = sqlx::query(
+            "DELETE FROM webhook_deliveries WHERE webhook_id = $1 AND created_at < $2 AND status <> 'pending'",
+        )
+        .bind(webhook_id)
+        .bind(before)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
     /// Give up on a pending delivery without counting another attempt.
     pub async fn fail_delivery(&self, id: &str, error: &str) -> Result<(), sqlx::Error> {
         sqlx::query("UPDATE webhook_deliveries SET status = 'failed', error = $2 WHERE id = $1 AND status = 'pending'")

@@ -10,6 +10,9 @@ use crate::db::{now_ms, AttemptRecord, Db, DeliveryRow};
 use crate::domain::random_id;
 use crate::jobs::{Job, JobQueue};
 
+/// Settled deliveries are kept this long, so the history owners see stays recent and small.
+pub const DELIVERY_RETENTION_MS: i64 = 30 * 24 * 3600 * 1000;
+
 /// The JSON body of every delivery. Its bytes are stored once and sent unchanged on every
 /// attempt, so the signature always covers exactly what the receiver gets.
 #[derive(Serialize)]
@@ -35,6 +38,8 @@ pub async fn enqueue_deliveries(
     for hook in hooks.iter().filter(|hook| events_of(hook).iter().any(|name| name == event.as_str())) {
         let id = random_id(20);
         let created_at = now_ms();
+        // Pruning here, per hook and through its index, needs no separate sweeper.
+        db.prune_deliveries(&hook.id, created_at - DELIVERY_RETENTION_MS).await?;
         let envelope =
             Envelope { id: &id, event: event.as_str(), created_at: rfc3339(created_at), workspace_id, data: &data };
         let delivery = DeliveryRow {

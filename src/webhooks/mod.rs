@@ -17,7 +17,7 @@ pub mod signature;
 use serde::Serialize;
 
 pub use delivery::DeliveryOptions;
-pub use dispatch::{deliver, enqueue_deliveries, give_up};
+pub use dispatch::{deliver, enqueue_deliveries, give_up, DELIVERY_RETENTION_MS};
 pub use guard::{is_public, MAX_URL_CHARS};
 pub use manage::{create, delete, deliveries, events_of, list, CreatedWebhook, MAX_HOOKS_PER_WORKSPACE};
 

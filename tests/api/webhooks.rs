@@ -7,7 +7,7 @@ mod receiver;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use briefly::db::{now_ms, Db, WebhookRow};
+use briefly::db::{now_ms, Db, DeliveryRow, WebhookRow};
 use briefly::jobs::{spawn_workers, JobQueue, WorkerOptions};
 use briefly::processing::VideoProcessor;
 use reqwest::{Method, StatusCode};
@@ -36,7 +36,8 @@ matrix!(tweaks = super::receivers_allowed; video_ready_is_delivered_signed, only
 matrix!(
     tweaks = super::receivers_allowed_fast_workers;
     failed_attempts_are_retried_then_delivered,
-    deliveries_that_keep_failing_end_failed
+    deliveries_that_keep_failing_end_failed,
+    old_deliveries_are_forgotten
 );
 matrix!(tweaks = super::private_refused_fast_workers; private_targets_are_refused);
 
@@ -228,6 +229,37 @@ async fn deliveries_that_keep_failing_end_failed(app: TestApp) {
     assert_eq!(failed[0]["response_status"], Value::Null);
     let error = failed[0]["error"].as_str().unwrap().to_lowercase();
     assert!(error.contains("connect"), "a network error says what went wrong: {error}");
+}
+
+async fn old_deliveries_are_forgotten(app: TestApp) {
+    let ada = app.sign_up("Ada").await;
+    let hook = register(&ada, "http://127.0.0.1:9/hook", &["video.ready"]).await;
+    let hook_id = hook["id"].as_str().unwrap();
+    let db = Db::connect(app.config.database_url()).await.unwrap();
+    let long_ago = now_ms() - briefly::webhooks::DELIVERY_RETENTION_MS - 60_000;
+    for (id, status) in [("oldDelivered1", "delivered"), ("oldFailed0001", "failed"), ("oldPending001", "pending")] {
+        let old = DeliveryRow {
+            id: id.into(),
+            webhook_id: hook_id.into(),
+            event: "video.ready".into(),
+            payload: "{}".into(),
+            status: status.into(),
+            attempts: 1,
+            response_status: None,
+            error: None,
+            created_at: long_ago,
+            delivered_at: None,
+        };
+        db.insert_delivery(&old).await.unwrap();
+    }
+    // No worker runs in this app, so the new delivery simply stays queued.
+    let queue = JobQueue::new(db.clone());
+    briefly::webhooks::enqueue_deliveries(&db, &queue, &ada.workspace_id, "video.ready", json!({})).await.unwrap();
+    let left = deliveries(&ada, hook_id).await;
+    let ids: Vec<&str> = left.iter().map(|d| d["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), 2, "{left:?}");
+    assert!(ids[0].len() == 20 && ids[0] != "oldPending001", "the new delivery comes first: {ids:?}");
+    assert_eq!(ids[1], "oldPending001", "a pending delivery is kept whatever its age");
 }
 
 async fn private_targets_are_refused(app: TestApp) {
