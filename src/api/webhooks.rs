@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use super::json::ApiJson;
 use super::session::SignedIn;
-use super::videos::iso8601;
 use crate::app::AppState;
 use crate::db::{DeliveryRow, WebhookRow};
+use crate::domain::iso8601;
 use crate::error::{AppError, AppResult};
 use crate::webhooks;
 

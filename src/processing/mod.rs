@@ -19,6 +19,7 @@ use tokio::io::AsyncWriteExt;
 
 use crate::config::Config;
 use crate::db::{Db, VideoRow};
+use crate::events::{EventHub, EventKind};
 use crate::jobs::{Job, JobHandler, JobQueue};
 use crate::media::{self, MediaError, ProcessOptions};
 use crate::speech::{self, SpeechModel, TranscribeOptions};
@@ -33,6 +34,7 @@ pub struct VideoProcessor {
     work_root: PathBuf,
     speech: Option<Arc<SpeechModel>>,
     whisper_threads: usize,
+    events: EventHub,
     /// For the jobs a finished video causes (webhook deliveries).
     jobs: JobQueue,
     webhooks: DeliveryOptions,
@@ -44,7 +46,13 @@ pub const NO_MODEL_MESSAGE: &str =
 
 impl VideoProcessor {
     /// Load the speech model (if configured) once for every job of this process.
-    pub fn new(config: &Config, db: Db, store: Arc<dyn Store>, jobs: JobQueue) -> anyhow::Result<VideoProcessor> {
+    pub fn new(
+        config: &Config,
+        db: Db,
+        store: Arc<dyn Store>,
+        events: EventHub,
+        jobs: JobQueue,
+    ) -> anyhow::Result<VideoProcessor> {
         let speech = match &config.whisper_model {
             Some(path) => Some(Arc::new(
                 SpeechModel::load(path).with_context(|| format!("loading speech model {}", path.display()))?,
@@ -62,6 +70,7 @@ impl VideoProcessor {
             work_root,
             speech,
             whisper_threads: config.whisper_threads,
+            events,
             jobs,
             webhooks: DeliveryOptions::new(config.webhook_allow_private_targets),
         })
@@ -79,10 +88,12 @@ impl VideoProcessor {
         }
         let Some(original_key) = video.original_key.clone() else {
             self.db.mark_video_failed(video_id, "the video has no uploaded media").await?;
+            self.announce(video_id).await;
             return Ok(());
         };
         let transcript_status = if self.speech.is_some() { "processing" } else { "disabled" };
         self.db.mark_video_processing(video_id, transcript_status).await?;
+        self.announce(video_id).await;
         let work = tempfile::Builder::new().prefix(&format!("video-{video_id}-")).tempdir_in(&self.work_root)?;
         let original = work.path().join("original");
         self.download(&original_key, &original).await?;
@@ -101,12 +112,14 @@ impl VideoProcessor {
             Err(err) if err.is_user_error() || matches!(err, MediaError::DeadlineExceeded) => {
                 tracing::info!(video.id = %video_id, error = %err, "media rejected");
                 self.db.mark_video_failed(video_id, &err.to_string()).await?;
+                self.announce(video_id).await;
                 return Ok(());
             }
             Err(err) => return Err(anyhow::Error::new(err).context("processing media")),
         };
         outputs::upload_media(self.store.as_ref(), video_id, &output).await?;
         self.db.mark_video_ready(video_id, output.duration_ms).await?;
+        self.announce(video_id).await;
         tracing::info!(video.id = %video_id, remuxed = output.remuxed_video, "media ready");
         self.announce_ready(video_id).await;
         if let Some(model) = &self.speech {
@@ -131,6 +144,7 @@ impl VideoProcessor {
             Ok(copy) => {
                 outputs::put_file(self.store.as_ref(), &asset_key(&video.id, "seekable.webm"), &output).await?;
                 self.db.mark_video_seekable(&video.id, copy.duration_ms).await?;
+                self.announce(&video.id).await;
                 let _ = tokio::fs::remove_file(&output).await;
             }
             Err(err) => tracing::info!(video.id = %video.id, error = %err, "no seekable copy"),
@@ -161,12 +175,14 @@ impl VideoProcessor {
             Ok(transcript) => {
                 outputs::upload_transcript(self.store.as_ref(), &self.db, video_id, &transcript).await?;
                 self.db.set_transcript_status(video_id, "ready").await?;
+                self.announce(video_id).await;
                 tracing::info!(video.id = %video_id, segments = transcript.segments.len(), "transcript ready");
             }
             Err(err) => {
                 // The video itself is fine; only what was said is missing.
                 tracing::warn!(video.id = %video_id, error = %err, "transcription failed");
                 self.db.set_transcript_status(video_id, "failed").await?;
+                self.announce(video_id).await;
             }
         }
         Ok(())
@@ -178,13 +194,26 @@ impl VideoProcessor {
         let announced = async {
             let Some(video) = self.db.video(video_id).await? else { return Ok(()) };
             let workspace_id = video.workspace_id.clone();
-            // The video as GET /api/videos/{id} shows it to someone who may not manage it.
-            let data = serde_json::to_value(crate::api::VideoView::new(video, None))?;
+            // The video as GET /api/videos/{id} shows it to someone who may not manage it
+            // (the same view live `video.updated` events carry).
+            let data = serde_json::to_value(crate::api::VideoView::new(video, Some(crate::videos::Access::View)))?;
             webhooks::enqueue_deliveries(&self.db, &self.jobs, &workspace_id, WebhookEvent::VideoReady.as_str(), data)
                 .await
         };
         if let Err(err) = announced.await {
             tracing::error!(video.id = %video_id, error = ?err, "could not queue video.ready webhooks");
+        }
+    }
+
+    /// Tell live viewers the video changed (status, transcript, duration).
+    async fn announce(&self, video_id: &str) {
+        match self.db.video(video_id).await {
+            Ok(Some(video)) => {
+                let view = crate::api::VideoView::new(video, Some(crate::videos::Access::View));
+                self.events.publish_or_log(video_id, EventKind::VideoUpdated, &view).await;
+            }
+            Ok(None) => {}
+            Err(err) => tracing::warn!(video.id = %video_id, error = %err, "could not load video to announce it"),
         }
     }
 
@@ -225,6 +254,7 @@ impl JobHandler for VideoProcessor {
                 if let Err(err) = self.db.mark_video_failed(video_id, reason).await {
                     tracing::error!(video.id = %video_id, error = %err, "could not mark video failed");
                 }
+                self.announce(video_id).await;
             }
             Some(Job::DeliverWebhook { delivery_id }) => webhooks::give_up(&self.db, delivery_id, reason).await,
             None => {}

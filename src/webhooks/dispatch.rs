@@ -5,9 +5,9 @@ use serde::Serialize;
 
 use super::delivery::{self, DeliveryOptions, Outgoing, SendError};
 use super::manage::events_of;
-use super::{rfc3339, WebhookEvent};
+use super::WebhookEvent;
 use crate::db::{now_ms, AttemptRecord, Db, DeliveryRow};
-use crate::domain::random_id;
+use crate::domain::{iso8601, random_id};
 use crate::jobs::{Job, JobQueue};
 
 /// Settled deliveries are kept this long, so the history owners see stays recent and small.
@@ -41,7 +41,7 @@ pub async fn enqueue_deliveries(
         // Pruning here, per hook and through its index, needs no separate sweeper.
         db.prune_deliveries(&hook.id, created_at - DELIVERY_RETENTION_MS).await?;
         let envelope =
-            Envelope { id: &id, event: event.as_str(), created_at: rfc3339(created_at), workspace_id, data: &data };
+            Envelope { id: &id, event: event.as_str(), created_at: iso8601(created_at), workspace_id, data: &data };
         let delivery = DeliveryRow {
             payload: serde_json::to_string(&envelope)?,
             id,

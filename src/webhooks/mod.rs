@@ -49,12 +49,6 @@ impl WebhookEvent {
     }
 }
 
-/// RFC 3339 with milliseconds, like every other time in the API.
-fn rfc3339(ms: i64) -> String {
-    let time = std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms.max(0) as u64);
-    humantime::format_rfc3339_millis(time).to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::WebhookEvent;

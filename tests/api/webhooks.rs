@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use briefly::db::{now_ms, Db, DeliveryRow, WebhookRow};
+use briefly::events::EventHub;
 use briefly::jobs::{spawn_workers, JobQueue, WorkerOptions};
 use briefly::processing::VideoProcessor;
 use reqwest::{Method, StatusCode};
@@ -52,7 +53,8 @@ impl FastWorkers {
     async fn start(app: &TestApp) -> FastWorkers {
         let db = Db::connect(app.config.database_url()).await.unwrap();
         let queue = JobQueue::new(db.clone());
-        let processor = VideoProcessor::new(&app.config, db.clone(), app.store.clone(), queue.clone()).unwrap();
+        let events = EventHub::new(db.clone());
+        let processor = VideoProcessor::new(&app.config, db.clone(), app.store.clone(), events, queue.clone()).unwrap();
         let options = WorkerOptions {
             concurrency: 2,
             lease: Duration::from_secs(15),
