@@ -19,6 +19,7 @@ use self::receiver::{signature_is_valid, Receiver};
 use crate::fixtures::fixture;
 use crate::helpers::{assert_error, TestApp, Tweaks, User};
 use crate::matrix;
+use crate::workspaces::{create_workspace, join};
 
 fn receivers_allowed() -> Tweaks {
     Tweaks { webhook_allow_private_targets: true, ..Default::default() }
@@ -83,8 +84,12 @@ fn hooks_path(workspace_id: &str) -> String {
 }
 
 async fn register(owner: &User, url: &str, events: &[&str]) -> Value {
+    register_in(owner, &owner.workspace_id, url, events).await
+}
+
+async fn register_in(owner: &User, workspace_id: &str, url: &str, events: &[&str]) -> Value {
     let response = owner
-        .request(Method::POST, &hooks_path(&owner.workspace_id))
+        .request(Method::POST, &hooks_path(workspace_id))
         .json(&json!({ "url": url, "events": events }))
         .send()
         .await
@@ -318,28 +323,15 @@ async fn private_targets_are_refused(app: TestApp) {
     assert!(receiver.requests().is_empty(), "nothing may reach the private address");
 }
 
-async fn make_member(app: &TestApp, workspace_id: &str, user_id: &str) {
-    let db = Db::connect(app.config.database_url()).await.unwrap();
-    sqlx::query(
-        "INSERT INTO workspace_members (workspace_id, user_id, role, created_at) VALUES ($1, $2, 'member', $3)",
-    )
-    .bind(workspace_id)
-    .bind(user_id)
-    .bind(now_ms())
-    .execute(db.pool())
-    .await
-    .unwrap();
-}
-
 async fn only_owners_manage_webhooks(app: TestApp) {
     let receiver = Receiver::start(vec![]).await;
     let ada = app.sign_up("Ada").await;
     let bob = app.sign_up("Bob").await;
     let carol = app.sign_up("Carol").await;
-    make_member(&app, &ada.workspace_id, &carol.id).await;
-    let hook = register(&ada, &receiver.url("/hook"), &["video.ready", "comment.created"]).await;
+    let ws = &create_workspace(&ada, "Platform team").await;
+    join(&ada, &carol, ws).await;
+    let hook = register_in(&ada, ws, &receiver.url("/hook"), &["video.ready", "comment.created"]).await;
     let hook_id = hook["id"].as_str().unwrap();
-    let ws = &ada.workspace_id;
     let routes = |body: Value| {
         [
             (Method::POST, hooks_path(ws), Some(body)),
@@ -384,7 +376,16 @@ async fn only_owners_manage_webhooks(app: TestApp) {
     assert_eq!(entry["events"], json!(["video.ready", "comment.created"]));
     assert_eq!(entry["created_at"], hook["created_at"]);
     assert!(entry.get("secret").is_none(), "{entry}");
-    assert!(deliveries(&ada, hook_id).await.is_empty());
+    let path = format!("{}/{hook_id}/deliveries", hooks_path(ws));
+    let listed: Value = ada.get(&path).send().await.unwrap().json().await.unwrap();
+    assert_eq!(listed, json!({ "deliveries": [] }));
+
+    // A member who leaves is an outsider again.
+    let left =
+        carol.request(Method::DELETE, &format!("/api/workspaces/{ws}/members/{}", carol.id)).send().await.unwrap();
+    assert_eq!(left.status(), StatusCode::NO_CONTENT);
+    assert_error(carol.get(&hooks_path(ws)).send().await.unwrap(), StatusCode::NOT_FOUND, "not_found").await;
+
     let deleted = ada.request(Method::DELETE, &format!("{}/{hook_id}", hooks_path(ws))).send().await.unwrap();
     assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
     let again = ada.request(Method::DELETE, &format!("{}/{hook_id}", hooks_path(ws))).send().await.unwrap();
