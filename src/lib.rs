@@ -24,6 +24,7 @@ pub mod telemetry;
 pub mod uploads;
 pub mod videos;
 pub mod web;
+pub mod webhooks;
 
 pub use app::Application;
 pub use config::Config;

@@ -24,5 +24,6 @@ mod tus_crash;
 mod videos;
 mod views;
 mod web;
+mod webhooks;
 mod worker_crash;
 mod workspaces;
