@@ -3,6 +3,7 @@
 // stop, the transcript shows the spoken words, search jumps to the moment, and a second
 // user's comment and reaction appear live on the first user's timeline.
 import { test, before, after } from 'node:test';
+import http from 'node:http';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -269,4 +270,49 @@ test('team workspace: invite link, the second user joins, members list shows bot
   await page.locator('#members li', { hasText: 'Bob Viewer' }).waitFor();
   assert.match(await page.locator('#members').innerText(), /Alice Example[\s\S]*owner/);
   await screenshot(page, '15-settings-members');
+});
+
+test('webhooks: added in settings, a comment is delivered, the delivery is listed', async () => {
+  const received = [];
+  const receiver = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body });
+      res.writeHead(200).end('ok');
+    });
+  });
+  await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  try {
+    const { page } = alice;
+    const me = await page.evaluate(async () => (await fetch('/api/me')).json());
+    const personal = me.workspaces.find((w) => w.personal);
+    await page.goto(`/settings?workspace=${personal.id}`);
+    await page.getByLabel('Endpoint URL').fill(`http://127.0.0.1:${receiver.address().port}/hooks/briefly`);
+    await page.getByRole('button', { name: 'Add webhook' }).click();
+    await page.getByText('Signing secret (shown once)').waitFor();
+    await page.locator('#webhooks li', { hasText: '/hooks/briefly' }).waitFor();
+
+    await bob.page.evaluate(async (id) => {
+      const response = await fetch(`/api/videos/${id}/comments`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ body: 'Webhook check', timestamp_ms: 2000 }),
+      });
+      if (response.status !== 201) throw new Error(`comment: HTTP ${response.status}`);
+    }, first.videoId);
+    const deadline = Date.now() + 30000;
+    while (!received.some((r) => r.headers['briefly-event'] === 'comment.created') && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const delivery = received.find((r) => r.headers['briefly-event'] === 'comment.created');
+    assert.ok(delivery, `no comment.created delivery; got ${JSON.stringify(received.map((r) => r.headers))}`);
+    assert.match(delivery.body, /Webhook check/);
+
+    await page.getByRole('button', { name: 'Deliveries' }).click();
+    await page.locator('.deliveries li', { hasText: 'comment.created: delivered' }).waitFor({ timeout: 15000 });
+    await screenshot(page, '18-settings-webhooks');
+  } finally {
+    receiver.close();
+  }
 });

@@ -48,6 +48,8 @@ export async function startServer({ artifactsDir }) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const env = { ...process.env, BRIEFLY_DATA_DIR: dataDir, BRIEFLY_LISTEN: `127.0.0.1:${port}`, RUST_LOG: process.env.RUST_LOG || 'info' };
+  // The webhook test's receiver listens on 127.0.0.1, which Briefly refuses by default.
+  env.BRIEFLY_WEBHOOK_ALLOW_PRIVATE_TARGETS = 'true';
   delete env.DATABASE_URL;
   delete env.BRIEFLY_S3_BUCKET;
   if (!env.BRIEFLY_WHISPER_MODEL) {
