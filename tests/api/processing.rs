@@ -197,9 +197,10 @@ async fn bad_media_fails_and_the_worker_moves_on(app: TestApp) {
 async fn recorder_webm_gets_a_seekable_copy(app: TestApp) {
     let ada = app.sign_up("Ada").await;
     // Firefox-style VP8 and Chrome's H.264 (which WebM proper cannot hold: Matroska it is).
-    for (name, filetype, codecs) in
-        [("recorder.webm", "video/webm", ["vp8", "opus"]), ("recorder-h264.webm", "video/webm;codecs=h264,opus", ["h264", "opus"])]
-    {
+    for (name, filetype, codecs) in [
+        ("recorder.webm", "video/webm", ["vp8", "opus"]),
+        ("recorder-h264.webm", "video/webm;codecs=h264,opus", ["h264", "opus"]),
+    ] {
         let recorded = fixture(name);
         assert_eq!(fixtures::header_duration_secs(&recorded), None, "{name} is like MediaRecorder output");
         let id = upload_fixture(&ada, name, filetype).await;
