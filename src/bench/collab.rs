@@ -207,12 +207,12 @@ async fn check_once(base: &str, video_id: &str, reader_token: &str, writer_token
 fn print_reports(reports: &[(&str, Report)]) {
     let ceiling = reports.first().map_or(1.0, |(_, r)| r.per_second());
     println!(
-        "{:<32} {:>9} {:>8} {:>8} {:>8} {:>8} {:>7} {:>22} {:>9}",
-        "endpoint", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "errors", "(non-2xx/429/5xx/sock)", "/healthz"
+        "{:<32} {:>9} {:>8} {:>8} {:>8} {:>8} {:>7} {:>26} {:>9}",
+        "endpoint", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "errors", "(non-2xx:429/4xx/5xx sock)", "/healthz"
     );
     for (label, r) in reports {
         println!(
-            "{:<32} {:>9.0} {:>8.2} {:>8.2} {:>8.2} {:>8.1} {:>7} {:>22} {:>9.3}",
+            "{:<32} {:>9.0} {:>8.2} {:>8.2} {:>8.2} {:>8.1} {:>7} {:>26} {:>9.3}",
             label,
             r.per_second(),
             r.p50_us as f64 / 1000.0,
@@ -220,7 +220,7 @@ fn print_reports(reports: &[(&str, Report)]) {
             r.p99_us as f64 / 1000.0,
             r.max_us as f64 / 1000.0,
             r.errors(),
-            format!("{}/{}/{}/{}", r.non2xx, r.status_429, r.status_5xx, r.socket_errors + r.timeouts),
+            format!("{}:{}/{}/{} {}", r.non2xx, r.status_429, r.status_4xx, r.status_5xx, r.socket_errors + r.timeouts),
             r.per_second() / ceiling,
         );
     }

@@ -45,12 +45,6 @@ impl Corpus {
         made_up_word(n - 1)
     }
 
-    /// Probability that one word drawn from the corpus is the `n`-th content word.
-    pub fn content_word_probability(&self, n: usize) -> f64 {
-        let rank = FUNCTION_WORDS.len() + n;
-        (1.0 / rank as f64) / self.cumulative.last().copied().unwrap_or(1.0)
-    }
-
     /// One transcript-segment-like sentence of 8 to 16 words.
     pub fn sentence(&mut self) -> String {
         let words = self.rng.gen_range(8..=16);

@@ -7,7 +7,6 @@ pub struct Percentiles {
     pub p50: Duration,
     pub p95: Duration,
     pub p99: Duration,
-    pub max: Duration,
 }
 
 impl Percentiles {
@@ -18,7 +17,6 @@ impl Percentiles {
             p50: nearest_rank(&sorted, 50.0),
             p95: nearest_rank(&sorted, 95.0),
             p99: nearest_rank(&sorted, 99.0),
-            max: sorted.last().copied().unwrap_or_default(),
         }
     }
 }
@@ -44,12 +42,10 @@ mod tests {
     fn nearest_rank_percentiles() {
         let samples: Vec<Duration> = (1..=100).rev().map(Duration::from_millis).collect();
         let p = Percentiles::of(&samples);
-        assert_eq!((p.p50, p.p95, p.p99, p.max), (
-            Duration::from_millis(50),
-            Duration::from_millis(95),
-            Duration::from_millis(99),
-            Duration::from_millis(100)
-        ));
+        assert_eq!(
+            (p.p50, p.p95, p.p99),
+            (Duration::from_millis(50), Duration::from_millis(95), Duration::from_millis(99))
+        );
         assert_eq!(Percentiles::of(&[]).p99, Duration::ZERO);
     }
 }

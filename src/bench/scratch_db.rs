@@ -6,11 +6,10 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use sqlx::{Connection, Executor};
 
-use crate::db::{Backend, Db};
+use crate::db::Backend;
 
 pub struct ScratchDb {
     pub url: String,
-    pub backend: Backend,
     cleanup: Cleanup,
 }
 
@@ -29,7 +28,6 @@ impl ScratchDb {
                 let path = work_dir.join(format!("{name}.db"));
                 Ok(ScratchDb {
                     url: format!("sqlite:{}", path.display()),
-                    backend,
                     cleanup: Cleanup::SqliteFile(path),
                 })
             }
@@ -43,18 +41,10 @@ impl ScratchDb {
                 url.set_path(&format!("/{name}"));
                 Ok(ScratchDb {
                     url: url.to_string(),
-                    backend,
                     cleanup: Cleanup::PostgresDatabase { admin_url: postgres_admin_url.to_string(), name },
                 })
             }
         }
-    }
-
-    /// Connect and apply the migrations, as `briefly serve` would.
-    pub async fn connect_migrated(&self) -> anyhow::Result<Db> {
-        let db = Db::connect(&self.url).await?;
-        db.migrate().await?;
-        Ok(db)
     }
 
     /// Remove the database (every connection to it must be closed or is cut).
