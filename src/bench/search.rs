@@ -34,6 +34,9 @@ pub struct SearchBench {
     /// Workspaces (of 40) the searching user belongs to; the rest only show public videos.
     #[arg(long, default_value_t = 3)]
     member_of: usize,
+    /// Leave the seeded databases in place (and print their URLs) for profiling.
+    #[arg(long)]
+    keep_databases: bool,
     /// Scratch folder for the SQLite file and the server's data folder.
     #[arg(long, default_value = "bench-data")]
     work_dir: PathBuf,
@@ -81,7 +84,11 @@ pub async fn run(args: SearchBench, config: Config) -> anyhow::Result<()> {
         let scratch = ScratchDb::create(backend, &work_dir, &args.postgres_admin_url).await?;
         let url = scratch.url.clone();
         let outcome = measure(&args, &config, &work_dir, backend, &url).await;
-        scratch.remove().await.context("removing the scratch database")?;
+        if args.keep_databases {
+            println!("kept {url}");
+        } else {
+            scratch.remove().await.context("removing the scratch database")?;
+        }
         print_results(backend, &outcome?);
     }
     Ok(())
