@@ -8,8 +8,10 @@ use anyhow::Context;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
+use crate::collab::{Collab, WriteLimits};
 use crate::config::{Config, StorageConfig};
 use crate::db::Db;
+use crate::events::EventHub;
 use crate::jobs::{spawn_workers, JobQueue, WorkerOptions};
 use crate::processing::VideoProcessor;
 use crate::store::{LocalStore, S3Store, Store};
@@ -23,6 +25,8 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub uploads: Uploads,
     pub jobs: JobQueue,
+    pub events: EventHub,
+    pub collab: Collab,
 }
 
 pub struct Application {
@@ -52,12 +56,15 @@ impl AppState {
             config.data_dir.join("tmp"),
             jobs.clone(),
         );
-        Ok(AppState { config: Arc::new(config), db, store, uploads, jobs })
+        let events = EventHub::new(db.clone());
+        let limits = WriteLimits::new(config.comments_per_minute, config.reactions_per_minute);
+        let collab = Collab::new(db.clone(), events.clone(), limits);
+        Ok(AppState { config: Arc::new(config), db, store, uploads, jobs, events, collab })
     }
 
     /// Start this process's workers; they stop when `stop` is cancelled.
     pub fn spawn_workers(&self, stop: CancellationToken) -> anyhow::Result<Vec<tokio::task::JoinHandle<()>>> {
-        let processor = VideoProcessor::new(&self.config, self.db.clone(), self.store.clone())?;
+        let processor = VideoProcessor::new(&self.config, self.db.clone(), self.store.clone(), self.events.clone())?;
         if let Some(listener) = self.jobs.spawn_listener(self.config.database_url().to_string()) {
             let stop = stop.clone();
             tokio::spawn(async move {
@@ -106,9 +113,15 @@ impl Application {
             self.state.db.clone(),
             self.state.config.sweep_interval,
         );
+        let event_listener = self.state.events.spawn_listener(self.state.config.database_url().to_string());
+        let event_pruner = crate::events::spawn_pruner(self.state.db.clone());
         let router = crate::api::router(self.state.clone());
         let result = axum::serve(self.listener, router).with_graceful_shutdown(shutdown).await;
         sweeper.abort();
+        event_pruner.abort();
+        if let Some(listener) = event_listener {
+            listener.abort();
+        }
         stop.cancel();
         for worker in workers {
             let _ = worker.await;

@@ -37,6 +37,10 @@ pub struct Config {
     /// How long a claimed job stays leased without a heartbeat (a dead worker's job is
     /// taken over after this).
     pub job_lease: Duration,
+    /// Per-user limits on writes that land on other people's videos (a quarter of the
+    /// minute's allowance may come as one burst).
+    pub comments_per_minute: u32,
+    pub reactions_per_minute: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -129,6 +133,12 @@ pub struct Overrides {
     /// Seconds a job's lease lasts without a heartbeat.
     #[arg(long, env = "BRIEFLY_JOB_LEASE_SECS", global = true)]
     pub job_lease_secs: Option<u64>,
+    /// Comments one user may post per minute.
+    #[arg(long, env = "BRIEFLY_COMMENTS_PER_MINUTE", global = true)]
+    pub comments_per_minute: Option<u32>,
+    /// Reactions one user may add per minute.
+    #[arg(long, env = "BRIEFLY_REACTIONS_PER_MINUTE", global = true)]
+    pub reactions_per_minute: Option<u32>,
 }
 
 /// The optional `briefly.toml`: same names as the flags, snake_case.
@@ -152,6 +162,8 @@ struct FileSettings {
     whisper_model: Option<PathBuf>,
     whisper_threads: Option<usize>,
     job_lease_secs: Option<u64>,
+    comments_per_minute: Option<u32>,
+    reactions_per_minute: Option<u32>,
 }
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -206,6 +218,12 @@ impl Config {
             whisper_model: o.whisper_model.or(file.whisper_model),
             whisper_threads: o.whisper_threads.or(file.whisper_threads).unwrap_or(1).clamp(1, 64),
             job_lease: Duration::from_secs(o.job_lease_secs.or(file.job_lease_secs).unwrap_or(30).clamp(2, 3600)),
+            comments_per_minute: o.comments_per_minute.or(file.comments_per_minute).unwrap_or(30).clamp(1, 1_000_000),
+            reactions_per_minute: o
+                .reactions_per_minute
+                .or(file.reactions_per_minute)
+                .unwrap_or(120)
+                .clamp(1, 1_000_000),
         }
     }
 

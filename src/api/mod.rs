@@ -3,20 +3,25 @@
 
 mod assets;
 mod auth;
+mod comments;
+mod events;
 mod json;
 mod media;
 mod range;
+mod reactions;
 mod search;
 mod session;
 mod tus;
 mod videos;
+mod views;
+mod workspaces;
 
 use std::time::Duration;
 
 use axum::extract::{DefaultBodyLimit, MatchedPath, State};
 use axum::http::{HeaderValue, Request};
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use serde_json::json;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -32,7 +37,8 @@ pub use session::{SignedIn, Viewer};
 pub use videos::VideoView;
 
 /// JSON request bodies are small; media goes through tus, which streams without a limit.
-const JSON_BODY_LIMIT: usize = 64 * 1024;
+/// Room for a 10,000-character comment even when every character arrives JSON-escaped.
+const JSON_BODY_LIMIT: usize = 128 * 1024;
 
 pub fn router(state: AppState) -> Router {
     let tus_routes = Router::new()
@@ -59,6 +65,20 @@ pub fn router(state: AppState) -> Router {
         .route("/api/videos/{id}/original", get(media::original))
         .route("/api/videos/{id}/storyboard/{sprite}", get(assets::get_storyboard_sprite))
         .route("/api/videos/{id}/{asset}", get(assets::get_asset))
+        .route("/api/videos/{id}/comments", post(comments::post).get(comments::list))
+        .route("/api/comments/{id}", axum::routing::patch(comments::edit).delete(comments::delete))
+        .route("/api/videos/{id}/reactions", post(reactions::post).get(reactions::list))
+        .route("/api/reactions/{id}", delete(reactions::delete))
+        .route("/api/videos/{id}/views", post(views::record))
+        .route("/api/videos/{id}/viewers", get(views::viewers))
+        .route("/api/videos/{id}/events", get(events::stream))
+        .route("/api/workspaces", post(workspaces::create).get(workspaces::list))
+        .route("/api/workspaces/{id}", get(workspaces::get))
+        .route("/api/workspaces/{id}/members", get(workspaces::members))
+        .route("/api/workspaces/{id}/members/{user_id}", delete(workspaces::remove_member))
+        .route("/api/workspaces/{id}/invites", post(workspaces::invite).get(workspaces::invites))
+        .route("/api/workspaces/{id}/invites/{invite_id}", delete(workspaces::revoke_invite))
+        .route("/api/invites/{token}/accept", post(workspaces::accept_invite))
         .route("/api/search", get(search::search))
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT));
 

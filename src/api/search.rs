@@ -1,4 +1,4 @@
-//! `GET /api/search?q=...&limit=...`
+//! `GET /api/search?q=...&limit=...&workspace_id=...`
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use super::session::Viewer;
 use crate::app::AppState;
+use crate::db::SearchScope;
+use crate::domain::ResourceId;
 use crate::error::{AppError, AppResult};
 use crate::search::{self, SearchHit};
 
@@ -14,6 +16,7 @@ use crate::search::{self, SearchHit};
 pub struct SearchParams {
     q: Option<String>,
     limit: Option<String>,
+    workspace_id: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -35,6 +38,14 @@ pub async fn search(
         return Err(AppError::bad_request(format!("q must be at most {MAX_QUERY_BYTES} bytes")));
     }
     let limit = super::parse_limit(params.limit.as_deref(), 20, MAX_LIMIT)?;
-    let hits = search::search(&state.db, &q, viewer.as_ref().map(|u| u.id.as_str()), limit).await?;
+    let workspace_id = match params.workspace_id.as_deref() {
+        None | Some("") => None,
+        Some(raw) => Some(ResourceId::parse(raw).ok_or_else(|| AppError::bad_request("workspace_id is malformed"))?),
+    };
+    let scope = SearchScope {
+        viewer_id: viewer.as_ref().map(|u| u.id.as_str()),
+        workspace_id: workspace_id.as_ref().map(ResourceId::as_str),
+    };
+    let hits = search::search(&state.db, &q, scope, limit).await?;
     Ok(Json(SearchResults { hits }))
 }

@@ -11,8 +11,9 @@ use super::json::ApiJson;
 use super::session::{SignedIn, Viewer};
 use crate::app::AppState;
 use crate::db::{VideoListQuery, VideoRow};
-use crate::domain::{Title, Visibility};
+use crate::domain::{iso8601, Title, Visibility};
 use crate::error::{AppError, AppResult};
+use crate::events::EventKind;
 use crate::videos::{self, Access};
 
 #[derive(Serialize)]
@@ -42,11 +43,6 @@ pub struct VideoView {
     storyboard_url: Option<String>,
     captions_url: Option<String>,
     transcript_url: Option<String>,
-}
-
-pub fn iso8601(ms: i64) -> String {
-    let time = std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms.max(0) as u64);
-    humantime::format_rfc3339_millis(time).to_string()
 }
 
 impl VideoView {
@@ -188,6 +184,8 @@ pub async fn update(
     let visibility = body.visibility.map(|v| v.as_str().to_string()).unwrap_or_else(|| video.visibility.clone());
     state.db.update_video_details(&video.id, &title, &visibility).await?;
     let updated = state.db.video(&video.id).await?.ok_or(AppError::NotFound)?;
+    let public_view = VideoView::new(updated.clone(), Some(Access::View));
+    state.events.publish_or_log(&video.id, EventKind::VideoUpdated, &public_view).await;
     Ok(Json(VideoView::new(updated, Some(Access::Manage))))
 }
 

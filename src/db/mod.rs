@@ -5,11 +5,16 @@
 //! `RETURNING`, `ON CONFLICT`, BIGINT millisecond timestamps); the few places where the
 //! engines really differ branch on [`Backend`]. Each backend keeps its own migrations folder.
 
+mod comments;
+mod events;
+mod invites;
 mod jobs;
+mod reactions;
 mod search;
 mod uploads;
 mod users;
 mod videos;
+mod views;
 mod workspaces;
 
 use std::str::FromStr;
@@ -19,11 +24,16 @@ use anyhow::Context;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
+pub use comments::{CommentCursor, CommentRow, NewComment};
+pub use events::{EventRow, EVENTS_CHANNEL};
+pub use invites::{InviteRow, MemberRow, NewInvite};
 pub use jobs::JobRecord;
-pub use search::{SearchRow, SegmentInput};
+pub use reactions::ReactionRow;
+pub use search::{SearchRow, SearchScope, SegmentInput};
 pub use uploads::{ChunkCommit, ChunkRow, UploadRow};
 pub use users::{SessionUser, UserRow};
 pub use videos::{VideoListQuery, VideoRow};
+pub use views::NamedViewRow;
 pub use workspaces::{MemberRole, WorkspaceRow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -24,9 +24,22 @@ pub struct SegmentInput {
 }
 
 /// Videos the viewer may find: their workspaces' videos and public ones. Unlisted videos
-/// of other workspaces are never searchable.
+/// of other workspaces are never searchable. `$4` optionally narrows to one workspace.
 const VISIBLE: &str = "(v.visibility = 'public' OR v.workspace_id IN \
-    (SELECT m.workspace_id FROM workspace_members m WHERE m.user_id = $2))";
+    (SELECT m.workspace_id FROM workspace_members m WHERE m.user_id = $2)) \
+    AND ($4 = '' OR v.workspace_id = $4)";
+
+/// PostgreSQL's headline parser drops anything shaped like an HTML tag from snippets, so
+/// `<` and `>` go in as control characters (refused in titles and comments, absent from
+/// transcripts) and the search service turns them back into escaped brackets.
+const ANGLE_STAND_INS: &str = "\u{3}\u{4}";
+
+/// Who is searching and where.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SearchScope<'a> {
+    pub viewer_id: Option<&'a str>,
+    pub workspace_id: Option<&'a str>,
+}
 
 impl Db {
     /// Replace a video's transcript segments (re-processing replaces, never duplicates).
@@ -45,17 +58,18 @@ impl Db {
         tx.commit().await
     }
 
-    /// Transcript and title matches. `fts_query` is an FTS5 expression (SQLite); `text` is
-    /// the raw query for `plainto_tsquery` (PostgreSQL).
+    /// Transcript, title and comment matches. `fts_query` is an FTS5 expression (SQLite);
+    /// `text` is the raw query for `plainto_tsquery` (PostgreSQL).
     pub async fn search(
         &self,
         fts_query: &str,
         text: &str,
-        viewer_id: Option<&str>,
+        scope: SearchScope<'_>,
         limit: i64,
     ) -> Result<Vec<SearchRow>, sqlx::Error> {
-        let viewer = viewer_id.unwrap_or_default();
-        let (segments_sql, titles_sql, query) = match self.backend {
+        let viewer = scope.viewer_id.unwrap_or_default();
+        let workspace = scope.workspace_id.unwrap_or_default();
+        let (segments_sql, titles_sql, comments_sql, query) = match self.backend {
             Backend::Sqlite => (
                 format!(
                     "SELECT s.video_id, v.title, 'transcript' AS kind, s.start_ms, s.end_ms, \
@@ -72,32 +86,49 @@ impl Db {
                      FROM video_title_fts t JOIN videos v ON v.id = t.video_id \
                      WHERE video_title_fts MATCH $1 AND {VISIBLE} ORDER BY bm25(video_title_fts) LIMIT $3"
                 ),
+                format!(
+                    "SELECT c.video_id, v.title, 'comment' AS kind, COALESCE(c.timestamp_ms, 0) AS start_ms, \
+                     COALESCE(c.timestamp_ms, 0) AS end_ms, \
+                     snippet(comment_fts, 0, char(1), char(2), '…', 20) AS snippet, \
+                     -bm25(comment_fts) AS relevance \
+                     FROM comment_fts JOIN comments c ON c.seq = comment_fts.rowid \
+                     JOIN videos v ON v.id = c.video_id \
+                     WHERE comment_fts MATCH $1 AND c.deleted_at IS NULL AND {VISIBLE} \
+                     ORDER BY bm25(comment_fts) LIMIT $3"
+                ),
                 fts_query,
             ),
             Backend::Postgres => (
                 format!(
                     "SELECT s.video_id, v.title, 'transcript' AS kind, s.start_ms, s.end_ms, \
-                     ts_headline('english', s.text, q, $4) AS snippet, ts_rank(s.tsv, q)::float8 AS relevance \
+                     ts_headline('english', translate(s.text, '<>', $6), q, $5) AS snippet, ts_rank(s.tsv, q)::float8 AS relevance \
                      FROM transcript_segments s JOIN videos v ON v.id = s.video_id, \
                      plainto_tsquery('english', $1) q \
                      WHERE s.tsv @@ q AND {VISIBLE} ORDER BY relevance DESC LIMIT $3"
                 ),
                 format!(
                     "SELECT v.id AS video_id, v.title, 'title' AS kind, 0::bigint AS start_ms, 0::bigint AS end_ms, \
-                     ts_headline('english', v.title, q, $4) AS snippet, \
+                     ts_headline('english', translate(v.title, '<>', $6), q, $5) AS snippet, \
                      (2.0 * ts_rank(v.title_tsv, q))::float8 AS relevance \
                      FROM videos v, plainto_tsquery('english', $1) q \
                      WHERE v.title_tsv @@ q AND {VISIBLE} ORDER BY relevance DESC LIMIT $3"
+                ),
+                format!(
+                    "SELECT c.video_id, v.title, 'comment' AS kind, COALESCE(c.timestamp_ms, 0) AS start_ms, \
+                     COALESCE(c.timestamp_ms, 0) AS end_ms, \
+                     ts_headline('english', translate(c.body, '<>', $6), q, $5) AS snippet, ts_rank(c.body_tsv, q)::float8 AS relevance \
+                     FROM comments c JOIN videos v ON v.id = c.video_id, plainto_tsquery('english', $1) q \
+                     WHERE c.body_tsv @@ q AND c.deleted_at IS NULL AND {VISIBLE} ORDER BY relevance DESC LIMIT $3"
                 ),
                 text,
             ),
         };
         let headline = "StartSel=\u{1}, StopSel=\u{2}, MaxWords=30, MinWords=10, HighlightAll=false";
         let mut rows = Vec::new();
-        for sql in [segments_sql, titles_sql] {
-            let mut q = sqlx::query_as::<_, SearchRow>(&sql).bind(query).bind(viewer).bind(limit);
+        for sql in [segments_sql, titles_sql, comments_sql] {
+            let mut q = sqlx::query_as::<_, SearchRow>(&sql).bind(query).bind(viewer).bind(limit).bind(workspace);
             if self.backend == Backend::Postgres {
-                q = q.bind(headline);
+                q = q.bind(headline).bind(ANGLE_STAND_INS);
             }
             rows.extend(q.fetch_all(&self.pool).await?);
         }

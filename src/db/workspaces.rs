@@ -1,4 +1,4 @@
-//! Workspaces and their members. Invitations arrive later; roles are checked from day one.
+//! Workspaces and their members' roles.
 
 use super::Db;
 
@@ -9,7 +9,7 @@ pub enum MemberRole {
 }
 
 impl MemberRole {
-    fn parse(text: &str) -> Option<MemberRole> {
+    pub fn parse(text: &str) -> Option<MemberRole> {
         match text {
             "owner" => Some(MemberRole::Owner),
             "member" => Some(MemberRole::Member),
@@ -53,6 +53,22 @@ impl Db {
         )
         .bind(user_id)
         .fetch_all(&self.pool)
+        .await
+    }
+
+    /// The workspace with the caller's role in it, or None when they are not a member.
+    pub async fn workspace_for_member(
+        &self,
+        workspace_id: &str,
+        user_id: &str,
+    ) -> Result<Option<WorkspaceRow>, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT w.id, w.name, w.personal, m.role FROM workspaces w \
+             JOIN workspace_members m ON m.workspace_id = w.id WHERE w.id = $1 AND m.user_id = $2",
+        )
+        .bind(workspace_id)
+        .bind(user_id)
+        .fetch_optional(&self.pool)
         .await
     }
 

@@ -1,9 +1,17 @@
 //! Types parsed at the boundary: once a value has one of these types it is valid.
 
 mod account;
+mod collab;
 mod ids;
 mod video;
 
 pub use account::{DisplayName, Email, Password, TokenName};
+pub use collab::{CommentBody, Emoji, TimestampMs, WorkspaceName};
 pub use ids::{random_id, random_secret, sha256_hex, ResourceId};
 pub use video::{Title, VideoStatus, Visibility};
+
+/// Milliseconds since the epoch as RFC 3339 with milliseconds: how the API shows times.
+pub fn iso8601(ms: i64) -> String {
+    let time = std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms.max(0) as u64);
+    humantime::format_rfc3339_millis(time).to_string()
+}

@@ -1,6 +1,6 @@
-//! Search across what was said (transcripts) and titles, limited to what the caller may see.
+//! Search across what was said (transcripts), titles and comments, limited to what the caller may see.
 
-use crate::db::{Db, SearchRow};
+use crate::db::{Db, SearchRow, SearchScope};
 use crate::error::{AppError, AppResult};
 
 /// At most this many words of a query are used.
@@ -17,12 +17,12 @@ pub struct SearchHit {
     pub snippet: String,
 }
 
-pub async fn search(db: &Db, raw_query: &str, viewer_id: Option<&str>, limit: i64) -> AppResult<Vec<SearchHit>> {
+pub async fn search(db: &Db, raw_query: &str, scope: SearchScope<'_>, limit: i64) -> AppResult<Vec<SearchHit>> {
     let terms = terms_of(raw_query);
     if terms.is_empty() {
         return Err(AppError::bad_request("q must contain at least one word"));
     }
-    let rows = db.search(&fts5_expression(&terms), &terms.join(" "), viewer_id, limit).await?;
+    let rows = db.search(&fts5_expression(&terms), &terms.join(" "), scope, limit).await?;
     Ok(rows.into_iter().map(hit_from_row).collect())
 }
 
@@ -61,14 +61,15 @@ fn hit_from_row(row: SearchRow) -> SearchHit {
     }
 }
 
-/// Escape everything, then turn the engine's \u{1}/\u{2} markers into `<mark>` tags.
+/// Escape everything, then turn the engine's \u{1}/\u{2} markers into `<mark>` tags
+/// (\u{3}/\u{4} are PostgreSQL's stand-ins for angle brackets, see db::search).
 pub fn highlight_html(marked: &str) -> String {
     let mut out = String::with_capacity(marked.len() + 16);
     for c in marked.chars() {
         match c {
             '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
+            '<' | '\u{3}' => out.push_str("&lt;"),
+            '>' | '\u{4}' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
             '\u{1}' => out.push_str("<mark>"),

@@ -54,6 +54,8 @@ pub struct Tweaks {
     pub whisper_model: Option<PathBuf>,
     /// Start the app without its in-process worker (`serve --no-worker`).
     pub no_worker: bool,
+    /// (comments, reactions) per user per minute; tests get generous limits otherwise.
+    pub write_limits: Option<(u32, u32)>,
 }
 
 #[derive(Clone)]
@@ -125,6 +127,9 @@ pub async fn prepare_config(backends: Backends, tweaks: &Tweaks) -> (Config, tem
         config.tus_max_size = max;
     }
     config.whisper_model = tweaks.whisper_model.clone();
+    let (comments, reactions) = tweaks.write_limits.unwrap_or((100_000, 100_000));
+    config.comments_per_minute = comments;
+    config.reactions_per_minute = reactions;
     (config, data, pg_database)
 }
 
@@ -355,4 +360,11 @@ pub async fn assert_error(response: Response, status: StatusCode, code: &str) {
     let body: Value = response.json().await.expect("error bodies are JSON");
     assert_eq!(body["error"]["code"], code, "{body}");
     assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
+}
+
+/// Give a video a known duration, as processing would (positions are checked against it).
+pub async fn set_duration(app: &TestApp, video_id: &str, duration_ms: i64) {
+    let db = briefly::db::Db::connect(app.config.database_url()).await.unwrap();
+    db.mark_video_seekable(video_id, duration_ms).await.unwrap();
+    db.close().await;
 }

@@ -4,17 +4,24 @@
 
 mod fixtures;
 mod helpers;
+mod sse;
 
 mod auth;
 mod authorization;
 mod bad_input;
+mod collab_authorization;
+mod comments;
+mod events;
 mod jobs;
 mod media;
 mod processes;
 mod processing;
+mod reactions;
 mod search;
 mod store_contract;
 mod tus;
 mod tus_crash;
 mod videos;
+mod views;
 mod worker_crash;
+mod workspaces;

@@ -141,3 +141,72 @@ async fn hostile_queries_are_harmless(app: TestApp) {
     )
     .await;
 }
+
+matrix!(finds_comments_and_filters_by_workspace);
+
+async fn finds_comments_and_filters_by_workspace(app: TestApp) {
+    let owner = app.sign_up("Olivia").await;
+    let outsider = app.sign_up("Oscar").await;
+    let team = crate::workspaces::create_workspace(&owner, "Team").await;
+    let in_team: serde_json::Value = owner
+        .request(reqwest::Method::POST, "/api/videos")
+        .json(&serde_json::json!({ "title": "Roadmap", "visibility": "private", "workspace_id": team }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let personal = owner.create_video("Personal notes", "private").await;
+    for (video, body, at) in
+        [(&in_team, "the <b>kubernetes</b> migration slips", 12_000), (&personal, "kubernetes later", 3_000)]
+    {
+        let response = owner
+            .request(reqwest::Method::POST, &format!("/api/videos/{}/comments", video["id"].as_str().unwrap()))
+            .json(&serde_json::json!({ "body": body, "timestamp_ms": at }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED);
+    }
+
+    let hits = search(&owner, "kubernetes").await;
+    assert_eq!(hits.len(), 2, "{hits:?}");
+    let team_hit = hits.iter().find(|h| h["video_id"] == in_team["id"]).unwrap();
+    assert_eq!(team_hit["kind"], "comment");
+    assert_eq!(team_hit["start_ms"], 12_000);
+    let snippet = team_hit["snippet"].as_str().unwrap();
+    assert!(snippet.contains("<mark>kubernetes</mark>") && snippet.contains("&lt;b&gt;"), "{snippet}");
+
+    let filtered = owner.get(&format!("/api/search?q=kubernetes&workspace_id={team}")).send().await.unwrap();
+    let filtered: serde_json::Value = filtered.json().await.unwrap();
+    let ids: Vec<&serde_json::Value> = filtered["hits"].as_array().unwrap().iter().map(|h| &h["video_id"]).collect();
+    assert_eq!(ids, [&in_team["id"]]);
+    let bad = owner.get("/api/search?q=kubernetes&workspace_id=../x").send().await.unwrap();
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+
+    // Outsiders find nothing private, not even with the workspace id.
+    assert!(search(&outsider, "kubernetes").await.is_empty());
+    let sneaky: serde_json::Value = outsider
+        .get(&format!("/api/search?q=kubernetes&workspace_id={team}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(sneaky["hits"], serde_json::json!([]));
+
+    // Deleted comments leave the index.
+    let comments: serde_json::Value = owner
+        .get(&format!("/api/videos/{}/comments", personal["id"].as_str().unwrap()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let comment_id = comments["comments"][0]["id"].as_str().unwrap();
+    owner.request(reqwest::Method::DELETE, &format!("/api/comments/{comment_id}")).send().await.unwrap();
+    assert_eq!(search(&owner, "kubernetes").await.len(), 1);
+}

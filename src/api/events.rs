@@ -1,0 +1,145 @@
+//! `GET /api/videos/{id}/events`: Server-Sent Events for one video.
+//!
+//! The stream subscribes before it replays, so nothing falls between "what you missed"
+//! (events after `Last-Event-ID`, read from the event log) and "what happens next". A
+//! subscriber that falls behind the in-memory fan-out re-reads from the log instead of
+//! losing events. Access is checked when the stream opens and again whenever the video
+//! changes or a minute passes: someone who loses access stops receiving.
+
+use std::collections::BTreeSet;
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures::Stream;
+use tokio::sync::{broadcast, mpsc};
+
+use super::session::Viewer;
+use crate::app::AppState;
+use crate::db::{Db, EventRow, SessionUser};
+use crate::error::AppResult;
+use crate::videos;
+
+/// Most events replayed on reconnect; older gaps are left to a page reload.
+const REPLAY_LIMIT: i64 = 500;
+const RECHECK_ACCESS_EVERY: Duration = Duration::from_secs(60);
+/// Ids remembered to suppress duplicates between replay and live delivery.
+const RECENT_IDS: usize = 1024;
+
+pub async fn stream(
+    State(state): State<AppState>,
+    Viewer(viewer): Viewer,
+    Path(video_id): Path<String>,
+    headers: HeaderMap,
+) -> AppResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    let (video, _) = videos::visible_video(&state.db, &video_id, viewer.as_ref()).await?;
+    let fanout = state.events.subscribe();
+    let last_seen = match last_event_id(&headers) {
+        Some(id) => id,
+        // A fresh subscriber starts from now; the page loaded everything before it.
+        None => state.db.latest_event_id().await?,
+    };
+    let (sender, receiver) = mpsc::channel::<Event>(64);
+    let follow = Follow {
+        db: state.db.clone(),
+        video_id: video.id,
+        viewer,
+        last_sent: last_seen,
+        replayed_up_to: last_seen,
+        recently_sent: BTreeSet::new(),
+        sender,
+    };
+    tokio::spawn(follow.run(fanout));
+    let events = futures::stream::unfold(receiver, |mut receiver| async move {
+        receiver.recv().await.map(|event| (Ok(event), receiver))
+    });
+    Ok(Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+}
+
+fn last_event_id(headers: &HeaderMap) -> Option<i64> {
+    headers.get("last-event-id")?.to_str().ok()?.trim().parse::<i64>().ok().filter(|id| *id >= 0)
+}
+
+/// One subscriber's forwarding task; it ends when the client goes away or loses access.
+struct Follow {
+    db: Db,
+    video_id: String,
+    viewer: Option<SessionUser>,
+    /// The newest id sent (or, before anything is sent, where the client says it is).
+    last_sent: i64,
+    /// Everything at or below this was delivered before the stream opened.
+    replayed_up_to: i64,
+    recently_sent: BTreeSet<i64>,
+    sender: mpsc::Sender<Event>,
+}
+
+impl Follow {
+    async fn run(mut self, mut fanout: broadcast::Receiver<Arc<EventRow>>) {
+        if self.catch_up().await.is_err() {
+            return;
+        }
+        let mut recheck = tokio::time::interval(RECHECK_ACCESS_EVERY);
+        recheck.tick().await;
+        loop {
+            tokio::select! {
+                _ = self.sender.closed() => return,
+                _ = recheck.tick() => {
+                    if !self.still_allowed().await {
+                        return;
+                    }
+                }
+                received = fanout.recv() => match received {
+                    Ok(row) if row.video_id == self.video_id => {
+                        if row.kind == "video.updated" && !self.still_allowed().await {
+                            return;
+                        }
+                        if self.send(&row).await.is_err() {
+                            return;
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(broadcast::error::RecvError::Lagged(_)) => {
+                        if self.catch_up().await.is_err() {
+                            return;
+                        }
+                    }
+                    Err(broadcast::error::RecvError::Closed) => return,
+                },
+            }
+        }
+    }
+
+    /// Send what the log holds after the last event this client got.
+    async fn catch_up(&mut self) -> Result<(), ()> {
+        let rows = self.db.events_after(&self.video_id, self.last_sent, REPLAY_LIMIT).await.map_err(|err| {
+            tracing::warn!(error = ?err, "could not read the event log");
+        })?;
+        for row in rows {
+            self.send(&row).await?;
+        }
+        Ok(())
+    }
+
+    async fn send(&mut self, row: &EventRow) -> Result<(), ()> {
+        // Replay and live delivery overlap, so remember what went out. Ids are not sent
+        // strictly in order: on PostgreSQL they come from a sequence and commits can land
+        // out of order, so an older id arriving late is still sent (once).
+        if row.id <= self.replayed_up_to || !self.recently_sent.insert(row.id) {
+            return Ok(());
+        }
+        if self.recently_sent.len() > RECENT_IDS {
+            self.recently_sent.pop_first();
+        }
+        let event = Event::default().id(row.id.to_string()).event(row.kind.clone()).data(row.payload.clone());
+        self.sender.send(event).await.map_err(|_| ())?;
+        self.last_sent = self.last_sent.max(row.id);
+        Ok(())
+    }
+
+    async fn still_allowed(&self) -> bool {
+        videos::visible_video(&self.db, &self.video_id, self.viewer.as_ref()).await.is_ok()
+    }
+}

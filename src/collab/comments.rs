@@ -1,0 +1,211 @@
+//! Comments: posting, threading (one level), editing, deleting, timeline-ordered paging.
+
+use base64::Engine;
+use serde::Serialize;
+
+use super::people::Person;
+use super::Collab;
+use crate::db::{CommentCursor, CommentRow, NewComment, SessionUser, VideoRow};
+use crate::domain::{iso8601, random_id, CommentBody, ResourceId, TimestampMs};
+use crate::error::{AppError, AppResult};
+use crate::events::EventKind;
+use crate::videos::{self, Access};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CommentView {
+    pub id: String,
+    pub video_id: String,
+    pub author: Person,
+    pub body: String,
+    pub timestamp_ms: Option<i64>,
+    pub parent_id: Option<String>,
+    pub created_at: String,
+    pub edited_at: Option<String>,
+    /// A deleted comment that still has replies stays as an empty placeholder.
+    pub deleted: bool,
+    /// Present on top-level comments in listings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replies: Option<Vec<CommentView>>,
+}
+
+impl CommentView {
+    fn from_row(row: CommentRow) -> CommentView {
+        CommentView {
+            author: Person::new(row.author_id, row.author_name),
+            deleted: row.deleted_at.is_some(),
+            created_at: iso8601(row.created_at),
+            edited_at: row.edited_at.map(iso8601),
+            id: row.id,
+            video_id: row.video_id,
+            body: row.body,
+            timestamp_ms: row.timestamp_ms,
+            parent_id: row.parent_id,
+            replies: None,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct CommentPage {
+    pub comments: Vec<CommentView>,
+    pub next_cursor: Option<String>,
+}
+
+/// What `comment.deleted` carries: enough for a client to drop or blank the comment.
+#[derive(Debug, Serialize)]
+pub struct CommentRemoved {
+    pub id: String,
+    pub parent_id: Option<String>,
+    /// True when the comment stays as a "deleted" placeholder because it has replies.
+    pub placeholder: bool,
+}
+
+pub struct CommentInput {
+    pub body: CommentBody,
+    pub timestamp_ms: Option<i64>,
+    pub parent_id: Option<String>,
+}
+
+impl Collab {
+    pub async fn post_comment(
+        &self,
+        video: &VideoRow,
+        author: &SessionUser,
+        input: CommentInput,
+    ) -> AppResult<CommentView> {
+        self.limits.check_comment(&author.id)?;
+        let timestamp_ms = input
+            .timestamp_ms
+            .map(|t| TimestampMs::parse(t, video.duration_ms).map(TimestampMs::get))
+            .transpose()
+            .map_err(AppError::validation)?;
+        let parent_id = match input.parent_id {
+            Some(raw) => Some(self.reply_target(video, &raw).await?),
+            None => None,
+        };
+        let id = random_id(16);
+        let row = self
+            .db
+            .insert_comment(&NewComment {
+                id: &id,
+                video_id: &video.id,
+                author_id: &author.id,
+                parent_id: parent_id.as_deref(),
+                body: input.body.as_str(),
+                timestamp_ms,
+            })
+            .await?;
+        let view = CommentView::from_row(row);
+        self.events.publish_or_log(&video.id, EventKind::CommentCreated, &view).await;
+        Ok(view)
+    }
+
+    /// A reply goes under a live top-level comment of the same video.
+    async fn reply_target(&self, video: &VideoRow, raw_parent: &str) -> AppResult<String> {
+        let not_a_parent = || AppError::validation("parent_id must name a comment of this video");
+        let id = ResourceId::parse(raw_parent).ok_or_else(not_a_parent)?;
+        let parent = self.db.comment(id.as_str()).await?.filter(|p| p.video_id == video.id).ok_or_else(not_a_parent)?;
+        if parent.parent_id.is_some() {
+            return Err(AppError::validation("replies are one level deep: reply to the top-level comment"));
+        }
+        if parent.deleted_at.is_some() {
+            return Err(AppError::validation("that comment was deleted"));
+        }
+        Ok(parent.id)
+    }
+
+    pub async fn list_comments(&self, video: &VideoRow, cursor: Option<&str>, limit: i64) -> AppResult<CommentPage> {
+        let after = cursor.map(decode_cursor).transpose()?;
+        let mut rows = self.db.top_level_comments(&video.id, after.as_ref(), limit + 1).await?;
+        let more = rows.len() as i64 > limit;
+        rows.truncate(limit as usize);
+        let next_cursor = if more { rows.last().map(encode_cursor) } else { None };
+        let parent_ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+        let mut replies = self.db.replies_to(&parent_ids).await?;
+        let comments = rows
+            .into_iter()
+            .map(|row| {
+                let mut view = CommentView::from_row(row);
+                let (mine, rest): (Vec<_>, Vec<_>) =
+                    replies.drain(..).partition(|r| r.parent_id.as_deref() == Some(&view.id));
+                replies = rest;
+                view.replies = Some(mine.into_iter().map(CommentView::from_row).collect());
+                view
+            })
+            .collect();
+        Ok(CommentPage { comments, next_cursor })
+    }
+
+    pub async fn edit_comment(&self, raw_id: &str, user: &SessionUser, body: CommentBody) -> AppResult<CommentView> {
+        let (comment, _) = self.visible_comment(raw_id, user).await?;
+        if comment.author_id != user.id {
+            return Err(AppError::Forbidden("only the comment's author can edit it"));
+        }
+        if comment.deleted_at.is_some() {
+            return Err(AppError::conflict("this comment was deleted"));
+        }
+        self.db.update_comment_body(&comment.id, body.as_str()).await?;
+        let row = self.db.comment(&comment.id).await?.ok_or(AppError::NotFound)?;
+        let view = CommentView::from_row(row);
+        self.events.publish_or_log(&view.video_id, EventKind::CommentUpdated, &view).await;
+        Ok(view)
+    }
+
+    /// The author, or whoever manages the video (its creator, the workspace's owners).
+    pub async fn delete_comment(&self, raw_id: &str, user: &SessionUser) -> AppResult<()> {
+        let (comment, access) = self.visible_comment(raw_id, user).await?;
+        if comment.author_id != user.id && access < Access::Manage {
+            return Err(AppError::Forbidden("only the author or the video's owner can delete this comment"));
+        }
+        if comment.deleted_at.is_some() {
+            return Err(AppError::NotFound);
+        }
+        let keeps_thread = comment.parent_id.is_none() && self.db.reply_count(&comment.id).await? > 0;
+        if keeps_thread {
+            self.db.blank_comment(&comment.id).await?;
+        } else {
+            self.db.delete_comment(&comment.id).await?;
+        }
+        let removed =
+            CommentRemoved { id: comment.id.clone(), parent_id: comment.parent_id.clone(), placeholder: keeps_thread };
+        self.events.publish_or_log(&comment.video_id, EventKind::CommentDeleted, &removed).await;
+        if let Some(parent_id) = &comment.parent_id {
+            self.drop_empty_placeholder(&comment.video_id, parent_id).await?;
+        }
+        Ok(())
+    }
+
+    /// A placeholder whose last reply went away has nothing left to hold together.
+    async fn drop_empty_placeholder(&self, video_id: &str, parent_id: &str) -> AppResult<()> {
+        let Some(parent) = self.db.comment(parent_id).await? else { return Ok(()) };
+        if parent.deleted_at.is_some() && self.db.reply_count(parent_id).await? == 0 {
+            self.db.delete_comment(parent_id).await?;
+            let removed = CommentRemoved { id: parent.id, parent_id: None, placeholder: false };
+            self.events.publish_or_log(video_id, EventKind::CommentDeleted, &removed).await;
+        }
+        Ok(())
+    }
+
+    /// A comment on a video the caller may see; otherwise 404, exactly like a made-up id.
+    async fn visible_comment(&self, raw_id: &str, user: &SessionUser) -> AppResult<(CommentRow, Access)> {
+        let id = ResourceId::parse(raw_id).ok_or(AppError::NotFound)?;
+        let comment = self.db.comment(id.as_str()).await?.ok_or(AppError::NotFound)?;
+        let (_, access) = videos::visible_video(&self.db, &comment.video_id, Some(user)).await?;
+        Ok((comment, access))
+    }
+}
+
+fn encode_cursor(row: &CommentRow) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{}.{}.{}", row.sort_ms, row.created_at, row.id))
+}
+
+fn decode_cursor(raw: &str) -> AppResult<CommentCursor> {
+    let bad = || AppError::bad_request("cursor is malformed");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(raw).map_err(|_| bad())?;
+    let text = String::from_utf8(bytes).map_err(|_| bad())?;
+    let mut parts = text.splitn(3, '.');
+    let sort_ms = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
+    let created_at = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
+    let id = parts.next().filter(|id| ResourceId::parse(id).is_some()).ok_or_else(bad)?;
+    Ok(CommentCursor { sort_ms, created_at, id: id.to_string() })
+}

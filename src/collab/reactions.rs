@@ -1,0 +1,115 @@
+//! Emoji reactions on the timeline.
+
+use std::collections::BTreeMap;
+
+use base64::Engine;
+use serde::Serialize;
+
+use super::people::Person;
+use super::Collab;
+use crate::db::{ReactionRow, SessionUser, VideoRow};
+use crate::domain::{iso8601, random_id, Emoji, ResourceId, TimestampMs};
+use crate::error::{AppError, AppResult};
+use crate::events::EventKind;
+use crate::videos;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReactionView {
+    pub id: String,
+    pub video_id: String,
+    pub emoji: String,
+    pub timestamp_ms: i64,
+    pub user: Person,
+    pub created_at: String,
+}
+
+impl ReactionView {
+    fn from_row(row: ReactionRow) -> ReactionView {
+        ReactionView {
+            user: Person::new(row.user_id, row.user_name),
+            created_at: iso8601(row.created_at),
+            id: row.id,
+            video_id: row.video_id,
+            emoji: row.emoji,
+            timestamp_ms: row.timestamp_ms,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReactionPage {
+    pub reactions: Vec<ReactionView>,
+    /// Totals for the whole video, whatever page this is.
+    pub counts: BTreeMap<String, i64>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct ReactionRemoved<'a> {
+    id: &'a str,
+}
+
+impl Collab {
+    pub async fn react(
+        &self,
+        video: &VideoRow,
+        user: &SessionUser,
+        emoji: Emoji,
+        timestamp_ms: i64,
+    ) -> AppResult<ReactionView> {
+        self.limits.check_reaction(&user.id)?;
+        let at = TimestampMs::parse(timestamp_ms, video.duration_ms).map_err(AppError::validation)?;
+        let id = random_id(16);
+        let created_at = self.db.insert_reaction(&id, &video.id, &user.id, emoji.as_str(), at.get()).await?;
+        let view = ReactionView {
+            id,
+            video_id: video.id.clone(),
+            emoji: emoji.as_str().to_string(),
+            timestamp_ms: at.get(),
+            user: Person::new(&user.id, &user.name),
+            created_at: iso8601(created_at),
+        };
+        self.events.publish_or_log(&video.id, EventKind::ReactionCreated, &view).await;
+        Ok(view)
+    }
+
+    pub async fn list_reactions(&self, video: &VideoRow, cursor: Option<&str>, limit: i64) -> AppResult<ReactionPage> {
+        let after = cursor.map(decode_cursor).transpose()?;
+        let mut rows =
+            self.db.reactions_page(&video.id, after.as_ref().map(|(ms, id)| (*ms, id.as_str())), limit + 1).await?;
+        let more = rows.len() as i64 > limit;
+        rows.truncate(limit as usize);
+        let next_cursor = if more { rows.last().map(|r| encode_cursor(r.timestamp_ms, &r.id)) } else { None };
+        let counts = self.db.reaction_counts(&video.id).await?.into_iter().collect();
+        Ok(ReactionPage { reactions: rows.into_iter().map(ReactionView::from_row).collect(), counts, next_cursor })
+    }
+
+    /// Only your own reactions can be taken back.
+    pub async fn unreact(&self, raw_id: &str, user: &SessionUser) -> AppResult<()> {
+        let id = ResourceId::parse(raw_id).ok_or(AppError::NotFound)?;
+        let reaction = self.db.reaction(id.as_str()).await?.ok_or(AppError::NotFound)?;
+        videos::visible_video(&self.db, &reaction.video_id, Some(user)).await?;
+        if reaction.user_id != user.id {
+            return Err(AppError::Forbidden("only the person who reacted can remove a reaction"));
+        }
+        self.db.delete_reaction(&reaction.id).await?;
+        self.events
+            .publish_or_log(&reaction.video_id, EventKind::ReactionDeleted, &ReactionRemoved { id: &reaction.id })
+            .await;
+        Ok(())
+    }
+}
+
+fn encode_cursor(timestamp_ms: i64, id: &str) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{timestamp_ms}.{id}"))
+}
+
+fn decode_cursor(raw: &str) -> AppResult<(i64, String)> {
+    let bad = || AppError::bad_request("cursor is malformed");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(raw).map_err(|_| bad())?;
+    let text = String::from_utf8(bytes).map_err(|_| bad())?;
+    let (ms, id) = text.split_once('.').ok_or_else(bad)?;
+    let ms = ms.parse().map_err(|_| bad())?;
+    ResourceId::parse(id).ok_or_else(bad)?;
+    Ok((ms, id.to_string()))
+}

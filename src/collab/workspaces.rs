@@ -1,0 +1,208 @@
+//! Workspaces, invitations and membership.
+//!
+//! Rules: members see the workspace, its members and its private videos; only owners
+//! invite and remove others; anyone may leave, except the last owner. Someone outside a
+//! workspace cannot tell it exists (404).
+
+use serde::Serialize;
+
+use super::Collab;
+use crate::db::{now_ms, InviteRow, MemberRole, NewInvite, SessionUser, WorkspaceRow};
+use crate::domain::{iso8601, random_id, random_secret, sha256_hex, ResourceId, WorkspaceName};
+use crate::error::{AppError, AppResult};
+
+const DEFAULT_INVITE_HOURS: i64 = 7 * 24;
+const MAX_INVITE_HOURS: i64 = 30 * 24;
+
+#[derive(Debug, Serialize)]
+pub struct WorkspaceView {
+    pub id: String,
+    pub name: String,
+    pub personal: bool,
+    pub role: String,
+}
+
+impl From<WorkspaceRow> for WorkspaceView {
+    fn from(row: WorkspaceRow) -> WorkspaceView {
+        WorkspaceView { id: row.id, name: row.name, personal: row.personal != 0, role: row.role }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct MemberView {
+    pub user: MemberIdentity,
+    pub role: String,
+    pub joined_at: String,
+}
+
+/// Members see each other's email: they work together; outsiders never see this list.
+#[derive(Debug, Serialize)]
+pub struct MemberIdentity {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct InviteView {
+    pub id: String,
+    pub role: String,
+    pub created_at: String,
+    pub expires_at: String,
+}
+
+impl From<InviteRow> for InviteView {
+    fn from(row: InviteRow) -> InviteView {
+        InviteView {
+            id: row.id,
+            role: row.role,
+            created_at: iso8601(row.created_at),
+            expires_at: iso8601(row.expires_at),
+        }
+    }
+}
+
+/// The one time the token is visible: it is stored only as a digest.
+#[derive(Debug, Serialize)]
+pub struct CreatedInvite {
+    pub id: String,
+    pub token: String,
+    pub url: String,
+    pub role: String,
+    pub expires_at: String,
+}
+
+pub struct InviteInput {
+    pub role: Option<String>,
+    pub expires_in_hours: Option<i64>,
+}
+
+impl Collab {
+    pub async fn create_workspace(&self, user: &SessionUser, name: WorkspaceName) -> AppResult<WorkspaceView> {
+        let id = random_id(16);
+        self.db.create_workspace(&id, name.as_str(), &user.id).await?;
+        Ok(WorkspaceView { id, name: name.as_str().to_string(), personal: false, role: "owner".into() })
+    }
+
+    pub async fn workspaces(&self, user: &SessionUser) -> AppResult<Vec<WorkspaceView>> {
+        Ok(self.db.workspaces_of(&user.id).await?.into_iter().map(WorkspaceView::from).collect())
+    }
+
+    /// The workspace as its member sees it; 404 for everyone else.
+    pub async fn workspace(&self, raw_id: &str, user: &SessionUser) -> AppResult<WorkspaceView> {
+        Ok(self.membership(raw_id, user).await?.into())
+    }
+
+    pub async fn members(&self, raw_id: &str, user: &SessionUser) -> AppResult<Vec<MemberView>> {
+        let workspace = self.membership(raw_id, user).await?;
+        Ok(self
+            .db
+            .members(&workspace.id)
+            .await?
+            .into_iter()
+            .map(|m| MemberView {
+                user: MemberIdentity { id: m.user_id, name: m.name, email: m.email },
+                role: m.role,
+                joined_at: iso8601(m.created_at),
+            })
+            .collect())
+    }
+
+    pub async fn invite(&self, raw_id: &str, user: &SessionUser, input: InviteInput) -> AppResult<CreatedInvite> {
+        let workspace = self.owned(raw_id, user).await?;
+        let role = match input.role.as_deref() {
+            None => MemberRole::Member,
+            Some(text) => {
+                MemberRole::parse(text).ok_or_else(|| AppError::validation("role must be member or owner"))?
+            }
+        };
+        let hours = input.expires_in_hours.unwrap_or(DEFAULT_INVITE_HOURS);
+        if !(1..=MAX_INVITE_HOURS).contains(&hours) {
+            return Err(AppError::validation(format!("expires_in_hours must be from 1 to {MAX_INVITE_HOURS}")));
+        }
+        let token = random_secret();
+        let id = random_id(16);
+        let expires_at = now_ms() + hours * 3600 * 1000;
+        self.db
+            .insert_invite(&NewInvite {
+                id: &id,
+                workspace_id: &workspace.id,
+                token_hash: &sha256_hex(&token),
+                role,
+                created_by: &user.id,
+                expires_at,
+            })
+            .await?;
+        Ok(CreatedInvite {
+            id,
+            url: format!("/invite/{token}"),
+            token,
+            role: role.as_str().to_string(),
+            expires_at: iso8601(expires_at),
+        })
+    }
+
+    pub async fn invites(&self, raw_id: &str, user: &SessionUser) -> AppResult<Vec<InviteView>> {
+        let workspace = self.owned(raw_id, user).await?;
+        Ok(self.db.open_invites(&workspace.id).await?.into_iter().map(InviteView::from).collect())
+    }
+
+    pub async fn revoke_invite(&self, raw_id: &str, invite_id: &str, user: &SessionUser) -> AppResult<()> {
+        let workspace = self.owned(raw_id, user).await?;
+        let invite_id = ResourceId::parse(invite_id).ok_or(AppError::NotFound)?;
+        if !self.db.revoke_invite(&workspace.id, invite_id.as_str()).await? {
+            return Err(AppError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// Join through an invite link. Accepting twice is harmless.
+    pub async fn accept_invite(&self, token: &str, user: &SessionUser) -> AppResult<WorkspaceView> {
+        if token.is_empty() || token.len() > 256 {
+            return Err(AppError::NotFound);
+        }
+        let invite = self.db.invite_by_token_hash(&sha256_hex(token)).await?.ok_or(AppError::NotFound)?;
+        if invite.revoked_at.is_some() {
+            return Err(AppError::Gone("this invite was revoked"));
+        }
+        if invite.expires_at <= now_ms() {
+            return Err(AppError::Gone("this invite has expired"));
+        }
+        let role = MemberRole::parse(&invite.role).unwrap_or(MemberRole::Member);
+        self.db.add_member(&invite.workspace_id, &user.id, role).await?;
+        let joined = self.db.workspace_for_member(&invite.workspace_id, &user.id).await?.ok_or(AppError::NotFound)?;
+        Ok(joined.into())
+    }
+
+    /// Owners remove anyone; anyone removes themself (leaves). The last owner stays.
+    pub async fn remove_member(&self, raw_id: &str, member_id: &str, user: &SessionUser) -> AppResult<()> {
+        let workspace = self.membership(raw_id, user).await?;
+        let leaving = member_id == user.id;
+        if !leaving && workspace.role != MemberRole::Owner.as_str() {
+            return Err(AppError::Forbidden("only owners can remove members"));
+        }
+        let target_role = match ResourceId::parse(member_id) {
+            Some(id) => self.db.member_role(&workspace.id, id.as_str()).await?,
+            None => None,
+        };
+        let target_role = target_role.ok_or(AppError::NotFound)?;
+        if target_role == MemberRole::Owner && self.db.owner_count(&workspace.id).await? <= 1 {
+            return Err(AppError::conflict("a workspace needs an owner: make someone else owner first"));
+        }
+        self.db.remove_member(&workspace.id, member_id).await?;
+        Ok(())
+    }
+
+    async fn membership(&self, raw_id: &str, user: &SessionUser) -> AppResult<WorkspaceRow> {
+        let id = ResourceId::parse(raw_id).ok_or(AppError::NotFound)?;
+        self.db.workspace_for_member(id.as_str(), &user.id).await?.ok_or(AppError::NotFound)
+    }
+
+    async fn owned(&self, raw_id: &str, user: &SessionUser) -> AppResult<WorkspaceRow> {
+        let workspace = self.membership(raw_id, user).await?;
+        if workspace.role != MemberRole::Owner.as_str() {
+            return Err(AppError::Forbidden("only the workspace's owners can do this"));
+        }
+        Ok(workspace)
+    }
+}

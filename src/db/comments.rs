@@ -1,0 +1,156 @@
+//! Timestamped comments with one level of replies.
+
+use super::{now_ms, Db};
+
+/// General comments (no timestamp) sort after every timestamped one.
+pub const GENERAL_SORT_MS: i64 = i64::MAX / 2;
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CommentRow {
+    pub id: String,
+    pub video_id: String,
+    pub author_id: String,
+    pub author_name: String,
+    pub parent_id: Option<String>,
+    pub body: String,
+    pub timestamp_ms: Option<i64>,
+    pub sort_ms: i64,
+    pub created_at: i64,
+    pub edited_at: Option<i64>,
+    pub deleted_at: Option<i64>,
+}
+
+/// Where a page of top-level comments starts: just after this key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommentCursor {
+    pub sort_ms: i64,
+    pub created_at: i64,
+    pub id: String,
+}
+
+pub struct NewComment<'a> {
+    pub id: &'a str,
+    pub video_id: &'a str,
+    pub author_id: &'a str,
+    pub parent_id: Option<&'a str>,
+    pub body: &'a str,
+    pub timestamp_ms: Option<i64>,
+}
+
+const COMMENT_COLUMNS: &str = "c.id, c.video_id, c.author_id, u.name AS author_name, c.parent_id, c.body, \
+    c.timestamp_ms, c.sort_ms, c.created_at, c.edited_at, c.deleted_at";
+
+impl Db {
+    pub async fn insert_comment(&self, new: &NewComment<'_>) -> Result<CommentRow, sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO comments (id, video_id, author_id, parent_id, body, timestamp_ms, sort_ms, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(new.id)
+        .bind(new.video_id)
+        .bind(new.author_id)
+        .bind(new.parent_id)
+        .bind(new.body)
+        .bind(new.timestamp_ms)
+        .bind(new.timestamp_ms.unwrap_or(GENERAL_SORT_MS))
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        self.comment(new.id).await?.ok_or(sqlx::Error::RowNotFound)
+    }
+
+    pub async fn comment(&self, id: &str) -> Result<Option<CommentRow>, sqlx::Error> {
+        sqlx::query_as(&format!(
+            "SELECT {COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id WHERE c.id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+    }
+
+    /// One page of top-level comments in timeline order, keyset-paginated so a video
+    /// with tens of thousands of comments pages as fast as one with ten.
+    pub async fn top_level_comments(
+        &self,
+        video_id: &str,
+        after: Option<&CommentCursor>,
+        limit: i64,
+    ) -> Result<Vec<CommentRow>, sqlx::Error> {
+        let (sort_ms, created_at, id) = match after {
+            Some(c) => (c.sort_ms, c.created_at, c.id.as_str()),
+            None => (i64::MIN, i64::MIN, ""),
+        };
+        sqlx::query_as(&format!(
+            "SELECT {COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id \
+             WHERE c.video_id = $1 AND c.parent_id IS NULL \
+             AND (c.sort_ms > $2 OR (c.sort_ms = $2 AND (c.created_at > $3 OR (c.created_at = $3 AND c.id > $4)))) \
+             ORDER BY c.sort_ms, c.created_at, c.id LIMIT $5"
+        ))
+        .bind(video_id)
+        .bind(sort_ms)
+        .bind(created_at)
+        .bind(id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    /// Replies to the given parents, oldest first.
+    pub async fn replies_to(&self, parent_ids: &[String]) -> Result<Vec<CommentRow>, sqlx::Error> {
+        if parent_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders: Vec<String> = (1..=parent_ids.len()).map(|n| format!("${n}")).collect();
+        let sql = format!(
+            "SELECT {COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id \
+             WHERE c.parent_id IN ({}) ORDER BY c.created_at, c.id",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query_as(&sql);
+        for id in parent_ids {
+            query = query.bind(id);
+        }
+        query.fetch_all(&self.pool).await
+    }
+
+    pub async fn update_comment_body(&self, id: &str, body: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE comments SET body = $1, edited_at = $2 WHERE id = $3 AND deleted_at IS NULL")
+            .bind(body)
+            .bind(now_ms())
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn reply_count(&self, parent_id: &str) -> Result<i64, sqlx::Error> {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM comments WHERE parent_id = $1")
+            .bind(parent_id)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n)
+    }
+
+    /// Keep a placeholder: the text is gone (and leaves the search index), the thread stays.
+    pub async fn blank_comment(&self, id: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE comments SET body = '', deleted_at = $1 WHERE id = $2")
+            .bind(now_ms())
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn delete_comment(&self, id: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM comments WHERE id = $1").bind(id).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn comment_count(&self, video_id: &str) -> Result<i64, sqlx::Error> {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM comments WHERE video_id = $1 AND deleted_at IS NULL")
+            .bind(video_id)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n)
+    }
+}

@@ -1,0 +1,86 @@
+//! Emoji reactions pinned to a moment of a video.
+
+use super::{now_ms, Db};
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ReactionRow {
+    pub id: String,
+    pub video_id: String,
+    pub user_id: String,
+    pub user_name: String,
+    pub emoji: String,
+    pub timestamp_ms: i64,
+    pub created_at: i64,
+}
+
+const REACTION_COLUMNS: &str =
+    "r.id, r.video_id, r.user_id, u.name AS user_name, r.emoji, r.timestamp_ms, r.created_at";
+
+impl Db {
+    pub async fn insert_reaction(
+        &self,
+        id: &str,
+        video_id: &str,
+        user_id: &str,
+        emoji: &str,
+        timestamp_ms: i64,
+    ) -> Result<i64, sqlx::Error> {
+        let created_at = now_ms();
+        sqlx::query(
+            "INSERT INTO reactions (id, video_id, user_id, emoji, timestamp_ms, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(video_id)
+        .bind(user_id)
+        .bind(emoji)
+        .bind(timestamp_ms)
+        .bind(created_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(created_at)
+    }
+
+    pub async fn reaction(&self, id: &str) -> Result<Option<ReactionRow>, sqlx::Error> {
+        sqlx::query_as(&format!(
+            "SELECT {REACTION_COLUMNS} FROM reactions r JOIN users u ON u.id = r.user_id WHERE r.id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+    }
+
+    /// A page of reactions in timeline order, after `(timestamp_ms, id)`.
+    pub async fn reactions_page(
+        &self,
+        video_id: &str,
+        after: Option<(i64, &str)>,
+        limit: i64,
+    ) -> Result<Vec<ReactionRow>, sqlx::Error> {
+        let (after_ms, after_id) = after.unwrap_or((i64::MIN, ""));
+        sqlx::query_as(&format!(
+            "SELECT {REACTION_COLUMNS} FROM reactions r JOIN users u ON u.id = r.user_id \
+             WHERE r.video_id = $1 AND (r.timestamp_ms > $2 OR (r.timestamp_ms = $2 AND r.id > $3)) \
+             ORDER BY r.timestamp_ms, r.id LIMIT $4"
+        ))
+        .bind(video_id)
+        .bind(after_ms)
+        .bind(after_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    /// How many of each emoji the whole video has.
+    pub async fn reaction_counts(&self, video_id: &str) -> Result<Vec<(String, i64)>, sqlx::Error> {
+        sqlx::query_as("SELECT emoji, COUNT(*) FROM reactions WHERE video_id = $1 GROUP BY emoji ORDER BY emoji")
+            .bind(video_id)
+            .fetch_all(&self.pool)
+            .await
+    }
+
+    pub async fn delete_reaction(&self, id: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM reactions WHERE id = $1").bind(id).execute(&self.pool).await?;
+        Ok(())
+    }
+}

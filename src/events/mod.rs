@@ -1,0 +1,86 @@
+//! Live updates for the people watching a video.
+//!
+//! Every event is first appended to the `video_events` table (its row id is the SSE id, so
+//! a reconnecting client can replay what it missed), then fanned out to this process's
+//! subscribers. SQLite runs in one process, so an in-process broadcast is enough there.
+//! On PostgreSQL the append also `NOTIFY`s; each `serve` process LISTENs, loads the row
+//! and broadcasts it, so an event raised by any API or worker process reaches every
+//! subscriber of every process.
+
+mod kinds;
+mod listener;
+
+use std::sync::Arc;
+
+use serde::Serialize;
+use tokio::sync::broadcast;
+
+use crate::db::{Backend, Db, EventRow};
+
+pub use kinds::EventKind;
+
+/// How many events a slow subscriber may fall behind before it re-reads from the table.
+const FANOUT_CAPACITY: usize = 1024;
+
+#[derive(Clone)]
+pub struct EventHub {
+    db: Db,
+    fanout: broadcast::Sender<Arc<EventRow>>,
+}
+
+impl EventHub {
+    pub fn new(db: Db) -> EventHub {
+        let (fanout, _) = broadcast::channel(FANOUT_CAPACITY);
+        EventHub { db, fanout }
+    }
+
+    /// Record `data` as a `kind` event of `video_id` and tell everyone watching.
+    pub async fn publish(&self, video_id: &str, kind: EventKind, data: &impl Serialize) -> anyhow::Result<()> {
+        let payload = serde_json::to_string(data)?;
+        let row = self.db.append_event(video_id, kind.as_str(), &payload).await?;
+        if self.db.backend() == Backend::Sqlite {
+            // No receivers is fine: nobody is watching right now.
+            let _ = self.fanout.send(Arc::new(row));
+        }
+        Ok(())
+    }
+
+    /// Like [`publish`](Self::publish), for callers whose own work already succeeded: a
+    /// failed live update is logged, never turned into a failed request.
+    pub async fn publish_or_log(&self, video_id: &str, kind: EventKind, data: &impl Serialize) {
+        if let Err(err) = self.publish(video_id, kind, data).await {
+            tracing::warn!(error = ?err, video_id, kind = kind.as_str(), "could not publish a live update");
+        }
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<EventRow>> {
+        self.fanout.subscribe()
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// On PostgreSQL, relay other processes' events (and our own) to local subscribers.
+    pub fn spawn_listener(&self, database_url: String) -> Option<tokio::task::JoinHandle<()>> {
+        (self.db.backend() == Backend::Postgres)
+            .then(|| tokio::spawn(listener::relay_forever(self.db.clone(), database_url, self.fanout.clone())))
+    }
+}
+
+/// How long events stay replayable for reconnecting clients.
+const RETENTION: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
+/// Trim the event log now and then; live updates only need a short replay window.
+pub fn spawn_pruner(db: Db) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            every.tick().await;
+            let cutoff = crate::db::now_ms() - RETENTION.as_millis() as i64;
+            if let Err(err) = db.prune_events(cutoff).await {
+                tracing::warn!(error = ?err, "could not prune the event log");
+            }
+        }
+    })
+}
