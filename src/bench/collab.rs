@@ -58,7 +58,10 @@ struct Fixture {
 }
 
 pub async fn run(args: CollabBench, config: Config) -> anyhow::Result<()> {
-    ensure!((1..=300).contains(&args.seconds) && args.warm_up_seconds <= 60, "--seconds 1..=300, --warm-up-seconds <= 60");
+    ensure!(
+        (1..=300).contains(&args.seconds) && args.warm_up_seconds <= 60,
+        "--seconds 1..=300, --warm-up-seconds <= 60"
+    );
     ensure!(args.users > 0 && args.users <= 100_000, "--users must be 1..=100000");
     ensure!(args.comments <= 1_000_000 && args.reactions <= 5_000_000, "at most 1e6 comments and 5e6 reactions");
     tokio::fs::create_dir_all(&args.work_dir).await?;
@@ -108,7 +111,8 @@ async fn measure(
             Requests::React { tokens_file: &fixture.tokens_file, duration_ms: VIDEO_MS },
         ),
     ];
-    let load = Load { threads: args.threads, connections: args.connections, duration: Duration::from_secs(args.seconds) };
+    let load =
+        Load { threads: args.threads, connections: args.connections, duration: Duration::from_secs(args.seconds) };
     let warm_up = Load { duration: Duration::from_secs(args.warm_up_seconds), ..load };
     let mut reports = Vec::new();
     for (label, url, requests) in &cases {
@@ -168,7 +172,8 @@ async fn prepare(
     if backend == Backend::Postgres {
         sqlx::query("ANALYZE").execute(db.pool()).await?;
     }
-    let token = post_json(&reader, &format!("{}/api/tokens", server.base), serde_json::json!({ "name": "bench" })).await?;
+    let token =
+        post_json(&reader, &format!("{}/api/tokens", server.base), serde_json::json!({ "name": "bench" })).await?;
     let reader_token = token["token"].as_str().context("POST /api/tokens returned no token")?.to_string();
     let tokens_file = data_dir.join("tokens.txt");
     tokio::fs::write(&tokens_file, team.tokens.join("\n") + "\n").await?;

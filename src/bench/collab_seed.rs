@@ -2,13 +2,13 @@
 //! members (each with a personal API token), and a video's comments (some with replies)
 //! and reactions. Only the benchmark's readers and the video itself go through the API.
 
-use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
 use super::corpus::Corpus;
 use super::sql_rows::{insert_rows as insert, quoted};
 use crate::auth::API_TOKEN_PREFIX;
 use crate::db::{now_ms, Db};
 use crate::domain::{random_secret, sha256_hex};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 
 pub const EMOJIS: &[&str] = &["👍", "🎉", "❤️", "😂", "👍🏽", "🚀", "👀", "🇫🇷"];
 /// Sorts general (untimed) comments after timed ones; mirrors the comments store.
@@ -52,7 +52,13 @@ pub async fn team(db: &Db, owner_id: &str, members: usize) -> anyhow::Result<Tea
 /// `count` comments on the video: one in five is a reply to an earlier top-level comment,
 /// one top-level comment in twenty is general (no timestamp); the rest spread over
 /// `duration_ms`.
-pub async fn comments(db: &Db, video_id: &str, authors: &[String], count: usize, duration_ms: i64) -> anyhow::Result<()> {
+pub async fn comments(
+    db: &Db,
+    video_id: &str,
+    authors: &[String],
+    count: usize,
+    duration_ms: i64,
+) -> anyhow::Result<()> {
     let mut rng = StdRng::seed_from_u64(11);
     let mut corpus = Corpus::new(20_000, 12);
     let now = now_ms();
@@ -90,7 +96,13 @@ pub async fn comments(db: &Db, video_id: &str, authors: &[String], count: usize,
 }
 
 /// `count` reactions on the video by random `users`, spread over `duration_ms`.
-pub async fn reactions(db: &Db, video_id: &str, users: &[String], count: usize, duration_ms: i64) -> anyhow::Result<()> {
+pub async fn reactions(
+    db: &Db,
+    video_id: &str,
+    users: &[String],
+    count: usize,
+    duration_ms: i64,
+) -> anyhow::Result<()> {
     let mut rng = StdRng::seed_from_u64(13);
     let now = now_ms();
     let mut rows = Vec::new();

@@ -11,9 +11,9 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 const FUNCTION_WORDS: &[&str] = &[
-    "the", "we", "to", "and", "a", "of", "is", "that", "it", "in", "i", "this", "for", "so", "on", "with", "be",
-    "our", "are", "was", "have", "you", "will", "but", "not", "at", "as", "they", "from", "what", "by", "or",
-    "there", "can", "all", "an", "if", "do", "about", "when",
+    "the", "we", "to", "and", "a", "of", "is", "that", "it", "in", "i", "this", "for", "so", "on", "with", "be", "our",
+    "are", "was", "have", "you", "will", "but", "not", "at", "as", "they", "from", "what", "by", "or", "there", "can",
+    "all", "an", "if", "do", "about", "when",
 ];
 const CONSONANTS: &[u8] = b"bdfgklmnprstvz";
 // No 'e': a trailing 'e' is the one ending the stemmers would strip.
@@ -109,7 +109,8 @@ mod tests {
         let text: Vec<String> = (0..2_000).map(|_| a.sentence()).collect();
         assert_eq!(text, (0..2_000).map(|_| b.sentence()).collect::<Vec<_>>());
         let joined = text.join(" ");
-        let count = |w: &str| joined.split(|c: char| !c.is_alphanumeric()).filter(|t| t.eq_ignore_ascii_case(w)).count();
+        let count =
+            |w: &str| joined.split(|c: char| !c.is_alphanumeric()).filter(|t| t.eq_ignore_ascii_case(w)).count();
         assert!(count("the") > 20 * count(&Corpus::content_word(1)).max(1) / 10);
         assert!(count(&Corpus::content_word(1)) > count(&Corpus::content_word(40_000)));
     }

@@ -26,10 +26,7 @@ impl ScratchDb {
         match backend {
             Backend::Sqlite => {
                 let path = work_dir.join(format!("{name}.db"));
-                Ok(ScratchDb {
-                    url: format!("sqlite:{}", path.display()),
-                    cleanup: Cleanup::SqliteFile(path),
-                })
+                Ok(ScratchDb { url: format!("sqlite:{}", path.display()), cleanup: Cleanup::SqliteFile(path) })
             }
             Backend::Postgres => {
                 let mut admin = sqlx::PgConnection::connect(postgres_admin_url)

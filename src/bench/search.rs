@@ -163,7 +163,8 @@ async fn measure(
 
 async fn timed_search(client: &reqwest::Client, base: &str, q: &str) -> anyhow::Result<(Duration, usize)> {
     let started = Instant::now();
-    let response = client.get(format!("{base}/api/search")).query(&[("q", q), ("limit", &LIMIT.to_string())]).send().await?;
+    let response =
+        client.get(format!("{base}/api/search")).query(&[("q", q), ("limit", &LIMIT.to_string())]).send().await?;
     let status = response.status();
     let body: serde_json::Value = response.json().await?;
     let elapsed = started.elapsed();
@@ -189,14 +190,12 @@ async fn like_scan(db: &Db, words: &[String]) -> anyhow::Result<usize> {
 /// Segments the full-text index finds for the words (all of them), visible or not.
 async fn indexed_matches(db: &Db, words: &[String]) -> anyhow::Result<i64> {
     let (sql, argument) = match db.backend() {
-        Backend::Sqlite => (
-            "SELECT count(*) FROM transcript_fts WHERE transcript_fts MATCH $1",
-            crate::search::fts5_expression(words),
-        ),
-        Backend::Postgres => (
-            "SELECT count(*) FROM transcript_segments WHERE tsv @@ plainto_tsquery('english', $1)",
-            words.join(" "),
-        ),
+        Backend::Sqlite => {
+            ("SELECT count(*) FROM transcript_fts WHERE transcript_fts MATCH $1", crate::search::fts5_expression(words))
+        }
+        Backend::Postgres => {
+            ("SELECT count(*) FROM transcript_segments WHERE tsv @@ plainto_tsquery('english', $1)", words.join(" "))
+        }
     };
     let (count,): (i64,) = sqlx::query_as(sql).bind(argument).fetch_one(db.pool()).await?;
     Ok(count)
@@ -205,7 +204,14 @@ async fn indexed_matches(db: &Db, words: &[String]) -> anyhow::Result<i64> {
 fn print_results(backend: Backend, results: &[QueryResult]) {
     println!(
         "{:<8} {:<16} {:>8} {:>5} | {:>29} | {:>4} {:>29} | {:>9}",
-        "class", "query", "matches", "hits", "GET /api/search p50/p95/p99", "rows", "LIKE scan p50/p95/p99", "p95 ratio"
+        "class",
+        "query",
+        "matches",
+        "hits",
+        "GET /api/search p50/p95/p99",
+        "rows",
+        "LIKE scan p50/p95/p99",
+        "p95 ratio"
     );
     let mut worst = Duration::ZERO;
     for r in results {

@@ -113,12 +113,14 @@ async fn insert_videos(tx: &mut sqlx::Transaction<'_, sqlx::Any>, rows: &[String
 /// Make `user_id` a member of the first `count` seeded workspaces.
 pub async fn join_workspaces(db: &Db, user_id: &str, count: usize) -> anyhow::Result<()> {
     for n in 0..count.min(WORKSPACES) {
-        sqlx::query("INSERT INTO workspace_members (workspace_id, user_id, role, created_at) VALUES ($1, $2, 'member', $3)")
-            .bind(workspace_id(n))
-            .bind(user_id)
-            .bind(now_ms())
-            .execute(db.pool())
-            .await?;
+        sqlx::query(
+            "INSERT INTO workspace_members (workspace_id, user_id, role, created_at) VALUES ($1, $2, 'member', $3)",
+        )
+        .bind(workspace_id(n))
+        .bind(user_id)
+        .bind(now_ms())
+        .execute(db.pool())
+        .await?;
     }
     Ok(())
 }

@@ -70,11 +70,9 @@ pub async fn run(script: &Path, url: &str, load: Load, requests: &Requests<'_>) 
         .arg("--");
     match requests {
         Requests::Get { token } => command.args(["get", token.unwrap_or("-")]),
-        Requests::React { tokens_file, duration_ms } => command
-            .arg("react")
-            .arg(tokens_file)
-            .arg(load.threads.to_string())
-            .arg(duration_ms.to_string()),
+        Requests::React { tokens_file, duration_ms } => {
+            command.arg("react").arg(tokens_file).arg(load.threads.to_string()).arg(duration_ms.to_string())
+        }
     };
     let output = command.kill_on_drop(true).output().await.context("running wrk (is it installed?)")?;
     let stdout = String::from_utf8_lossy(&output.stdout);
