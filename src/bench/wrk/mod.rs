@@ -74,7 +74,12 @@ pub async fn run(script: &Path, url: &str, load: Load, requests: &Requests<'_>) 
             command.arg("react").arg(tokens_file).arg(load.threads.to_string()).arg(duration_ms.to_string())
         }
     };
-    let output = command.kill_on_drop(true).output().await.context("running wrk (is it installed?)")?;
+    // wrk stops itself after the duration; the deadline only guards against a hang.
+    let deadline = load.duration + Duration::from_secs(30);
+    let output = tokio::time::timeout(deadline, command.kill_on_drop(true).output())
+        .await
+        .context("wrk did not finish in time")?
+        .context("running wrk (is it installed?)")?;
     let stdout = String::from_utf8_lossy(&output.stdout);
     if !output.status.success() {
         bail!("wrk failed: {}{}", stdout, String::from_utf8_lossy(&output.stderr));
