@@ -39,3 +39,6 @@ python3 -m pytest -q scripts/whisper_model
 
 # Integration tests spawn many servers; two at a time fits a 2-core machine.
 cargo test --all-targets -- --test-threads "${BRIEFLY_TEST_THREADS:-4}" "$@"
+
+# The web app in a real browser (Chromium + playwright-core), against the real binary.
+BRIEFLY_WHISPER_MODEL="$BRIEFLY_TEST_WHISPER_MODEL" bash scripts/test-e2e.sh

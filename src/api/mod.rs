@@ -89,6 +89,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api_routes)
         .merge(tus_routes)
+        .merge(crate::web::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(CatchPanicLayer::custom(|_panic| {
@@ -115,8 +116,11 @@ async fn healthz(State(state): State<AppState>) -> Result<Json<serde_json::Value
     Ok(Json(json!({ "status": "ok" })))
 }
 
-async fn not_found() -> AppError {
-    AppError::NotFound
+async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    if crate::web::is_page_path(&uri) {
+        return crate::web::not_found_page();
+    }
+    AppError::NotFound.into_response()
 }
 
 async fn method_not_allowed() -> AppError {
