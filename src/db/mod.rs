@@ -26,10 +26,10 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 pub use comments::{CommentCursor, CommentRow, NewComment};
-pub use events::{EventRow, EVENTS_CHANNEL};
+pub use events::{EventRow, NewEvent, EVENTS_CHANNEL};
 pub use invites::{InviteRow, MemberRow, NewInvite};
 pub use jobs::JobRecord;
-pub use reactions::ReactionRow;
+pub use reactions::{NewReaction, ReactionRow};
 pub use search::{SearchRow, SearchScope, SegmentInput};
 pub use uploads::{ChunkCommit, ChunkRow, UploadRow};
 pub use users::{SessionUser, UserRow};
