@@ -130,12 +130,12 @@ impl Collab {
 
     pub async fn list_comments(&self, video: &VideoRow, cursor: Option<&str>, limit: i64) -> AppResult<CommentPage> {
         let after = cursor.map(decode_cursor).transpose()?;
-        let mut rows = self.db.top_level_comments(&video.id, after.as_ref(), limit + 1).await?;
+        let (mut rows, mut replies) = self.db.comment_page(&video.id, after.as_ref(), limit + 1).await?;
+        // The extra row only says another page exists; its replies (fetched along) are
+        // dropped below with it, as they belong to no comment of this page.
         let more = rows.len() as i64 > limit;
         rows.truncate(limit as usize);
         let next_cursor = if more { rows.last().map(encode_cursor) } else { None };
-        let parent_ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-        let mut replies = self.db.replies_to(&parent_ids).await?;
         let comments = rows
             .into_iter()
             .map(|row| {

@@ -44,6 +44,7 @@ const COMMENT_COLUMNS: &str = "c.id, c.video_id, c.author_id, u.name AS author_n
 impl Db {
     /// Store a comment and its live-update event in one transaction.
     pub async fn insert_comment(&self, new: &NewComment<'_>, event: &NewEvent<'_>) -> Result<EventRow, sqlx::Error> {
+        let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO comments (id, video_id, author_id, parent_id, body, timestamp_ms, sort_ms, created_at) \
@@ -74,22 +75,27 @@ impl Db {
     }
 
     /// One page of top-level comments in timeline order, keyset-paginated so a video
-    /// with tens of thousands of comments pages as fast as one with ten.
-    pub async fn top_level_comments(
+    /// with tens of thousands of comments pages as fast as one with ten, together with
+    /// the replies to that page (oldest first) in the same round trip.
+    pub async fn comment_page(
         &self,
         video_id: &str,
         after: Option<&CommentCursor>,
         limit: i64,
-    ) -> Result<Vec<CommentRow>, sqlx::Error> {
+    ) -> Result<(Vec<CommentRow>, Vec<CommentRow>), sqlx::Error> {
         let (sort_ms, created_at, id) = match after {
             Some(c) => (c.sort_ms, c.created_at, c.id.as_str()),
             None => (i64::MIN, i64::MIN, ""),
         };
-        sqlx::query_as(&format!(
-            "SELECT {COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id \
-             WHERE c.video_id = $1 AND c.parent_id IS NULL \
+        let rows: Vec<CommentRow> = sqlx::query_as(&format!(
+            "WITH page AS (SELECT c.id FROM comments c WHERE c.video_id = $1 AND c.parent_id IS NULL \
              AND (c.sort_ms > $2 OR (c.sort_ms = $2 AND (c.created_at > $3 OR (c.created_at = $3 AND c.id > $4)))) \
-             ORDER BY c.sort_ms, c.created_at, c.id LIMIT $5"
+             ORDER BY c.sort_ms, c.created_at, c.id LIMIT $5) \
+             SELECT {COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id \
+             WHERE c.id IN (SELECT id FROM page) \
+             UNION ALL \
+             SELECT {COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id \
+             WHERE c.parent_id IN (SELECT id FROM page)"
         ))
         .bind(video_id)
         .bind(sort_ms)
@@ -97,25 +103,11 @@ impl Db {
         .bind(id)
         .bind(limit)
         .fetch_all(&self.pool)
-        .await
-    }
-
-    /// Replies to the given parents, oldest first.
-    pub async fn replies_to(&self, parent_ids: &[String]) -> Result<Vec<CommentRow>, sqlx::Error> {
-        if parent_ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let placeholders: Vec<String> = (1..=parent_ids.len()).map(|n| format!("${n}")).collect();
-        let sql = format!(
-            "SELECT {COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id \
-             WHERE c.parent_id IN ({}) ORDER BY c.created_at, c.id",
-            placeholders.join(", ")
-        );
-        let mut query = sqlx::query_as(&sql);
-        for id in parent_ids {
-            query = query.bind(id);
-        }
-        query.fetch_all(&self.pool).await
+        .await?;
+        let (mut top, mut replies): (Vec<_>, Vec<_>) = rows.into_iter().partition(|row| row.parent_id.is_none());
+        top.sort_by(|a, b| (a.sort_ms, a.created_at, &a.id).cmp(&(b.sort_ms, b.created_at, &b.id)));
+        replies.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+        Ok((top, replies))
     }
 
     pub async fn update_comment_body(&self, id: &str, body: &str) -> Result<(), sqlx::Error> {

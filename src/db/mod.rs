@@ -48,6 +48,10 @@ pub enum Backend {
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    /// SQLite allows one writer at a time and makes the others sleep and retry (with
+    /// growing sleeps), which turns a burst of writes into long tail latencies. Hot write
+    /// paths take turns here instead, first come first served, without sleeping.
+    write_turns: Option<std::sync::Arc<tokio::sync::Mutex<()>>>,
 }
 
 impl std::fmt::Debug for Db {
@@ -97,7 +101,8 @@ impl Db {
             .connect_with(options)
             .await
             .context("connecting to the database")?;
-        Ok(Db { pool, backend })
+        let write_turns = (backend == Backend::Sqlite).then(|| std::sync::Arc::new(tokio::sync::Mutex::new(())));
+        Ok(Db { pool, backend, write_turns })
     }
 
     pub async fn migrate(&self) -> anyhow::Result<()> {
@@ -107,6 +112,14 @@ impl Db {
         };
         migrator.run(&self.pool).await.context("applying migrations")?;
         Ok(())
+    }
+
+    /// Wait for this process's turn to write (SQLite only; PostgreSQL needs no queue).
+    pub(crate) async fn write_turn(&self) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+        match &self.write_turns {
+            Some(turns) => Some(turns.clone().lock_owned().await),
+            None => None,
+        }
     }
 
     pub fn backend(&self) -> Backend {

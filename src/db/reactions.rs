@@ -32,6 +32,7 @@ impl Db {
         reaction: &NewReaction<'_>,
         event: &NewEvent<'_>,
     ) -> Result<EventRow, sqlx::Error> {
+        let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO reactions (id, video_id, user_id, emoji, timestamp_ms, created_at) \

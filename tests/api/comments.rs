@@ -72,9 +72,15 @@ async fn comments_page_with_a_cursor(app: TestApp) {
     let id = video["id"].as_str().unwrap();
     // Several comments share a timestamp, so paging must break ties consistently.
     for n in 0..23 {
-        posted(&owner, id, json!({ "body": format!("comment {n}"), "timestamp_ms": (n / 3) * 1000 })).await;
+        let parent =
+            posted(&owner, id, json!({ "body": format!("comment {n}"), "timestamp_ms": (n / 3) * 1000 })).await;
+        // Every comment that ends or follows a page boundary has a reply.
+        if n % 5 == 4 || n % 5 == 0 {
+            posted(&owner, id, json!({ "body": format!("reply to {n}"), "parent_id": parent["id"] })).await;
+        }
     }
     let mut seen = Vec::new();
+    let mut replies_seen: Vec<Value> = Vec::new();
     let mut path = format!("/api/videos/{id}/comments?limit=5");
     for _ in 0..10 {
         let page = list(&owner, &path).await;
@@ -83,12 +89,23 @@ async fn comments_page_with_a_cursor(app: TestApp) {
         seen.extend(
             comments.iter().map(|c| (c["timestamp_ms"].as_i64().unwrap(), c["body"].as_str().unwrap().to_string())),
         );
+        for comment in comments {
+            for reply in comment["replies"].as_array().unwrap() {
+                assert_eq!(reply["parent_id"], comment["id"], "replies sit under their own parent");
+                let number = comment["body"].as_str().unwrap().trim_start_matches("comment ");
+                assert_eq!(reply["body"], format!("reply to {number}"));
+                replies_seen.push(reply["id"].clone());
+            }
+        }
         match page["next_cursor"].as_str() {
             Some(cursor) => path = format!("/api/videos/{id}/comments?limit=5&cursor={cursor}"),
             None => break,
         }
     }
     assert_eq!(seen.len(), 23, "every comment exactly once");
+    let replies = replies_seen.len();
+    replies_seen.dedup();
+    assert_eq!((replies, replies_seen.len()), (9, 9), "every reply exactly once, on its parent's page");
     let mut sorted = seen.clone();
     sorted.sort_by_key(|(ms, _)| *ms);
     assert_eq!(seen.iter().map(|s| s.0).collect::<Vec<_>>(), sorted.iter().map(|s| s.0).collect::<Vec<_>>());
