@@ -5,6 +5,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
 
 use super::json::ApiJson;
 use super::session::{SignedIn, Viewer};
@@ -14,14 +15,36 @@ use crate::domain::CommentBody;
 use crate::error::{AppError, AppResult};
 use crate::videos;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PostBody {
+    /// 1-10,000 characters, stored exactly as written.
     body: String,
+    /// Where in the video; within its duration once that is known. Absent: a general comment.
+    #[schema(minimum = 0)]
     timestamp_ms: Option<i64>,
+    /// Reply to this top-level comment of the same video.
     parent_id: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/videos/{id}/comments",
+    tag = "collaboration",
+    security(("session" = []), ("bearer" = [])),
+    params(("id" = String, Path, description = "Video id")),
+    request_body = PostBody,
+    responses(
+        (status = 201, description = "The comment", body = CommentView),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 404, response = super::openapi::NotFound),
+        (status = 413, response = super::openapi::PayloadTooLarge),
+        (status = 415, response = super::openapi::UnsupportedMediaType),
+        (status = 422, response = super::openapi::ValidationFailed),
+        (status = 429, response = super::openapi::RateLimited),
+    )
+)]
 pub async fn post(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
@@ -35,12 +58,29 @@ pub async fn post(
     Ok((StatusCode::CREATED, Json(comment)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
+    /// `next_cursor` from the previous page.
     cursor: Option<String>,
+    /// Top-level comments per page, 1-200 (default 50).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 200)]
     limit: Option<String>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/videos/{id}/comments",
+    tag = "collaboration",
+    security((), ("session" = []), ("bearer" = [])),
+    params(("id" = String, Path, description = "Video id"), ListParams),
+    responses(
+        (status = 200, description = "Top-level comments in timeline order, each with its replies", body = CommentPage),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 404, response = super::openapi::NotFound),
+    )
+)]
 pub async fn list(
     State(state): State<AppState>,
     Viewer(viewer): Viewer,
@@ -53,12 +93,31 @@ pub async fn list(
     Ok(Json(state.collab.list_comments(&video, params.cursor.as_deref(), limit).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EditBody {
     body: String,
 }
 
+#[utoipa::path(
+    patch,
+    path = "/api/comments/{id}",
+    tag = "collaboration",
+    security(("session" = []), ("bearer" = [])),
+    params(("id" = String, Path, description = "Comment id")),
+    request_body = EditBody,
+    responses(
+        (status = 200, description = "The edited comment", body = CommentView),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 403, response = super::openapi::Forbidden),
+        (status = 404, response = super::openapi::NotFound),
+        (status = 409, response = super::openapi::Conflict),
+        (status = 413, response = super::openapi::PayloadTooLarge),
+        (status = 415, response = super::openapi::UnsupportedMediaType),
+        (status = 422, response = super::openapi::ValidationFailed),
+    )
+)]
 pub async fn edit(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
@@ -69,6 +128,19 @@ pub async fn edit(
     Ok(Json(state.collab.edit_comment(&comment_id, &user, body).await?))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/comments/{id}",
+    tag = "collaboration",
+    security(("session" = []), ("bearer" = [])),
+    params(("id" = String, Path, description = "Comment id")),
+    responses(
+        (status = 204, description = "Deleted (or left as a placeholder while it has replies)"),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 403, response = super::openapi::Forbidden),
+        (status = 404, response = super::openapi::NotFound),
+    )
+)]
 pub async fn delete(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,

@@ -29,6 +29,23 @@ const RECHECK_ACCESS_EVERY: Duration = Duration::from_secs(60);
 /// Ids remembered to suppress duplicates between replay and live delivery.
 const RECENT_IDS: usize = 1024;
 
+#[utoipa::path(
+    get,
+    path = "/api/videos/{id}/events",
+    tag = "collaboration",
+    security((), ("session" = []), ("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "Video id"),
+        ("Last-Event-ID" = Option<i64>, Header, description = "Replay what came after this event id (up to 500, 24 hours)"),
+    ),
+    responses(
+        (status = 200, description = "Server-Sent Events: `event:` is `comment.created`, `comment.updated`, \
+            `comment.deleted`, `reaction.created`, `reaction.deleted` or `video.updated`; `data:` is JSON; \
+            `id:` increases. A keep-alive comment every 15 s.", content_type = "text/event-stream", body = String),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 404, response = super::openapi::NotFound),
+    )
+)]
 pub async fn stream(
     State(state): State<AppState>,
     Viewer(viewer): Viewer,

@@ -16,6 +16,27 @@ use crate::config::StorageConfig;
 use crate::error::{AppError, AppResult};
 use crate::videos;
 
+#[utoipa::path(
+    get,
+    path = "/api/videos/{id}/original",
+    tag = "videos",
+    security((), ("session" = []), ("bearer" = [])),
+    params(("id" = String, Path, description = "Video id"), super::openapi::RangeHeader),
+    responses(
+        (status = 200, description = "The uploaded file as uploaded: `video/*`, `audio/*` or \
+            `application/octet-stream`, sandboxed (`Content-Security-Policy: sandbox`, `nosniff`)",
+            content(("video/*"), ("audio/*"), ("application/octet-stream")),
+            headers(("Accept-Ranges" = String, description = "`bytes`"))),
+        (status = 206, description = "The requested byte range",
+            content(("video/*"), ("audio/*"), ("application/octet-stream")),
+            headers(("Content-Range" = String, description = "`bytes {first}-{last}/{size}`"))),
+        (status = 307, description = "Only with S3 presigned redirects: fetch the media from `Location`",
+            headers(("Location" = String, description = "A short-lived presigned URL"))),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 404, response = super::openapi::NotFound),
+        (status = 416, response = super::openapi::RangeNotSatisfiable),
+    )
+)]
 pub async fn original(
     State(state): State<AppState>,
     Viewer(viewer): Viewer,

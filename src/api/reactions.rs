@@ -5,6 +5,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
 
 use super::json::ApiJson;
 use super::session::{SignedIn, Viewer};
@@ -14,13 +15,35 @@ use crate::domain::Emoji;
 use crate::error::{AppError, AppResult};
 use crate::videos;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReactBody {
+    /// Exactly one emoji (skin tones, flags and ZWJ sequences included).
+    #[schema(example = "👍")]
     emoji: String,
+    /// Within the video's duration once that is known.
+    #[schema(minimum = 0)]
     timestamp_ms: i64,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/videos/{id}/reactions",
+    tag = "collaboration",
+    security(("session" = []), ("bearer" = [])),
+    params(("id" = String, Path, description = "Video id")),
+    request_body = ReactBody,
+    responses(
+        (status = 201, description = "The reaction", body = ReactionView),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 404, response = super::openapi::NotFound),
+        (status = 413, response = super::openapi::PayloadTooLarge),
+        (status = 415, response = super::openapi::UnsupportedMediaType),
+        (status = 422, response = super::openapi::ValidationFailed),
+        (status = 429, response = super::openapi::RateLimited),
+    )
+)]
 pub async fn post(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
@@ -33,12 +56,29 @@ pub async fn post(
     Ok((StatusCode::CREATED, Json(reaction)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
+    /// `next_cursor` from the previous page.
     cursor: Option<String>,
+    /// Reactions per page, 1-1000 (default 500).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 1000)]
     limit: Option<String>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/videos/{id}/reactions",
+    tag = "collaboration",
+    security((), ("session" = []), ("bearer" = [])),
+    params(("id" = String, Path, description = "Video id"), ListParams),
+    responses(
+        (status = 200, description = "Reactions in timeline order, and counts for the whole video", body = ReactionPage),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 404, response = super::openapi::NotFound),
+    )
+)]
 pub async fn list(
     State(state): State<AppState>,
     Viewer(viewer): Viewer,
@@ -51,6 +91,19 @@ pub async fn list(
     Ok(Json(state.collab.list_reactions(&video, params.cursor.as_deref(), limit).await?))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/reactions/{id}",
+    tag = "collaboration",
+    security(("session" = []), ("bearer" = [])),
+    params(("id" = String, Path, description = "Reaction id")),
+    responses(
+        (status = 204, description = "Taken back"),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 403, response = super::openapi::Forbidden),
+        (status = 404, response = super::openapi::NotFound),
+    )
+)]
 pub async fn delete(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,

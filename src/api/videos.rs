@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use super::json::ApiJson;
 use super::session::{SignedIn, Viewer};
@@ -16,11 +17,15 @@ use crate::error::{AppError, AppResult};
 use crate::events::EventKind;
 use crate::videos::{self, Access};
 
-#[derive(Serialize)]
+/// A video as the caller sees it.
+#[derive(Serialize, ToSchema)]
 pub struct VideoView {
     id: String,
     title: String,
+    #[schema(value_type = Visibility)]
     visibility: String,
+    /// `waiting_upload` -> `uploading` -> `uploaded` -> `processing` -> `ready` | `failed`.
+    #[schema(example = "ready")]
     status: String,
     workspace_id: String,
     owner_id: String,
@@ -32,6 +37,8 @@ pub struct VideoView {
     original_url: Option<String>,
     can_manage: bool,
     duration_ms: Option<i64>,
+    /// `pending` | `processing` | `ready` | `failed` | `disabled` (no speech model).
+    #[schema(example = "ready")]
     transcript_status: String,
     /// Why processing failed; only the video's managers see it.
     error: Option<String>,
@@ -79,14 +86,31 @@ impl VideoView {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateBody {
     title: String,
+    /// Defaults to `private`.
     visibility: Option<Visibility>,
+    /// Defaults to your personal workspace.
     workspace_id: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/videos",
+    tag = "videos",
+    security(("session" = []), ("bearer" = [])),
+    request_body = CreateBody,
+    responses(
+        (status = 201, description = "The new video, waiting for its upload", body = VideoView),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 413, response = super::openapi::PayloadTooLarge),
+        (status = 415, response = super::openapi::UnsupportedMediaType),
+        (status = 422, response = super::openapi::ValidationFailed),
+    )
+)]
 pub async fn create(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
@@ -98,14 +122,20 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(VideoView::new(video, Some(Access::Manage)))))
 }
 
-#[derive(Deserialize)]
+/// `limit` is read as text so that a bad one is a JSON 400 like every other error.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
+    /// Page size, 1-100 (default 20).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
     limit: Option<String>,
+    /// `next_cursor` from the previous page.
     cursor: Option<String>,
+    /// Only this workspace's videos.
     workspace_id: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct VideoPage {
     videos: Vec<VideoView>,
     next_cursor: Option<String>,
@@ -113,6 +143,18 @@ pub struct VideoPage {
 
 const MAX_PAGE: i64 = 100;
 
+#[utoipa::path(
+    get,
+    path = "/api/videos",
+    tag = "videos",
+    security((), ("session" = []), ("bearer" = [])),
+    params(ListParams),
+    responses(
+        (status = 200, description = "Videos you may see, newest first", body = VideoPage),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 401, response = super::openapi::Unauthorized),
+    )
+)]
 pub async fn list(
     State(state): State<AppState>,
     Viewer(viewer): Viewer,
@@ -154,6 +196,18 @@ fn decode_cursor(raw: &str) -> AppResult<(i64, String)> {
     Ok((at.parse().map_err(|_| bad())?, id.to_string()))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/videos/{id}",
+    tag = "videos",
+    security((), ("session" = []), ("bearer" = [])),
+    params(("id" = String, Path, description = "Video id")),
+    responses(
+        (status = 200, description = "The video", body = VideoView),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 404, response = super::openapi::NotFound),
+    )
+)]
 pub async fn get(
     State(state): State<AppState>,
     Viewer(viewer): Viewer,
@@ -163,13 +217,31 @@ pub async fn get(
     Ok(Json(VideoView::new(video, Some(access))))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateBody {
     title: Option<String>,
     visibility: Option<Visibility>,
 }
 
+#[utoipa::path(
+    patch,
+    path = "/api/videos/{id}",
+    tag = "videos",
+    security(("session" = []), ("bearer" = [])),
+    params(("id" = String, Path, description = "Video id")),
+    request_body = UpdateBody,
+    responses(
+        (status = 200, description = "The updated video", body = VideoView),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 403, response = super::openapi::Forbidden),
+        (status = 404, response = super::openapi::NotFound),
+        (status = 413, response = super::openapi::PayloadTooLarge),
+        (status = 415, response = super::openapi::UnsupportedMediaType),
+        (status = 422, response = super::openapi::ValidationFailed),
+    )
+)]
 pub async fn update(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
@@ -189,6 +261,19 @@ pub async fn update(
     Ok(Json(VideoView::new(updated, Some(Access::Manage))))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/videos/{id}",
+    tag = "videos",
+    security(("session" = []), ("bearer" = [])),
+    params(("id" = String, Path, description = "Video id")),
+    responses(
+        (status = 204, description = "The video and all its media are gone"),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 403, response = super::openapi::Forbidden),
+        (status = 404, response = super::openapi::NotFound),
+    )
+)]
 pub async fn delete(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,

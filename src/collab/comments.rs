@@ -11,7 +11,7 @@ use crate::error::{AppError, AppResult};
 use crate::events::EventKind;
 use crate::videos::{self, Access};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CommentView {
     pub id: String,
     pub video_id: String,
@@ -25,6 +25,7 @@ pub struct CommentView {
     pub deleted: bool,
     /// Present on top-level comments in listings.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(no_recursion)]
     pub replies: Option<Vec<CommentView>>,
 }
 
@@ -45,14 +46,14 @@ impl CommentView {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CommentPage {
     pub comments: Vec<CommentView>,
     pub next_cursor: Option<String>,
 }
 
 /// What `comment.deleted` carries: enough for a client to drop or blank the comment.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CommentRemoved {
     pub id: String,
     pub parent_id: Option<String>,

@@ -13,7 +13,7 @@ use crate::error::{AppError, AppResult};
 use crate::events::EventKind;
 use crate::videos;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ReactionView {
     pub id: String,
     pub video_id: String,
@@ -36,7 +36,7 @@ impl ReactionView {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ReactionPage {
     pub reactions: Vec<ReactionView>,
     /// Totals for the whole video, whatever page this is.

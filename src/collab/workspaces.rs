@@ -14,7 +14,7 @@ use crate::error::{AppError, AppResult};
 const DEFAULT_INVITE_HOURS: i64 = 7 * 24;
 const MAX_INVITE_HOURS: i64 = 30 * 24;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct WorkspaceView {
     pub id: String,
     pub name: String,
@@ -28,7 +28,7 @@ impl From<WorkspaceRow> for WorkspaceView {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MemberView {
     pub user: MemberIdentity,
     pub role: String,
@@ -36,14 +36,14 @@ pub struct MemberView {
 }
 
 /// Members see each other's email: they work together; outsiders never see this list.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MemberIdentity {
     pub id: String,
     pub name: String,
     pub email: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct InviteView {
     pub id: String,
     pub role: String,
@@ -63,7 +63,7 @@ impl From<InviteRow> for InviteView {
 }
 
 /// The one time the token is visible: it is stored only as a digest.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CreatedInvite {
     pub id: String,
     pub token: String,
