@@ -1,10 +1,11 @@
 //! Processed media: the playback MP4, poster, storyboard, captions and transcript.
 //! Same visibility rules as the original; everything 404s until processing made it.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, Method};
 use axum::response::Response;
 
+use super::path::ApiPath;
 use super::media::serve_object;
 use super::session::Viewer;
 use crate::app::AppState;
@@ -29,6 +30,7 @@ fn asset(name: &str) -> Option<(&'static str, &'static str, bool)> {
 
 #[utoipa::path(
     get,
+    operation_id = "assets_get_asset",
     path = "/api/videos/{id}/{asset}",
     tag = "videos",
     security((), ("session" = []), ("bearer" = [])),
@@ -57,7 +59,7 @@ fn asset(name: &str) -> Option<(&'static str, &'static str, bool)> {
 pub async fn get_asset(
     State(state): State<AppState>,
     Viewer(viewer): Viewer,
-    Path((id, name)): Path<(String, String)>,
+    ApiPath((id, name)): ApiPath<(String, String)>,
     method: Method,
     headers: HeaderMap,
 ) -> AppResult<Response> {
@@ -76,6 +78,7 @@ pub async fn get_asset(
 
 #[utoipa::path(
     get,
+    operation_id = "assets_get_storyboard_sprite",
     path = "/api/videos/{id}/storyboard/{sprite}",
     tag = "videos",
     security((), ("session" = []), ("bearer" = [])),
@@ -99,7 +102,7 @@ pub async fn get_asset(
 pub async fn get_storyboard_sprite(
     State(state): State<AppState>,
     Viewer(viewer): Viewer,
-    Path((id, sprite)): Path<(String, String)>,
+    ApiPath((id, sprite)): ApiPath<(String, String)>,
     method: Method,
     headers: HeaderMap,
 ) -> AppResult<Response> {

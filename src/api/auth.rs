@@ -19,8 +19,13 @@ use crate::error::{AppError, AppResult};
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignupBody {
+    #[schema(format = Email, max_length = 254)]
     email: String,
+    /// At least 8 characters.
+    #[schema(min_length = 8, max_length = 1024)]
     password: String,
+    /// Display name, 1-100 characters.
+    #[schema(min_length = 1, max_length = 100, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
     name: String,
 }
 
@@ -34,6 +39,8 @@ pub struct LoginBody {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TokenBody {
+    /// 1-100 characters.
+    #[schema(min_length = 1, max_length = 100, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
     name: String,
 }
 
@@ -76,6 +83,7 @@ fn signed_in_response(state: &AppState, status: StatusCode, session: NewSession)
 
 #[utoipa::path(
     post,
+    operation_id = "auth_sign_up",
     path = "/api/auth/signup",
     tag = "auth",
     request_body = SignupBody,
@@ -99,6 +107,7 @@ pub async fn sign_up(State(state): State<AppState>, ApiJson(body): ApiJson<Signu
 
 #[utoipa::path(
     post,
+    operation_id = "auth_log_in",
     path = "/api/auth/login",
     tag = "auth",
     request_body = LoginBody,
@@ -119,6 +128,7 @@ pub async fn log_in(State(state): State<AppState>, ApiJson(body): ApiJson<LoginB
 
 #[utoipa::path(
     post,
+    operation_id = "auth_log_out",
     path = "/api/auth/logout",
     tag = "auth",
     security((), ("session" = [])),
@@ -136,6 +146,7 @@ pub async fn log_out(State(state): State<AppState>, parts: Parts) -> AppResult<R
 
 #[utoipa::path(
     get,
+    operation_id = "auth_me",
     path = "/api/me",
     tag = "auth",
     security(("session" = []), ("bearer" = [])),
@@ -151,6 +162,7 @@ pub async fn me(State(state): State<AppState>, SignedIn(user): SignedIn) -> AppR
 
 #[utoipa::path(
     post,
+    operation_id = "auth_create_token",
     path = "/api/tokens",
     tag = "auth",
     security(("session" = []), ("bearer" = [])),

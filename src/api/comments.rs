@@ -1,12 +1,13 @@
 //! `/api/videos/{id}/comments` and `/api/comments/{id}`.
 
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
+use super::path::ApiPath;
 use super::json::ApiJson;
 use super::session::{SignedIn, Viewer};
 use crate::app::AppState;
@@ -19,9 +20,10 @@ use crate::videos;
 #[serde(deny_unknown_fields)]
 pub struct PostBody {
     /// 1-10,000 characters, stored exactly as written.
+    #[schema(min_length = 1, max_length = 10000, pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*\S[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$")]
     body: String,
     /// Where in the video; within its duration once that is known. Absent: a general comment.
-    #[schema(minimum = 0)]
+    #[schema(minimum = 0, maximum = 86_400_000)]
     timestamp_ms: Option<i64>,
     /// Reply to this top-level comment of the same video.
     parent_id: Option<String>,
@@ -29,6 +31,7 @@ pub struct PostBody {
 
 #[utoipa::path(
     post,
+    operation_id = "comments_post",
     path = "/api/videos/{id}/comments",
     tag = "collaboration",
     security(("session" = []), ("bearer" = [])),
@@ -48,7 +51,7 @@ pub struct PostBody {
 pub async fn post(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
-    Path(video_id): Path<String>,
+    ApiPath(video_id): ApiPath<String>,
     ApiJson(input): ApiJson<PostBody>,
 ) -> AppResult<(StatusCode, Json<CommentView>)> {
     let (video, _) = videos::visible_video(&state.db, &video_id, Some(&user)).await?;
@@ -70,6 +73,7 @@ pub struct ListParams {
 
 #[utoipa::path(
     get,
+    operation_id = "comments_list",
     path = "/api/videos/{id}/comments",
     tag = "collaboration",
     security((), ("session" = []), ("bearer" = [])),
@@ -84,7 +88,7 @@ pub struct ListParams {
 pub async fn list(
     State(state): State<AppState>,
     Viewer(viewer): Viewer,
-    Path(video_id): Path<String>,
+    ApiPath(video_id): ApiPath<String>,
     params: Result<Query<ListParams>, QueryRejection>,
 ) -> AppResult<Json<CommentPage>> {
     let Query(params) = params.map_err(|e| AppError::bad_request(e.body_text()))?;
@@ -96,11 +100,14 @@ pub async fn list(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EditBody {
+    /// 1-10,000 characters, stored exactly as written.
+    #[schema(min_length = 1, max_length = 10000, pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*\S[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$")]
     body: String,
 }
 
 #[utoipa::path(
     patch,
+    operation_id = "comments_edit",
     path = "/api/comments/{id}",
     tag = "collaboration",
     security(("session" = []), ("bearer" = [])),
@@ -121,7 +128,7 @@ pub struct EditBody {
 pub async fn edit(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
-    Path(comment_id): Path<String>,
+    ApiPath(comment_id): ApiPath<String>,
     ApiJson(input): ApiJson<EditBody>,
 ) -> AppResult<Json<CommentView>> {
     let body = CommentBody::parse(input.body).map_err(AppError::Validation)?;
@@ -130,6 +137,7 @@ pub async fn edit(
 
 #[utoipa::path(
     delete,
+    operation_id = "comments_delete",
     path = "/api/comments/{id}",
     tag = "collaboration",
     security(("session" = []), ("bearer" = [])),
@@ -144,7 +152,7 @@ pub async fn edit(
 pub async fn delete(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
-    Path(comment_id): Path<String>,
+    ApiPath(comment_id): ApiPath<String>,
 ) -> AppResult<StatusCode> {
     state.collab.delete_comment(&comment_id, &user).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -11,12 +11,13 @@ use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures::Stream;
 use tokio::sync::{broadcast, mpsc};
 
+use super::path::ApiPath;
 use super::session::Viewer;
 use crate::app::AppState;
 use crate::db::{Db, EventRow, SessionUser};
@@ -31,6 +32,7 @@ const RECENT_IDS: usize = 1024;
 
 #[utoipa::path(
     get,
+    operation_id = "events_stream",
     path = "/api/videos/{id}/events",
     tag = "collaboration",
     security((), ("session" = []), ("bearer" = [])),
@@ -49,7 +51,7 @@ const RECENT_IDS: usize = 1024;
 pub async fn stream(
     State(state): State<AppState>,
     Viewer(viewer): Viewer,
-    Path(video_id): Path<String>,
+    ApiPath(video_id): ApiPath<String>,
     headers: HeaderMap,
 ) -> AppResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     let (video, _) = videos::visible_video(&state.db, &video_id, viewer.as_ref()).await?;

@@ -4,11 +4,12 @@
 //! uploaded file can never run as a page on this origin, whatever bytes it contains.
 
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 
+use super::path::ApiPath;
 use super::range::{parse_range, RangeRequest};
 use super::session::Viewer;
 use crate::app::AppState;
@@ -18,6 +19,7 @@ use crate::videos;
 
 #[utoipa::path(
     get,
+    operation_id = "media_original",
     path = "/api/videos/{id}/original",
     tag = "videos",
     security((), ("session" = []), ("bearer" = [])),
@@ -40,7 +42,7 @@ use crate::videos;
 pub async fn original(
     State(state): State<AppState>,
     Viewer(viewer): Viewer,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     method: Method,
     headers: HeaderMap,
 ) -> AppResult<Response> {

@@ -8,6 +8,7 @@ mod events;
 mod json;
 mod media;
 mod openapi;
+mod path;
 mod range;
 mod reactions;
 mod search;
@@ -115,6 +116,7 @@ struct Health {
 
 #[utoipa::path(
     get,
+    operation_id = "healthz",
     path = "/healthz",
     tag = "meta",
     responses((status = 200, description = "The database answers", body = Health))

@@ -103,6 +103,7 @@ pub struct ApiDoc;
 /// The document, rendered once: it cannot change while the process runs.
 #[utoipa::path(
     get,
+    operation_id = "openapi_document",
     path = "/api/openapi.json",
     tag = "meta",
     responses((status = 200, description = "This OpenAPI 3.1 document", content_type = "application/json", body = Object))

@@ -1,12 +1,13 @@
 //! `/api/videos/{id}/reactions` and `/api/reactions/{id}`.
 
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
+use super::path::ApiPath;
 use super::json::ApiJson;
 use super::session::{SignedIn, Viewer};
 use crate::app::AppState;
@@ -22,12 +23,13 @@ pub struct ReactBody {
     #[schema(example = "👍")]
     emoji: String,
     /// Within the video's duration once that is known.
-    #[schema(minimum = 0)]
+    #[schema(minimum = 0, maximum = 86_400_000)]
     timestamp_ms: i64,
 }
 
 #[utoipa::path(
     post,
+    operation_id = "reactions_post",
     path = "/api/videos/{id}/reactions",
     tag = "collaboration",
     security(("session" = []), ("bearer" = [])),
@@ -47,7 +49,7 @@ pub struct ReactBody {
 pub async fn post(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
-    Path(video_id): Path<String>,
+    ApiPath(video_id): ApiPath<String>,
     ApiJson(input): ApiJson<ReactBody>,
 ) -> AppResult<(StatusCode, Json<ReactionView>)> {
     let (video, _) = videos::visible_video(&state.db, &video_id, Some(&user)).await?;
@@ -68,6 +70,7 @@ pub struct ListParams {
 
 #[utoipa::path(
     get,
+    operation_id = "reactions_list",
     path = "/api/videos/{id}/reactions",
     tag = "collaboration",
     security((), ("session" = []), ("bearer" = [])),
@@ -82,7 +85,7 @@ pub struct ListParams {
 pub async fn list(
     State(state): State<AppState>,
     Viewer(viewer): Viewer,
-    Path(video_id): Path<String>,
+    ApiPath(video_id): ApiPath<String>,
     params: Result<Query<ListParams>, QueryRejection>,
 ) -> AppResult<Json<ReactionPage>> {
     let Query(params) = params.map_err(|e| AppError::bad_request(e.body_text()))?;
@@ -93,6 +96,7 @@ pub async fn list(
 
 #[utoipa::path(
     delete,
+    operation_id = "reactions_delete",
     path = "/api/reactions/{id}",
     tag = "collaboration",
     security(("session" = []), ("bearer" = [])),
@@ -107,7 +111,7 @@ pub async fn list(
 pub async fn delete(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
-    Path(reaction_id): Path<String>,
+    ApiPath(reaction_id): ApiPath<String>,
 ) -> AppResult<StatusCode> {
     state.collab.unreact(&reaction_id, &user).await?;
     Ok(StatusCode::NO_CONTENT)

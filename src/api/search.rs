@@ -36,6 +36,7 @@ const MAX_QUERY_BYTES: usize = 500;
 
 #[utoipa::path(
     get,
+    operation_id = "search_search",
     path = "/api/search",
     tag = "search",
     security((), ("session" = []), ("bearer" = [])),

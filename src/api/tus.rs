@@ -2,12 +2,13 @@
 //! creation-defer-length, termination, checksum and expiration.
 
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use futures::TryStreamExt;
 
+use super::path::ApiPath;
 use super::session::SignedIn;
 use crate::app::AppState;
 use crate::db::UploadRow;
@@ -73,6 +74,7 @@ fn checksum(headers: &HeaderMap) -> AppResult<Option<ExpectedChecksum>> {
 /// tus discovery; it needs no `Tus-Resumable` and no sign-in.
 #[utoipa::path(
     options,
+    operation_id = "tus_options",
     path = "/api/uploads",
     tag = "uploads",
     responses((status = 204, description = "What this tus server supports", headers(
@@ -99,6 +101,7 @@ pub async fn options(State(state): State<AppState>) -> Response {
 /// The same discovery answer on an upload's own URL.
 #[utoipa::path(
     options,
+    operation_id = "tus_upload_options",
     path = "/api/uploads/{upload_id}",
     tag = "uploads",
     params(("upload_id" = String, Path, description = "From the creation response's `Location`")),
@@ -153,6 +156,7 @@ fn parse_creation(headers: &HeaderMap) -> AppResult<Creation> {
 
 #[utoipa::path(
     post,
+    operation_id = "tus_create",
     path = "/api/uploads",
     tag = "uploads",
     security(("session" = []), ("bearer" = [])),
@@ -235,6 +239,7 @@ pub async fn create(
 
 #[utoipa::path(
     head,
+    operation_id = "tus_head",
     path = "/api/uploads/{upload_id}",
     tag = "uploads",
     security(("session" = []), ("bearer" = [])),
@@ -258,7 +263,7 @@ pub async fn head(
     State(state): State<AppState>,
     headers: HeaderMap,
     SignedIn(user): SignedIn,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> AppResult<Response> {
     check_version(&headers)?;
     let upload = state.uploads.status(&user, &id).await?;
@@ -279,6 +284,7 @@ pub async fn head(
 
 #[utoipa::path(
     patch,
+    operation_id = "tus_patch",
     path = "/api/uploads/{upload_id}",
     tag = "uploads",
     security(("session" = []), ("bearer" = [])),
@@ -311,7 +317,7 @@ pub async fn patch(
     State(state): State<AppState>,
     headers: HeaderMap,
     SignedIn(user): SignedIn,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     body: Body,
 ) -> AppResult<Response> {
     let mut body = body_stream(body);
@@ -358,6 +364,7 @@ async fn drain_rejected_body(body: &mut ByteStream) {
 
 #[utoipa::path(
     delete,
+    operation_id = "tus_terminate",
     path = "/api/uploads/{upload_id}",
     tag = "uploads",
     security(("session" = []), ("bearer" = [])),
@@ -374,7 +381,7 @@ pub async fn terminate(
     State(state): State<AppState>,
     headers: HeaderMap,
     SignedIn(user): SignedIn,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> AppResult<StatusCode> {
     check_version(&headers)?;
     state.uploads.terminate(&user, &id).await?;

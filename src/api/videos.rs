@@ -1,13 +1,14 @@
 //! `/api/videos`: create, list, get, update, delete.
 
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::path::ApiPath;
 use super::json::ApiJson;
 use super::session::{SignedIn, Viewer};
 use crate::app::AppState;
@@ -89,6 +90,8 @@ impl VideoView {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateBody {
+    /// 1-200 characters.
+    #[schema(min_length = 1, max_length = 200, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
     title: String,
     /// Defaults to `private`.
     visibility: Option<Visibility>,
@@ -98,6 +101,7 @@ pub struct CreateBody {
 
 #[utoipa::path(
     post,
+    operation_id = "videos_create",
     path = "/api/videos",
     tag = "videos",
     security(("session" = []), ("bearer" = [])),
@@ -145,6 +149,7 @@ const MAX_PAGE: i64 = 100;
 
 #[utoipa::path(
     get,
+    operation_id = "videos_list",
     path = "/api/videos",
     tag = "videos",
     security((), ("session" = []), ("bearer" = [])),
@@ -198,6 +203,7 @@ fn decode_cursor(raw: &str) -> AppResult<(i64, String)> {
 
 #[utoipa::path(
     get,
+    operation_id = "videos_get",
     path = "/api/videos/{id}",
     tag = "videos",
     security((), ("session" = []), ("bearer" = [])),
@@ -211,7 +217,7 @@ fn decode_cursor(raw: &str) -> AppResult<(i64, String)> {
 pub async fn get(
     State(state): State<AppState>,
     Viewer(viewer): Viewer,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> AppResult<Json<VideoView>> {
     let (video, access) = videos::visible_video(&state.db, &id, viewer.as_ref()).await?;
     Ok(Json(VideoView::new(video, Some(access))))
@@ -220,12 +226,15 @@ pub async fn get(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateBody {
+    /// 1-200 characters.
+    #[schema(min_length = 1, max_length = 200, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
     title: Option<String>,
     visibility: Option<Visibility>,
 }
 
 #[utoipa::path(
     patch,
+    operation_id = "videos_update",
     path = "/api/videos/{id}",
     tag = "videos",
     security(("session" = []), ("bearer" = [])),
@@ -245,7 +254,7 @@ pub struct UpdateBody {
 pub async fn update(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<UpdateBody>,
 ) -> AppResult<Json<VideoView>> {
     let video = videos::managed_video(&state.db, &id, &user).await?;
@@ -263,6 +272,7 @@ pub async fn update(
 
 #[utoipa::path(
     delete,
+    operation_id = "videos_delete",
     path = "/api/videos/{id}",
     tag = "videos",
     security(("session" = []), ("bearer" = [])),
@@ -277,7 +287,7 @@ pub async fn update(
 pub async fn delete(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> AppResult<StatusCode> {
     let video = videos::managed_video(&state.db, &id, &user).await?;
     videos::delete(&state.db, state.store.as_ref(), &video).await?;

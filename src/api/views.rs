@@ -1,10 +1,11 @@
 //! `POST /api/videos/{id}/views` and `GET /api/videos/{id}/viewers` ("seen by").
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::Json;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use super::path::ApiPath;
 use super::json::ApiJson;
 use super::session::{SignedIn, Viewer};
 use crate::app::AppState;
@@ -25,6 +26,7 @@ pub struct ViewBody {
 
 #[utoipa::path(
     post,
+    operation_id = "views_record",
     path = "/api/videos/{id}/views",
     tag = "collaboration",
     security((), ("session" = []), ("bearer" = [])),
@@ -43,7 +45,7 @@ pub struct ViewBody {
 pub async fn record(
     State(state): State<AppState>,
     Viewer(viewer): Viewer,
-    Path(video_id): Path<String>,
+    ApiPath(video_id): ApiPath<String>,
     ApiJson(input): ApiJson<ViewBody>,
 ) -> AppResult<Json<ViewRecorded>> {
     let (video, _) = videos::visible_video(&state.db, &video_id, viewer.as_ref()).await?;
@@ -52,6 +54,7 @@ pub async fn record(
 
 #[utoipa::path(
     get,
+    operation_id = "views_viewers",
     path = "/api/videos/{id}/viewers",
     tag = "collaboration",
     security(("session" = []), ("bearer" = [])),
@@ -66,7 +69,7 @@ pub async fn record(
 pub async fn viewers(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
-    Path(video_id): Path<String>,
+    ApiPath(video_id): ApiPath<String>,
 ) -> AppResult<Json<ViewerSummary>> {
     let (video, access) = videos::visible_video(&state.db, &video_id, Some(&user)).await?;
     Ok(Json(state.collab.viewers(&video, access).await?))

@@ -1,11 +1,12 @@
 //! `/api/workspaces`, their members and invitations, and `/api/invites/{token}/accept`.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::path::ApiPath;
 use super::json::ApiJson;
 use super::session::SignedIn;
 use crate::app::AppState;
@@ -16,11 +17,14 @@ use crate::error::{AppError, AppResult};
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateBody {
+    /// 1-100 characters.
+    #[schema(min_length = 1, max_length = 100, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
     name: String,
 }
 
 #[utoipa::path(
     post,
+    operation_id = "workspaces_create",
     path = "/api/workspaces",
     tag = "workspaces",
     security(("session" = []), ("bearer" = [])),
@@ -50,6 +54,7 @@ pub struct WorkspaceList {
 
 #[utoipa::path(
     get,
+    operation_id = "workspaces_list",
     path = "/api/workspaces",
     tag = "workspaces",
     security(("session" = []), ("bearer" = [])),
@@ -64,6 +69,7 @@ pub async fn list(State(state): State<AppState>, SignedIn(user): SignedIn) -> Ap
 
 #[utoipa::path(
     get,
+    operation_id = "workspaces_get",
     path = "/api/workspaces/{id}",
     tag = "workspaces",
     security(("session" = []), ("bearer" = [])),
@@ -77,7 +83,7 @@ pub async fn list(State(state): State<AppState>, SignedIn(user): SignedIn) -> Ap
 pub async fn get(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> AppResult<Json<WorkspaceView>> {
     Ok(Json(state.collab.workspace(&id, &user).await?))
 }
@@ -89,6 +95,7 @@ pub struct MemberList {
 
 #[utoipa::path(
     get,
+    operation_id = "workspaces_members",
     path = "/api/workspaces/{id}/members",
     tag = "workspaces",
     security(("session" = []), ("bearer" = [])),
@@ -102,13 +109,14 @@ pub struct MemberList {
 pub async fn members(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> AppResult<Json<MemberList>> {
     Ok(Json(MemberList { members: state.collab.members(&id, &user).await? }))
 }
 
 #[utoipa::path(
     delete,
+    operation_id = "workspaces_remove_member",
     path = "/api/workspaces/{id}/members/{user_id}",
     tag = "workspaces",
     security(("session" = []), ("bearer" = [])),
@@ -124,7 +132,7 @@ pub async fn members(
 pub async fn remove_member(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
-    Path((id, user_id)): Path<(String, String)>,
+    ApiPath((id, user_id)): ApiPath<(String, String)>,
 ) -> AppResult<StatusCode> {
     state.collab.remove_member(&id, &user_id, &user).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -143,6 +151,7 @@ pub struct InviteBody {
 
 #[utoipa::path(
     post,
+    operation_id = "workspaces_invite",
     path = "/api/workspaces/{id}/invites",
     tag = "workspaces",
     security(("session" = []), ("bearer" = [])),
@@ -162,7 +171,7 @@ pub struct InviteBody {
 pub async fn invite(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(input): ApiJson<InviteBody>,
 ) -> AppResult<(StatusCode, Json<CreatedInvite>)> {
     let input = InviteInput { role: input.role, expires_in_hours: input.expires_in_hours };
@@ -176,6 +185,7 @@ pub struct InviteList {
 
 #[utoipa::path(
     get,
+    operation_id = "workspaces_invites",
     path = "/api/workspaces/{id}/invites",
     tag = "workspaces",
     security(("session" = []), ("bearer" = [])),
@@ -190,13 +200,14 @@ pub struct InviteList {
 pub async fn invites(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> AppResult<Json<InviteList>> {
     Ok(Json(InviteList { invites: state.collab.invites(&id, &user).await? }))
 }
 
 #[utoipa::path(
     delete,
+    operation_id = "workspaces_revoke_invite",
     path = "/api/workspaces/{id}/invites/{invite_id}",
     tag = "workspaces",
     security(("session" = []), ("bearer" = [])),
@@ -211,7 +222,7 @@ pub async fn invites(
 pub async fn revoke_invite(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
-    Path((id, invite_id)): Path<(String, String)>,
+    ApiPath((id, invite_id)): ApiPath<(String, String)>,
 ) -> AppResult<StatusCode> {
     state.collab.revoke_invite(&id, &invite_id, &user).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -219,6 +230,7 @@ pub async fn revoke_invite(
 
 #[utoipa::path(
     post,
+    operation_id = "workspaces_accept_invite",
     path = "/api/invites/{token}/accept",
     tag = "workspaces",
     security(("session" = []), ("bearer" = [])),
@@ -233,7 +245,7 @@ pub async fn revoke_invite(
 pub async fn accept_invite(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
-    Path(token): Path<String>,
+    ApiPath(token): ApiPath<String>,
 ) -> AppResult<Json<WorkspaceView>> {
     Ok(Json(state.collab.accept_invite(&token, &user).await?))
 }
