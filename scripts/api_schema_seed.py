@@ -66,6 +66,8 @@ def main(base: str, config_path: str) -> None:
         "path.token": "invite_tokens",
         "path.upload_id": "upload_ids",
         "query.workspace_id": "ids",
+        "body.workspace_id": "ids",
+        "body.parent_id": "ids",
     }
     lines = []
     for name, values in dictionaries.items():

@@ -39,3 +39,6 @@ python3 -m pytest -q scripts/whisper_model
 
 # Integration tests spawn many servers; two at a time fits a 2-core machine.
 cargo test --all-targets -- --test-threads "${BRIEFLY_TEST_THREADS:-4}" "$@"
+
+# The OpenAPI document against the real server: schemathesis (pinned, in its own venv).
+bash scripts/test-api-schema.sh

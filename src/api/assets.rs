@@ -5,8 +5,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, Method};
 use axum::response::Response;
 
-use super::path::ApiPath;
 use super::media::serve_object;
+use super::path::ApiPath;
 use super::session::Viewer;
 use crate::app::AppState;
 use crate::error::{AppError, AppResult};

@@ -7,8 +7,8 @@ use axum::Json;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use super::path::ApiPath;
 use super::json::ApiJson;
+use super::path::ApiPath;
 use super::session::{SignedIn, Viewer};
 use crate::app::AppState;
 use crate::collab::{CommentInput, CommentPage, CommentView};
@@ -20,7 +20,11 @@ use crate::videos;
 #[serde(deny_unknown_fields)]
 pub struct PostBody {
     /// 1-10,000 characters, stored exactly as written.
-    #[schema(min_length = 1, max_length = 10000, pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*\S[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$")]
+    #[schema(
+        min_length = 1,
+        max_length = 10000,
+        pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*\S[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+    )]
     body: String,
     /// Where in the video; within its duration once that is known. Absent: a general comment.
     #[schema(minimum = 0, maximum = 86_400_000)]
@@ -101,7 +105,11 @@ pub async fn list(
 #[serde(deny_unknown_fields)]
 pub struct EditBody {
     /// 1-10,000 characters, stored exactly as written.
-    #[schema(min_length = 1, max_length = 10000, pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*\S[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$")]
+    #[schema(
+        min_length = 1,
+        max_length = 10000,
+        pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*\S[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+    )]
     body: String,
 }
 

@@ -7,8 +7,8 @@ use axum::Json;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use super::path::ApiPath;
 use super::json::ApiJson;
+use super::path::ApiPath;
 use super::session::{SignedIn, Viewer};
 use crate::app::AppState;
 use crate::collab::{ReactionPage, ReactionView};

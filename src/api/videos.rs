@@ -8,8 +8,8 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::path::ApiPath;
 use super::json::ApiJson;
+use super::path::ApiPath;
 use super::session::{SignedIn, Viewer};
 use crate::app::AppState;
 use crate::db::{VideoListQuery, VideoRow};
@@ -91,7 +91,11 @@ impl VideoView {
 #[serde(deny_unknown_fields)]
 pub struct CreateBody {
     /// 1-200 characters.
-    #[schema(min_length = 1, max_length = 200, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     title: String,
     /// Defaults to `private`.
     visibility: Option<Visibility>,
@@ -227,7 +231,11 @@ pub async fn get(
 #[serde(deny_unknown_fields)]
 pub struct UpdateBody {
     /// 1-200 characters.
-    #[schema(min_length = 1, max_length = 200, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     title: Option<String>,
     visibility: Option<Visibility>,
 }

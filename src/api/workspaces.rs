@@ -6,8 +6,8 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::path::ApiPath;
 use super::json::ApiJson;
+use super::path::ApiPath;
 use super::session::SignedIn;
 use crate::app::AppState;
 use crate::collab::{CreatedInvite, InviteInput, InviteView, MemberView, WorkspaceView};
@@ -18,7 +18,11 @@ use crate::error::{AppError, AppResult};
 #[serde(deny_unknown_fields)]
 pub struct CreateBody {
     /// 1-100 characters.
-    #[schema(min_length = 1, max_length = 100, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     name: String,
 }
 
