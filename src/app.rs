@@ -48,6 +48,7 @@ impl AppState {
         db.migrate().await?;
         let store = open_store(&config).await?;
         let jobs = JobQueue::new(db.clone());
+        let events = EventHub::new(db.clone());
         let uploads = Uploads::new(
             db.clone(),
             store.clone(),
@@ -55,8 +56,8 @@ impl AppState {
             config.upload_expiry,
             config.data_dir.join("tmp"),
             jobs.clone(),
+            events.clone(),
         );
-        let events = EventHub::new(db.clone());
         let limits = WriteLimits::new(config.comments_per_minute, config.reactions_per_minute);
         let collab = Collab::new(db.clone(), events.clone(), limits);
         Ok(AppState { config: Arc::new(config), db, store, uploads, jobs, events, collab })

@@ -15,7 +15,6 @@ use crate::app::AppState;
 use crate::db::{VideoListQuery, VideoRow};
 use crate::domain::{iso8601, Title, Visibility};
 use crate::error::{AppError, AppResult};
-use crate::events::EventKind;
 use crate::videos::{self, Access};
 
 /// A video as the caller sees it.
@@ -273,8 +272,7 @@ pub async fn update(
     let visibility = body.visibility.map(|v| v.as_str().to_string()).unwrap_or_else(|| video.visibility.clone());
     state.db.update_video_details(&video.id, &title, &visibility).await?;
     let updated = state.db.video(&video.id).await?.ok_or(AppError::NotFound)?;
-    let public_view = VideoView::new(updated.clone(), Some(Access::View));
-    state.events.publish_or_log(&video.id, EventKind::VideoUpdated, &public_view).await;
+    state.events.announce_video(&video.id).await;
     Ok(Json(VideoView::new(updated, Some(Access::Manage))))
 }
 

@@ -53,6 +53,19 @@ impl EventHub {
         }
     }
 
+    /// Tell live viewers a video changed (status, transcript, title...). The payload is
+    /// the video as anyone allowed to watch it sees it: no manager-only fields.
+    pub async fn announce_video(&self, video_id: &str) {
+        match self.db.video(video_id).await {
+            Ok(Some(video)) => {
+                let view = crate::api::VideoView::new(video, Some(crate::videos::Access::View));
+                self.publish_or_log(video_id, EventKind::VideoUpdated, &view).await;
+            }
+            Ok(None) => {}
+            Err(err) => tracing::warn!(video.id = %video_id, error = %err, "could not load video to announce it"),
+        }
+    }
+
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<EventRow>> {
         self.fanout.subscribe()
     }

@@ -8,6 +8,7 @@
 //! deadline that scales with the media's length.
 
 mod outputs;
+mod scratch;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -19,7 +20,7 @@ use tokio::io::AsyncWriteExt;
 
 use crate::config::Config;
 use crate::db::{Db, VideoRow};
-use crate::events::{EventHub, EventKind};
+use crate::events::EventHub;
 use crate::jobs::{Job, JobHandler};
 use crate::media::{self, MediaError, ProcessOptions};
 use crate::speech::{self, SpeechModel, TranscribeOptions};
@@ -54,6 +55,7 @@ impl VideoProcessor {
         };
         let work_root = config.data_dir.join("work");
         std::fs::create_dir_all(&work_root).with_context(|| format!("creating {}", work_root.display()))?;
+        scratch::remove_abandoned(&work_root);
         Ok(VideoProcessor { db, store, work_root, speech, whisper_threads: config.whisper_threads, events })
     }
 
@@ -69,13 +71,13 @@ impl VideoProcessor {
         }
         let Some(original_key) = video.original_key.clone() else {
             self.db.mark_video_failed(video_id, "the video has no uploaded media").await?;
-            self.announce(video_id).await;
+            self.events.announce_video(video_id).await;
             return Ok(());
         };
         let transcript_status = if self.speech.is_some() { "processing" } else { "disabled" };
         self.db.mark_video_processing(video_id, transcript_status).await?;
-        self.announce(video_id).await;
-        let work = tempfile::Builder::new().prefix(&format!("video-{video_id}-")).tempdir_in(&self.work_root)?;
+        self.events.announce_video(video_id).await;
+        let work = scratch::Scratch::create(&self.work_root, video_id)?;
         let original = work.path().join("original");
         self.download(&original_key, &original).await?;
         let deadline = Instant::now() + time_budget(&video);
@@ -93,14 +95,14 @@ impl VideoProcessor {
             Err(err) if err.is_user_error() || matches!(err, MediaError::DeadlineExceeded) => {
                 tracing::info!(video.id = %video_id, error = %err, "media rejected");
                 self.db.mark_video_failed(video_id, &err.to_string()).await?;
-                self.announce(video_id).await;
+                self.events.announce_video(video_id).await;
                 return Ok(());
             }
             Err(err) => return Err(anyhow::Error::new(err).context("processing media")),
         };
         outputs::upload_media(self.store.as_ref(), video_id, &output).await?;
         self.db.mark_video_ready(video_id, output.duration_ms).await?;
-        self.announce(video_id).await;
+        self.events.announce_video(video_id).await;
         tracing::info!(video.id = %video_id, remuxed = output.remuxed_video, "media ready");
         if let Some(model) = &self.speech {
             self.transcribe(video_id, model.clone(), output.audio_16k_mono.clone(), deadline).await?;
@@ -124,7 +126,7 @@ impl VideoProcessor {
             Ok(copy) => {
                 outputs::put_file(self.store.as_ref(), &asset_key(&video.id, "seekable.webm"), &output).await?;
                 self.db.mark_video_seekable(&video.id, copy.duration_ms).await?;
-                self.announce(&video.id).await;
+                self.events.announce_video(&video.id).await;
                 let _ = tokio::fs::remove_file(&output).await;
             }
             Err(err) => tracing::info!(video.id = %video.id, error = %err, "no seekable copy"),
@@ -155,29 +157,17 @@ impl VideoProcessor {
             Ok(transcript) => {
                 outputs::upload_transcript(self.store.as_ref(), &self.db, video_id, &transcript).await?;
                 self.db.set_transcript_status(video_id, "ready").await?;
-                self.announce(video_id).await;
+                self.events.announce_video(video_id).await;
                 tracing::info!(video.id = %video_id, segments = transcript.segments.len(), "transcript ready");
             }
             Err(err) => {
                 // The video itself is fine; only what was said is missing.
                 tracing::warn!(video.id = %video_id, error = %err, "transcription failed");
                 self.db.set_transcript_status(video_id, "failed").await?;
-                self.announce(video_id).await;
+                self.events.announce_video(video_id).await;
             }
         }
         Ok(())
-    }
-
-    /// Tell live viewers the video changed (status, transcript, duration).
-    async fn announce(&self, video_id: &str) {
-        match self.db.video(video_id).await {
-            Ok(Some(video)) => {
-                let view = crate::api::VideoView::new(video, Some(crate::videos::Access::View));
-                self.events.publish_or_log(video_id, EventKind::VideoUpdated, &view).await;
-            }
-            Ok(None) => {}
-            Err(err) => tracing::warn!(video.id = %video_id, error = %err, "could not load video to announce it"),
-        }
     }
 
     async fn download(&self, key: &str, target: &Path) -> anyhow::Result<()> {
@@ -215,7 +205,7 @@ impl JobHandler for VideoProcessor {
             if let Err(err) = self.db.mark_video_failed(video_id, reason).await {
                 tracing::error!(video.id = %video_id, error = %err, "could not mark video failed");
             }
-            self.announce(video_id).await;
+            self.events.announce_video(video_id).await;
         }
     }
 }

@@ -19,6 +19,7 @@ use std::time::Duration;
 use crate::db::{now_ms, ChunkCommit, ChunkRow, Db, SessionUser, UploadRow};
 use crate::domain::{random_id, ResourceId, Title, VideoStatus, Visibility};
 use crate::error::{AppError, AppResult};
+use crate::events::EventHub;
 use crate::jobs::{Job, JobQueue};
 use crate::store::{ByteStream, ChunkLocator, Store, StoreError};
 use crate::videos;
@@ -38,6 +39,7 @@ pub struct Uploads {
     expiry: Duration,
     spool_dir: PathBuf,
     jobs: JobQueue,
+    events: EventHub,
 }
 
 /// What a PATCH request claims about itself.
@@ -57,8 +59,9 @@ impl Uploads {
         expiry: Duration,
         spool_dir: PathBuf,
         jobs: JobQueue,
+        events: EventHub,
     ) -> Uploads {
-        Uploads { db, store, max_size, expiry, spool_dir, jobs }
+        Uploads { db, store, max_size, expiry, spool_dir, jobs, events }
     }
 
     pub fn max_size(&self) -> u64 {
@@ -321,6 +324,8 @@ impl Uploads {
         self.jobs.enqueue(&Job::ProcessVideo { video_id: upload.video_id.clone() }).await?;
         self.db.mark_video_uploaded(&upload.video_id, &upload.staging_key, length, &content_type).await?;
         tracing::info!(upload.id = %upload.id, video.id = %upload.video_id, bytes = length, "upload complete");
+        // The share page switches from "recording" to playing the original.
+        self.events.announce_video(&upload.video_id).await;
         Ok(())
     }
 

@@ -180,3 +180,25 @@ async fn events_cross_api_processes_on_postgres() {
     })
     .await;
 }
+
+matrix!(tweaks = super::without_worker; finishing_an_upload_is_announced);
+
+fn without_worker() -> Tweaks {
+    Tweaks { no_worker: true, ..Tweaks::default() }
+}
+
+/// The share page learns the moment the recording's last byte lands.
+async fn finishing_an_upload_is_announced(app: TestApp) {
+    let owner = app.sign_up("Olivia").await;
+    let video = owner.create_video("Recording", "unlisted").await;
+    let id = video["id"].as_str().unwrap();
+    let mut watching = subscribe(&app.anonymous(), id, None).await;
+    owner
+        .upload_file(&crate::helpers::test_bytes(3000, 7), 1000, &[("video_id", id), ("filetype", "video/webm")])
+        .await;
+    let event = watching.next().await;
+    assert_eq!(event.event, "video.updated");
+    assert_eq!(event.data["status"], "uploaded");
+    assert!(event.data["original_url"].is_string());
+    assert!(event.data["error"].is_null() && event.data["can_manage"] == false, "no manager-only fields");
+}

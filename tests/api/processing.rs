@@ -118,6 +118,21 @@ async fn webm_recording_becomes_playable_and_searchable(app: TestApp) {
     let bobs: Value = bob.get("/api/search?q=migration").send().await.unwrap().json().await.unwrap();
     assert!(bobs["hits"].as_array().unwrap().is_empty(), "{bobs}");
     assert_eq!(bob.get(&format!("/api/videos/{id}/transcript")).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+
+    // Live viewers were told each step; replaying the stream from the start shows them.
+    let stream = ada.get(&format!("/api/videos/{id}/events")).header("Last-Event-ID", "0").send().await.unwrap();
+    let mut stream = crate::sse::SseStream::new(stream);
+    let mut steps = Vec::new();
+    while let Some(event) = stream.next_within(Duration::from_secs(2)).await {
+        assert_eq!(event.event, "video.updated");
+        steps.push((
+            event.data["status"].as_str().unwrap().to_string(),
+            event.data["transcript_status"].as_str().unwrap().to_string(),
+        ));
+    }
+    for step in [("processing", "processing"), ("ready", "processing"), ("ready", "ready")] {
+        assert!(steps.contains(&(step.0.to_string(), step.1.to_string())), "{step:?} announced: {steps:?}");
+    }
 }
 
 async fn h264_input_is_remuxed(app: TestApp) {

@@ -64,6 +64,15 @@ async fn killed_worker_job_is_taken_over(backends: Backends) {
     assert_eq!(last["transcript_status"], "ready", "{last}");
     let hits: Value = user.get("/api/search?q=migration").send().await.unwrap().json().await.unwrap();
     assert!(!hits["hits"].as_array().unwrap().is_empty(), "{hits}");
+    // The killed worker's scratch folder (its download of the original) is gone too: the
+    // second worker removed it at start-up, and its own when the job finished.
+    let leftovers: Vec<_> = std::fs::read_dir(config.data_dir.join("work"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|name| name.starts_with("video-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 
     drop(api);
     clean_up(&config, pg_database).await;
