@@ -17,16 +17,19 @@ if [ ! -x "$venv/bin/schemathesis" ]; then
 fi
 
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/briefly/target}"
+work=$(mktemp -d)
 cargo build --quiet --bin briefly
+# Run a private copy: the build cache may be shared with other checkouts whose builds
+# would replace the binary under a running test.
+cp "$CARGO_TARGET_DIR/debug/briefly" "$work/briefly"
 
 # Generous write limits: the fuzzer should reach the comment and reaction logic rather
 # than spend its examples on 429s (which stay documented and are tested in tests/api/).
-work=$(mktemp -d)
 # Port 0: the server picks a free port and logs it, so no other process can take the
 # port between choosing and binding it.
 BRIEFLY_LISTEN=127.0.0.1:0 BRIEFLY_DATA_DIR="$work/data" DATABASE_URL="sqlite:$work/data/briefly.db" \
   BRIEFLY_COMMENTS_PER_MINUTE=1000000 BRIEFLY_REACTIONS_PER_MINUTE=1000000 \
-  "$CARGO_TARGET_DIR/debug/briefly" serve --no-worker >"$work/server.log" 2>&1 &
+  "$work/briefly" serve --no-worker >"$work/server.log" 2>&1 &
 server_pid=$!
 cleanup() {
   kill "$server_pid" 2>/dev/null || true

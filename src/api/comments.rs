@@ -18,6 +18,7 @@ use crate::videos;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = NewComment)]
 pub struct PostBody {
     /// 1-10,000 characters, stored exactly as written.
     #[schema(
@@ -69,6 +70,7 @@ pub async fn post(
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// `next_cursor` from the previous page.
+    #[param(min_length = 1)]
     cursor: Option<String>,
     /// Top-level comments per page, 1-200 (default 50).
     #[param(value_type = Option<i64>, minimum = 1, maximum = 200)]
@@ -103,6 +105,7 @@ pub async fn list(
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = CommentEdit)]
 pub struct EditBody {
     /// 1-10,000 characters, stored exactly as written.
     #[schema(

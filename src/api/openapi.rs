@@ -5,6 +5,9 @@
 //! with the code. This file only assembles them, and holds what has no Rust type of its
 //! own: the error responses (one per status, all `{"error":{"code","message"}}`) and the
 //! security schemes. `tests/api/openapi.rs` checks that every route of the router is here.
+//!
+//! Schema names are global and a second type with the same name silently replaces the
+//! first, so request types with common names (`CreateBody`) carry `#[schema(as = ...)]`.
 
 use std::sync::OnceLock;
 

@@ -18,6 +18,7 @@ use crate::videos;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = NewReaction)]
 pub struct ReactBody {
     /// Exactly one emoji (skin tones, flags and ZWJ sequences included).
     #[schema(example = "👍")]
@@ -62,6 +63,7 @@ pub async fn post(
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// `next_cursor` from the previous page.
+    #[param(min_length = 1)]
     cursor: Option<String>,
     /// Reactions per page, 1-1000 (default 500).
     #[param(value_type = Option<i64>, minimum = 1, maximum = 1000)]

@@ -16,8 +16,9 @@ use crate::search::{self, SearchHit};
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SearchParams {
-    /// Words to find (at most 500 bytes); common English words are ignored.
-    #[param(max_length = 500)]
+    /// Words to find (at most 500 bytes, at least one letter or digit); common English
+    /// words are ignored. Without it the answer is 400.
+    #[param(value_type = String, max_length = 500, pattern = "[A-Za-z0-9]")]
     q: Option<String>,
     /// 1-50 (default 20).
     #[param(value_type = Option<i64>, minimum = 1, maximum = 50)]

@@ -88,6 +88,7 @@ impl VideoView {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = NewVideo)]
 pub struct CreateBody {
     /// 1-200 characters.
     #[schema(
@@ -137,6 +138,7 @@ pub struct ListParams {
     #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
     limit: Option<String>,
     /// `next_cursor` from the previous page.
+    #[param(min_length = 1)]
     cursor: Option<String>,
     /// Only this workspace's videos.
     workspace_id: Option<String>,
@@ -228,6 +230,7 @@ pub async fn get(
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = VideoChanges)]
 pub struct UpdateBody {
     /// 1-200 characters.
     #[schema(

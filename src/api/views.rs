@@ -15,6 +15,7 @@ use crate::videos;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = ViewReport)]
 pub struct ViewBody {
     /// The furthest position reached; clamped to the duration.
     #[schema(minimum = 0)]

@@ -16,6 +16,7 @@ use crate::error::{AppError, AppResult};
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = NewWorkspace)]
 pub struct CreateBody {
     /// 1-100 characters.
     #[schema(
@@ -144,6 +145,7 @@ pub async fn remove_member(
 
 #[derive(Deserialize, Default, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = NewInvite)]
 pub struct InviteBody {
     /// `member` (default) or `owner`.
     #[schema(pattern = "^(member|owner)$")]
