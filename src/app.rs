@@ -59,13 +59,19 @@ impl AppState {
             events.clone(),
         );
         let limits = WriteLimits::new(config.comments_per_minute, config.reactions_per_minute);
-        let collab = Collab::new(db.clone(), events.clone(), limits);
+        let collab = Collab::new(db.clone(), events.clone(), limits, jobs.clone());
         Ok(AppState { config: Arc::new(config), db, store, uploads, jobs, events, collab })
     }
 
     /// Start this process's workers; they stop when `stop` is cancelled.
     pub fn spawn_workers(&self, stop: CancellationToken) -> anyhow::Result<Vec<tokio::task::JoinHandle<()>>> {
-        let processor = VideoProcessor::new(&self.config, self.db.clone(), self.store.clone(), self.events.clone())?;
+        let processor = VideoProcessor::new(
+            &self.config,
+            self.db.clone(),
+            self.store.clone(),
+            self.events.clone(),
+            self.jobs.clone(),
+        )?;
         if let Some(listener) = self.jobs.spawn_listener(self.config.database_url().to_string()) {
             let stop = stop.clone();
             tokio::spawn(async move {

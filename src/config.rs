@@ -41,6 +41,8 @@ pub struct Config {
     /// minute's allowance may come as one burst).
     pub comments_per_minute: u32,
     pub reactions_per_minute: u32,
+    /// Let webhooks target private, loopback and link-local addresses (off: public only).
+    pub webhook_allow_private_targets: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -139,6 +141,9 @@ pub struct Overrides {
     /// Reactions one user may add per minute.
     #[arg(long, env = "BRIEFLY_REACTIONS_PER_MINUTE", global = true)]
     pub reactions_per_minute: Option<u32>,
+    /// Allow webhook URLs that resolve to private, loopback or link-local addresses.
+    #[arg(long, env = "BRIEFLY_WEBHOOK_ALLOW_PRIVATE_TARGETS", global = true)]
+    pub webhook_allow_private_targets: Option<bool>,
 }
 
 /// The optional `briefly.toml`: same names as the flags, snake_case.
@@ -164,6 +169,7 @@ struct FileSettings {
     job_lease_secs: Option<u64>,
     comments_per_minute: Option<u32>,
     reactions_per_minute: Option<u32>,
+    webhook_allow_private_targets: Option<bool>,
 }
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -224,6 +230,10 @@ impl Config {
                 .or(file.reactions_per_minute)
                 .unwrap_or(120)
                 .clamp(1, 1_000_000),
+            webhook_allow_private_targets: o
+                .webhook_allow_private_targets
+                .or(file.webhook_allow_private_targets)
+                .unwrap_or(false),
         }
     }
 
@@ -286,6 +296,13 @@ mod tests {
         assert!(!rendered.contains("supersecretkey"), "{rendered}");
         assert!(!rendered.contains("AKIAEXAMPLE"), "{rendered}");
         assert!(rendered.contains("media"));
+    }
+
+    #[test]
+    fn private_webhook_targets_are_off_unless_allowed() {
+        assert!(!Config::resolve(FileSettings::default(), Overrides::default()).webhook_allow_private_targets);
+        let file: FileSettings = toml::from_str("webhook_allow_private_targets = true").unwrap();
+        assert!(Config::resolve(file, Overrides::default()).webhook_allow_private_targets);
     }
 
     #[test]

@@ -16,6 +16,7 @@ mod session;
 mod tus;
 mod videos;
 mod views;
+mod webhooks;
 mod workspaces;
 
 use std::time::Duration;
@@ -82,6 +83,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/workspaces/{id}/invites/{invite_id}", delete(workspaces::revoke_invite))
         .route("/api/invites/{token}/accept", post(workspaces::accept_invite))
         .route("/api/search", get(search::search))
+        .route("/api/workspaces/{id}/webhooks", post(webhooks::create).get(webhooks::list))
+        .route("/api/workspaces/{id}/webhooks/{hook_id}", axum::routing::delete(webhooks::delete))
+        .route("/api/workspaces/{id}/webhooks/{hook_id}/deliveries", get(webhooks::deliveries))
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT));
 
     Router::new()

@@ -10,6 +10,7 @@ use crate::domain::{iso8601, random_id, CommentBody, ResourceId, TimestampMs};
 use crate::error::{AppError, AppResult};
 use crate::events::EventKind;
 use crate::videos::{self, Access};
+use crate::webhooks::WebhookEvent;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CommentView {
@@ -98,6 +99,7 @@ impl Collab {
             .await?;
         let view = CommentView::from_row(row);
         self.events.publish_or_log(&video.id, EventKind::CommentCreated, &view).await;
+        self.notify_webhooks(video, WebhookEvent::CommentCreated, &view).await;
         Ok(view)
     }
 

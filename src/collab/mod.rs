@@ -9,8 +9,12 @@ mod reactions;
 mod views;
 mod workspaces;
 
-use crate::db::Db;
+use serde::Serialize;
+
+use crate::db::{Db, VideoRow};
 use crate::events::EventHub;
+use crate::jobs::JobQueue;
+use crate::webhooks::{self, WebhookEvent};
 
 pub use comments::{CommentInput, CommentPage, CommentRemoved, CommentView};
 pub use people::Person;
@@ -24,10 +28,23 @@ pub struct Collab {
     db: Db,
     events: EventHub,
     limits: WriteLimits,
+    jobs: JobQueue,
 }
 
 impl Collab {
-    pub fn new(db: Db, events: EventHub, limits: WriteLimits) -> Collab {
-        Collab { db, events, limits }
+    pub fn new(db: Db, events: EventHub, limits: WriteLimits, jobs: JobQueue) -> Collab {
+        Collab { db, events, limits, jobs }
+    }
+
+    /// Queue the workspace's webhooks for `event`. What caused it is already saved, so
+    /// trouble here is logged rather than failing the request.
+    async fn notify_webhooks(&self, video: &VideoRow, event: WebhookEvent, data: &impl Serialize) {
+        let queued = async {
+            let data = serde_json::to_value(data)?;
+            webhooks::enqueue_deliveries(&self.db, &self.jobs, &video.workspace_id, event.as_str(), data).await
+        };
+        if let Err(err) = queued.await {
+            tracing::error!(video.id = %video.id, event = event.as_str(), error = ?err, "could not queue webhooks");
+        }
     }
 }

@@ -12,6 +12,7 @@ use crate::domain::{iso8601, random_id, Emoji, ResourceId, TimestampMs};
 use crate::error::{AppError, AppResult};
 use crate::events::EventKind;
 use crate::videos;
+use crate::webhooks::WebhookEvent;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ReactionView {
@@ -70,6 +71,7 @@ impl Collab {
             created_at: iso8601(created_at),
         };
         self.events.publish_or_log(&video.id, EventKind::ReactionCreated, &view).await;
+        self.notify_webhooks(video, WebhookEvent::ReactionCreated, &view).await;
         Ok(view)
     }
 

@@ -15,6 +15,7 @@ mod uploads;
 mod users;
 mod videos;
 mod views;
+mod webhooks;
 mod workspaces;
 
 use std::str::FromStr;
@@ -34,6 +35,7 @@ pub use uploads::{ChunkCommit, ChunkRow, UploadRow};
 pub use users::{SessionUser, UserRow};
 pub use videos::{VideoListQuery, VideoRow};
 pub use views::NamedViewRow;
+pub use webhooks::{AttemptRecord, DeliveryRow, WebhookRow};
 pub use workspaces::{MemberRole, WorkspaceRow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

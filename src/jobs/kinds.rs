@@ -7,12 +7,15 @@ use serde::{Deserialize, Serialize};
 pub enum Job {
     /// Probe, transcode, thumbnail and transcribe an uploaded video.
     ProcessVideo { video_id: String },
+    /// Send one webhook delivery (one attempt per run).
+    DeliverWebhook { delivery_id: String },
 }
 
 impl Job {
     pub fn kind(&self) -> &'static str {
         match self {
             Job::ProcessVideo { .. } => "process_video",
+            Job::DeliverWebhook { .. } => "deliver_webhook",
         }
     }
 
@@ -20,6 +23,8 @@ impl Job {
     pub fn max_attempts(&self) -> i64 {
         match self {
             Job::ProcessVideo { .. } => 4,
+            // With the default backoff (5 s doubling) the last try is ~10 minutes after the first.
+            Job::DeliverWebhook { .. } => 8,
         }
     }
 }

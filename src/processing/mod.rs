@@ -21,10 +21,11 @@ use tokio::io::AsyncWriteExt;
 use crate::config::Config;
 use crate::db::{Db, VideoRow};
 use crate::events::EventHub;
-use crate::jobs::{Job, JobHandler};
+use crate::jobs::{Job, JobHandler, JobQueue};
 use crate::media::{self, MediaError, ProcessOptions};
 use crate::speech::{self, SpeechModel, TranscribeOptions};
 use crate::store::Store;
+use crate::webhooks::{self, DeliveryOptions, WebhookEvent};
 
 pub use outputs::{asset_key, storyboard_sprite_key};
 
@@ -35,6 +36,9 @@ pub struct VideoProcessor {
     speech: Option<Arc<SpeechModel>>,
     whisper_threads: usize,
     events: EventHub,
+    /// For the jobs a finished video causes (webhook deliveries).
+    jobs: JobQueue,
+    webhooks: DeliveryOptions,
 }
 
 /// Why transcription is off, for logs and the README's promise of a clear message.
@@ -43,7 +47,13 @@ pub const NO_MODEL_MESSAGE: &str =
 
 impl VideoProcessor {
     /// Load the speech model (if configured) once for every job of this process.
-    pub fn new(config: &Config, db: Db, store: Arc<dyn Store>, events: EventHub) -> anyhow::Result<VideoProcessor> {
+    pub fn new(
+        config: &Config,
+        db: Db,
+        store: Arc<dyn Store>,
+        events: EventHub,
+        jobs: JobQueue,
+    ) -> anyhow::Result<VideoProcessor> {
         let speech = match &config.whisper_model {
             Some(path) => Some(Arc::new(
                 SpeechModel::load(path).with_context(|| format!("loading speech model {}", path.display()))?,
@@ -56,7 +66,16 @@ impl VideoProcessor {
         let work_root = config.data_dir.join("work");
         std::fs::create_dir_all(&work_root).with_context(|| format!("creating {}", work_root.display()))?;
         scratch::remove_abandoned(&work_root);
-        Ok(VideoProcessor { db, store, work_root, speech, whisper_threads: config.whisper_threads, events })
+        Ok(VideoProcessor {
+            db,
+            store,
+            work_root,
+            speech,
+            whisper_threads: config.whisper_threads,
+            events,
+            jobs,
+            webhooks: DeliveryOptions::new(config.webhook_allow_private_targets),
+        })
     }
 
     async fn process_video(&self, video_id: &str) -> anyhow::Result<()> {
@@ -104,6 +123,7 @@ impl VideoProcessor {
         self.db.mark_video_ready(video_id, output.duration_ms).await?;
         self.events.announce_video(video_id).await;
         tracing::info!(video.id = %video_id, remuxed = output.remuxed_video, "media ready");
+        self.announce_ready(video_id).await;
         if let Some(model) = &self.speech {
             self.transcribe(video_id, model.clone(), output.audio_16k_mono.clone(), deadline).await?;
         }
@@ -170,6 +190,23 @@ impl VideoProcessor {
         Ok(())
     }
 
+    /// Tell the workspace's `video.ready` webhooks. The video is ready whatever happens
+    /// here, and a retried job would not announce it again, so trouble is only logged.
+    async fn announce_ready(&self, video_id: &str) {
+        let announced = async {
+            let Some(video) = self.db.video(video_id).await? else { return Ok(()) };
+            let workspace_id = video.workspace_id.clone();
+            // The video as GET /api/videos/{id} shows it to someone who may not manage it
+            // (the same view live `video.updated` events carry).
+            let data = serde_json::to_value(crate::api::VideoView::new(video, Some(crate::videos::Access::View)))?;
+            webhooks::enqueue_deliveries(&self.db, &self.jobs, &workspace_id, WebhookEvent::VideoReady.as_str(), data)
+                .await
+        };
+        if let Err(err) = announced.await {
+            tracing::error!(video.id = %video_id, error = ?err, "could not queue video.ready webhooks");
+        }
+    }
+
     async fn download(&self, key: &str, target: &Path) -> anyhow::Result<()> {
         let body = self.store.get(key, None).await?;
         let mut file = tokio::fs::File::create(target).await?;
@@ -197,15 +234,20 @@ impl JobHandler for VideoProcessor {
     async fn handle(&self, job: &Job) -> anyhow::Result<()> {
         match job {
             Job::ProcessVideo { video_id } => self.process_video(video_id).await,
+            Job::DeliverWebhook { delivery_id } => webhooks::deliver(&self.db, delivery_id, &self.webhooks).await,
         }
     }
 
     async fn gave_up(&self, job: Option<&Job>, reason: &str) {
-        if let Some(Job::ProcessVideo { video_id }) = job {
-            if let Err(err) = self.db.mark_video_failed(video_id, reason).await {
-                tracing::error!(video.id = %video_id, error = %err, "could not mark video failed");
+        match job {
+            Some(Job::ProcessVideo { video_id }) => {
+                if let Err(err) = self.db.mark_video_failed(video_id, reason).await {
+                    tracing::error!(video.id = %video_id, error = %err, "could not mark video failed");
+                }
+                self.events.announce_video(video_id).await;
             }
-            self.events.announce_video(video_id).await;
+            Some(Job::DeliverWebhook { delivery_id }) => webhooks::give_up(&self.db, delivery_id, reason).await,
+            None => {}
         }
     }
 }

@@ -56,6 +56,8 @@ pub struct Tweaks {
     pub no_worker: bool,
     /// (comments, reactions) per user per minute; tests get generous limits otherwise.
     pub write_limits: Option<(u32, u32)>,
+    /// Let webhooks reach 127.0.0.1, where the tests' receivers listen.
+    pub webhook_allow_private_targets: bool,
 }
 
 #[derive(Clone)]
@@ -130,6 +132,7 @@ pub async fn prepare_config(backends: Backends, tweaks: &Tweaks) -> (Config, tem
     let (comments, reactions) = tweaks.write_limits.unwrap_or((100_000, 100_000));
     config.comments_per_minute = comments;
     config.reactions_per_minute = reactions;
+    config.webhook_allow_private_targets = tweaks.webhook_allow_private_targets;
     (config, data, pg_database)
 }
 

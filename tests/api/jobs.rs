@@ -38,7 +38,9 @@ struct Scripted {
 #[async_trait::async_trait]
 impl JobHandler for Scripted {
     async fn handle(&self, job: &Job) -> anyhow::Result<()> {
-        let Job::ProcessVideo { video_id } = job;
+        let Job::ProcessVideo { video_id } = job else {
+            anyhow::bail!("these tests only enqueue process_video jobs, got {job:?}");
+        };
         let run = {
             let mut runs = self.runs.lock().unwrap();
             let count = runs.entry(video_id.clone()).or_default();

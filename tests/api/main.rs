@@ -24,5 +24,6 @@ mod tus;
 mod tus_crash;
 mod videos;
 mod views;
+mod webhooks;
 mod worker_crash;
 mod workspaces;
