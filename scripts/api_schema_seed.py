@@ -1,7 +1,7 @@
 """Seed a running Briefly server for scripts/test-api-schema.sh.
 
 Signs up a user, creates an API token and one of each thing a path id can name (videos,
-a comment, a reaction, a workspace with an invite, a half-finished tus upload), then
+comments, a reaction, a workspace with an invite and a webhook, tus uploads), then
 writes a schemathesis config whose dictionaries hold those ids, and the token next to it
 (`<config>.token`). Standard library only; every request goes to the given loopback URL.
 """
@@ -38,6 +38,9 @@ def main(base: str, config_path: str) -> None:
     _, reaction = call("POST", f"/api/videos/{videos[0]}/reactions", {"emoji": "👍", "timestamp_ms": 0})
     _, workspace = call("POST", "/api/workspaces", {"name": "Seed team"})
     _, invite = call("POST", f"/api/workspaces/{workspace['id']}/invites", {})
+    # A loopback target nothing listens on; `video.ready` never fires without a worker.
+    _, hook = call("POST", f"/api/workspaces/{workspace['id']}/webhooks",
+                   {"url": "http://127.0.0.1:9/briefly", "events": ["video.ready"]})
     metadata = "filename " + base64.b64encode(b"seed.webm").decode()
     created, _ = call("POST", "/api/uploads", headers={
         "Tus-Resumable": "1.0.0", "Upload-Length": "1000", "Upload-Metadata": metadata})
@@ -58,6 +61,7 @@ def main(base: str, config_path: str) -> None:
         "invite_ids": [invite["id"]],
         "invite_tokens": [invite["token"]],
         "upload_ids": [upload_id],
+        "hook_ids": [hook["id"]],
     }
     bindings = {
         "path.id": "ids",
@@ -65,6 +69,7 @@ def main(base: str, config_path: str) -> None:
         "path.invite_id": "invite_ids",
         "path.token": "invite_tokens",
         "path.upload_id": "upload_ids",
+        "path.hook_id": "hook_ids",
         "query.workspace_id": "ids",
         "body.workspace_id": "ids",
         "body.parent_id": "ids",

@@ -18,7 +18,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::openapi::{ContentBuilder, HeaderBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
 
-use super::{assets, auth, comments, events, media, reactions, search, tus, videos, views, workspaces};
+use super::{assets, auth, comments, events, media, reactions, search, tus, videos, views, webhooks, workspaces};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -69,6 +69,10 @@ use super::{assets, auth, comments, events, media, reactions, search, tus, video
         workspaces::invites,
         workspaces::revoke_invite,
         workspaces::accept_invite,
+        webhooks::create,
+        webhooks::list,
+        webhooks::delete,
+        webhooks::deliveries,
         search::search,
     ),
     components(
