@@ -25,7 +25,7 @@ pub struct VideoView {
     #[schema(value_type = Visibility)]
     visibility: String,
     /// `waiting_upload` -> `uploading` -> `uploaded` -> `processing` -> `ready` | `failed`.
-    #[schema(example = "ready")]
+    #[schema(example = "ready", pattern = "^(waiting_upload|uploading|uploaded|processing|ready|failed)$")]
     status: String,
     workspace_id: String,
     owner_id: String,
@@ -38,7 +38,7 @@ pub struct VideoView {
     can_manage: bool,
     duration_ms: Option<i64>,
     /// `pending` | `processing` | `ready` | `failed` | `disabled` (no speech model).
-    #[schema(example = "ready")]
+    #[schema(example = "ready", pattern = "^(pending|processing|ready|failed|disabled)$")]
     transcript_status: String,
     /// Why processing failed; only the video's managers see it.
     error: Option<String>,

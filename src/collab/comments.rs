@@ -54,7 +54,7 @@ pub struct CommentPage {
 }
 
 /// What `comment.deleted` carries: enough for a client to drop or blank the comment.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Serialize)]
 pub struct CommentRemoved {
     pub id: String,
     pub parent_id: Option<String>,

@@ -19,6 +19,7 @@ pub struct WorkspaceView {
     pub id: String,
     pub name: String,
     pub personal: bool,
+    #[schema(pattern = "^(owner|member)$")]
     pub role: String,
 }
 
@@ -31,6 +32,7 @@ impl From<WorkspaceRow> for WorkspaceView {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MemberView {
     pub user: MemberIdentity,
+    #[schema(pattern = "^(owner|member)$")]
     pub role: String,
     pub joined_at: String,
 }
@@ -46,6 +48,7 @@ pub struct MemberIdentity {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct InviteView {
     pub id: String,
+    #[schema(pattern = "^(owner|member)$")]
     pub role: String,
     pub created_at: String,
     pub expires_at: String,
@@ -68,6 +71,7 @@ pub struct CreatedInvite {
     pub id: String,
     pub token: String,
     pub url: String,
+    #[schema(pattern = "^(owner|member)$")]
     pub role: String,
     pub expires_at: String,
 }

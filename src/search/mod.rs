@@ -11,7 +11,7 @@ pub struct SearchHit {
     pub video_id: String,
     pub title: String,
     /// `title`, `transcript` or `comment`.
-    #[schema(example = "transcript")]
+    #[schema(example = "transcript", pattern = "^(title|transcript|comment)$")]
     pub kind: String,
     pub start_ms: i64,
     pub end_ms: i64,
