@@ -62,6 +62,7 @@ def main(base: str, config_path: str) -> None:
         "invite_tokens": [invite["token"]],
         "upload_ids": [upload_id],
         "hook_ids": [hook["id"]],
+        "share_urls": [f"{base}/v/{video_id}" for video_id in videos],
     }
     bindings = {
         "path.id": "ids",
@@ -70,6 +71,7 @@ def main(base: str, config_path: str) -> None:
         "path.token": "invite_tokens",
         "path.upload_id": "upload_ids",
         "path.hook_id": "hook_ids",
+        "query.url": "share_urls",
         "query.workspace_id": "ids",
         "body.workspace_id": "ids",
         "body.parent_id": "ids",
@@ -77,6 +79,9 @@ def main(base: str, config_path: str) -> None:
     lines = []
     for name, values in dictionaries.items():
         lines += [f"[dictionaries.{name}]", f"values = {json.dumps(values)}", ""]
+    # oEmbed answers a format it does not offer with 501, as its spec says.
+    lines += ['[[operations]]', 'include-operation-id = "oembed"',
+              'checks.not_a_server_error.expected-statuses = ["2xx", "3xx", "4xx", "501"]', ""]
     lines.append("[parameters]")
     lines += [f'"{key}" = {{ dictionary = "{name}", probability = 0.5 }}' for key, name in bindings.items()]
     with open(config_path, "w") as out:

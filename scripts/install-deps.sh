@@ -15,8 +15,12 @@ SUDO=""
 packages=(build-essential pkg-config clang libclang-dev cmake curl ca-certificates python3 python3-pip python3-venv
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev libavfilter-dev libavdevice-dev)
 if $want_test; then
-  # Fixtures (speech, media) and the PostgreSQL the suite talks to.
-  packages+=(espeak-ng sox ffmpeg postgresql postgresql-client python3-pip)
+  # Fixtures (speech, media), the PostgreSQL the suite talks to, and the browser tests'
+  # Chromium, an emoji font for its screenshots, and Node (tests/e2e drives Debian's
+  # chromium with playwright-core).
+  packages+=(espeak-ng sox ffmpeg postgresql postgresql-client python3-pip chromium fonts-noto-color-emoji)
+  # Node may come from elsewhere (NodeSource bundles npm); only fall back to Debian's.
+  command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 fi
 
 missing=()

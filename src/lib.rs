@@ -23,6 +23,7 @@ pub mod store;
 pub mod telemetry;
 pub mod uploads;
 pub mod videos;
+pub mod web;
 pub mod webhooks;
 
 pub use app::Application;

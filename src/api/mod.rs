@@ -7,7 +7,7 @@ mod comments;
 mod events;
 mod json;
 mod media;
-mod openapi;
+pub(crate) mod openapi;
 mod path;
 mod range;
 mod reactions;
@@ -91,6 +91,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api_routes)
         .merge(tus_routes)
+        .merge(crate::web::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(CatchPanicLayer::custom(|_panic| {
@@ -130,8 +131,11 @@ async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, AppError
     Ok(Json(Health { status: "ok" }))
 }
 
-async fn not_found() -> AppError {
-    AppError::NotFound
+async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    if crate::web::is_page_path(&uri) {
+        return crate::web::not_found_page();
+    }
+    AppError::NotFound.into_response()
 }
 
 async fn method_not_allowed() -> AppError {

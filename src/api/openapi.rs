@@ -73,6 +73,7 @@ use super::{assets, auth, comments, events, media, reactions, search, tus, video
         webhooks::list,
         webhooks::delete,
         webhooks::deliveries,
+        crate::web::oembed::oembed,
         search::search,
     ),
     components(

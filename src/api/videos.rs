@@ -50,9 +50,20 @@ pub struct VideoView {
     storyboard_url: Option<String>,
     captions_url: Option<String>,
     transcript_url: Option<String>,
+    /// Viewers other than the creator, and live comments (in listings and on one video).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    view_count: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    comment_count: Option<i64>,
 }
 
 impl VideoView {
+    pub fn with_counts(mut self, view_count: i64, comment_count: i64) -> VideoView {
+        self.view_count = Some(view_count);
+        self.comment_count = Some(comment_count);
+        self
+    }
+
     pub fn new(video: VideoRow, access: Option<Access>) -> VideoView {
         let original_url = video.original_key.as_ref().map(|_| format!("/api/videos/{}/original", video.id));
         let can_manage = access == Some(Access::Manage);
@@ -69,6 +80,8 @@ impl VideoView {
             storyboard_url: asset("storyboard.vtt", ready),
             captions_url: asset("captions.vtt", transcript_ready),
             transcript_url: asset("transcript", transcript_ready),
+            view_count: None,
+            comment_count: None,
             created_at: iso8601(video.created_at),
             updated_at: iso8601(video.updated_at),
             duration_ms: video.duration_ms,
@@ -186,10 +199,13 @@ pub async fn list(
     } else {
         None
     };
+    let ids: Vec<String> = rows.iter().map(|row| row.id.clone()).collect();
+    let counts = state.db.engagement_counts(&ids).await?;
     let mut views = Vec::with_capacity(rows.len());
     for row in rows {
         let access = videos::access_to(&state.db, &row, viewer.as_ref()).await?;
-        views.push(VideoView::new(row, access));
+        let (view_count, comment_count) = counts.get(&row.id).copied().unwrap_or((0, 0));
+        views.push(VideoView::new(row, access).with_counts(view_count, comment_count));
     }
     Ok(Json(VideoPage { videos: views, next_cursor }))
 }

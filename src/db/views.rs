@@ -61,6 +61,42 @@ impl Db {
         .await
     }
 
+    /// (views, live comments) per video, for a page of the library. Views by the video's
+    /// creator do not count, as in "seen by".
+    pub async fn engagement_counts(
+        &self,
+        video_ids: &[String],
+    ) -> Result<std::collections::HashMap<String, (i64, i64)>, sqlx::Error> {
+        let mut counts = std::collections::HashMap::new();
+        if video_ids.is_empty() {
+            return Ok(counts);
+        }
+        let placeholders: Vec<String> = (1..=video_ids.len()).map(|n| format!("${n}")).collect();
+        let list = placeholders.join(", ");
+        let views_sql = format!(
+            "SELECT w.video_id, COUNT(*) FROM video_views w JOIN videos v ON v.id = w.video_id \
+             WHERE w.video_id IN ({list}) AND (w.user_id IS NULL OR w.user_id <> v.owner_id) GROUP BY w.video_id"
+        );
+        let comments_sql = format!(
+            "SELECT video_id, COUNT(*) FROM comments WHERE video_id IN ({list}) AND deleted_at IS NULL GROUP BY video_id"
+        );
+        for (sql, is_views) in [(views_sql, true), (comments_sql, false)] {
+            let mut query = sqlx::query_as::<_, (String, i64)>(&sql);
+            for id in video_ids {
+                query = query.bind(id);
+            }
+            for (id, n) in query.fetch_all(&self.pool).await? {
+                let entry = counts.entry(id).or_insert((0, 0));
+                if is_views {
+                    entry.0 = n;
+                } else {
+                    entry.1 = n;
+                }
+            }
+        }
+        Ok(counts)
+    }
+
     pub async fn view_count(&self, video_id: &str) -> Result<i64, sqlx::Error> {
         let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM video_views WHERE video_id = $1")
             .bind(video_id)

@@ -32,6 +32,15 @@ pub fn remux_seekable(input: &Path, output: &Path, deadline: Option<Instant>) ->
     super::guard(|| remux(input, output, deadline))
 }
 
+/// WebM proper allows only these codecs. Chrome's `video/webm;codecs=h264` recordings are
+/// really Matroska, so those are copied into Matroska, which browsers play the same way.
+fn webm_can_hold(codec: codec::Id) -> bool {
+    matches!(
+        codec,
+        codec::Id::VP8 | codec::Id::VP9 | codec::Id::AV1 | codec::Id::OPUS | codec::Id::VORBIS | codec::Id::WEBVTT
+    )
+}
+
 struct Mapped {
     out_index: usize,
     in_time_base: Rational,
@@ -41,7 +50,8 @@ struct Mapped {
 
 fn remux(input: &Path, output: &Path, deadline: Option<Instant>) -> Result<SeekableCopy, MediaError> {
     let mut ictx = format::input(&input).invalid("reading the upload")?;
-    let mut octx = format::output_as(&output, "webm").internal("creating the seekable copy")?;
+    let muxer = if ictx.streams().all(|s| webm_can_hold(s.parameters().id())) { "webm" } else { "matroska" };
+    let mut octx = format::output_as(&output, muxer).internal("creating the seekable copy")?;
     let mut mapping: Vec<Option<Mapped>> = Vec::new();
     for stream in ictx.streams() {
         let kind = stream.parameters().medium();

@@ -73,6 +73,19 @@ fn make_fixture(name: &str, path: &Path) {
             assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
             std::fs::write(path, output.stdout).unwrap();
         }
+        // What Chrome records as `video/webm;codecs=h264,opus`: Matroska holding H.264 and
+        // Opus, written as a stream (no duration, no cues).
+        "recorder-h264.webm" => {
+            let output = ffmpeg()
+                .args(["-f", "lavfi", "-i", video, "-i"])
+                .arg(&speech)
+                .args(["-shortest", "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p"])
+                .args(["-c:a", "libopus", "-f", "matroska", "pipe:1"])
+                .output()
+                .unwrap();
+            assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+            std::fs::write(path, output.stdout).unwrap();
+        }
         "speech.mp4" => run(ffmpeg()
             .args(["-f", "lavfi", "-i", video, "-i"])
             .arg(&speech)
@@ -110,6 +123,25 @@ pub fn stream_codecs(path: &Path) -> Vec<String> {
 
 pub fn duration_secs(path: &Path) -> f64 {
     header_duration_secs(path).unwrap_or_else(|| panic!("{} has no duration in its header", path.display()))
+}
+
+/// Where the last packet ends, read packet by packet: the length of a file whose header
+/// declares none (a MediaRecorder-style stream).
+pub fn packet_end_secs(path: &Path) -> f64 {
+    let output = Command::new("ffprobe")
+        .args(["-v", "error", "-show_entries", "packet=pts_time,duration_time", "-of", "csv=p=0"])
+        .arg(path)
+        .output()
+        .unwrap();
+    let ends = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| {
+            let mut parts = line.split(',').map(|p| p.trim().parse::<f64>().ok());
+            Some(parts.next()?? + parts.next().flatten().unwrap_or(0.0))
+        })
+        .fold(0.0f64, f64::max);
+    assert!(ends > 0.0, "{} has packets", path.display());
+    ends
 }
 
 /// The duration the container's header declares, if any (ffprobe prints N/A otherwise).

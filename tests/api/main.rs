@@ -24,6 +24,7 @@ mod tus;
 mod tus_crash;
 mod videos;
 mod views;
+mod web;
 mod webhooks;
 mod worker_crash;
 mod workspaces;

@@ -175,12 +175,14 @@ fn operations(doc: &Value) -> Vec<(String, String, Value)> {
     out
 }
 
-/// `(path, method)` for every `.route("...", ...)` in `src/api/*.rs` that serves the API
-/// (`/api/...` and `/healthz`; web pages are not part of it).
+/// `(path, method)` for every `.route("...", ...)` in `src/api/` and `src/web/` that
+/// answers machines: `/api/...`, `/healthz` and `/oembed` (HTML pages and static files are
+/// not part of the API).
 fn routes_in_source() -> BTreeSet<(String, String)> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/api");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let files = ["src/api", "src/web"].into_iter().flat_map(|dir| std::fs::read_dir(root.join(dir)).unwrap());
     let mut routes = BTreeSet::new();
-    for entry in std::fs::read_dir(&dir).unwrap() {
+    for entry in files {
         let path = entry.unwrap().path();
         if path.extension().is_none_or(|e| e != "rs") {
             continue;
@@ -201,7 +203,7 @@ fn scan_routes(source: &str) -> Vec<(String, String)> {
         let Some(close) = open.find('"') else { break };
         let route = &open[..close];
         let expression = balanced(&open[close + 1..]);
-        if !(route.starts_with("/api/") || route == "/healthz") {
+        if !(route.starts_with("/api/") || route == "/healthz" || route == "/oembed") {
             continue;
         }
         for method in METHODS {

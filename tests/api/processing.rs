@@ -196,23 +196,29 @@ async fn bad_media_fails_and_the_worker_moves_on(app: TestApp) {
 
 async fn recorder_webm_gets_a_seekable_copy(app: TestApp) {
     let ada = app.sign_up("Ada").await;
-    let recorded = fixture("recorder.webm");
-    assert_eq!(fixtures::header_duration_secs(&recorded), None, "the fixture is like MediaRecorder output");
-    let id = upload_fixture(&ada, "recorder.webm", "video/webm").await;
-    let video = settled(&ada, &id).await;
-    assert_eq!(video["status"], "ready", "{video}");
-    let seekable_url = video["seekable_url"].as_str().expect("a seekable copy");
-    let (content_type, webm) = bytes(&ada, seekable_url).await;
-    assert_eq!(content_type, "video/webm");
-    let local = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(local.path(), &webm).unwrap();
-    let expected = fixtures::duration_secs(&fixture("speech.webm"));
-    let declared = fixtures::header_duration_secs(local.path()).expect("the copy declares its duration");
-    assert!((declared - expected).abs() / expected < 0.05, "{declared} s vs {expected} s");
-    assert_eq!(fixtures::stream_codecs(local.path()), vec!["vp8", "opus"], "copied, not re-encoded");
-    // The playback MP4 has the right length too, though the upload declared none.
-    let duration_ms = video["duration_ms"].as_i64().unwrap() as f64;
-    assert!((duration_ms / 1000.0 - expected).abs() / expected < 0.05, "{duration_ms} ms");
+    // Firefox-style VP8 and Chrome's H.264 (which WebM proper cannot hold: Matroska it is).
+    for (name, filetype, codecs) in [
+        ("recorder.webm", "video/webm", ["vp8", "opus"]),
+        ("recorder-h264.webm", "video/webm;codecs=h264,opus", ["h264", "opus"]),
+    ] {
+        let recorded = fixture(name);
+        assert_eq!(fixtures::header_duration_secs(&recorded), None, "{name} is like MediaRecorder output");
+        let id = upload_fixture(&ada, name, filetype).await;
+        let video = settled(&ada, &id).await;
+        assert_eq!(video["status"], "ready", "{video}");
+        let seekable_url = video["seekable_url"].as_str().unwrap_or_else(|| panic!("a seekable copy of {name}"));
+        let (content_type, webm) = bytes(&ada, seekable_url).await;
+        assert_eq!(content_type, "video/webm");
+        let local = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(local.path(), &webm).unwrap();
+        let expected = fixtures::packet_end_secs(&recorded);
+        let declared = fixtures::header_duration_secs(local.path()).expect("the copy declares its duration");
+        assert!((declared - expected).abs() / expected < 0.05, "{name}: {declared} s vs {expected} s");
+        assert_eq!(fixtures::stream_codecs(local.path()), codecs, "copied, not re-encoded");
+        // The playback MP4 has the right length too, though the upload declared none.
+        let duration_ms = video["duration_ms"].as_i64().unwrap() as f64;
+        assert!((duration_ms / 1000.0 - expected).abs() / expected < 0.05, "{name}: {duration_ms} ms");
+    }
     // Uploads that are not WebM get no seekable copy (they do not need one).
     let mp4 = upload_fixture(&ada, "speech.mp4", "video/mp4").await;
     assert!(settled(&ada, &mp4).await["seekable_url"].is_null());

@@ -54,6 +54,17 @@ async fn seen_by_lists_viewers_with_their_furthest_position(app: TestApp) {
     viewers.sort();
     assert_eq!(viewers, [("Oscar".to_string(), 40_000, 100), ("Tess".to_string(), 30_000, 75)]);
 
+    // The library shows the same count, with live comments.
+    owner
+        .request(Method::POST, &format!("/api/videos/{id}/comments"))
+        .json(&json!({ "body": "hi" }))
+        .send()
+        .await
+        .unwrap();
+    let library: Value = owner.get("/api/videos").send().await.unwrap().json().await.unwrap();
+    let card = library["videos"].as_array().unwrap().iter().find(|v| v["id"] == id).unwrap();
+    assert_eq!((card["view_count"].as_i64(), card["comment_count"].as_i64()), (Some(3), Some(1)), "{card}");
+
     // Only workspace members see who watched.
     assert_error(
         outsider.get(&format!("/api/videos/{id}/viewers")).send().await.unwrap(),

@@ -1,0 +1,125 @@
+//! Page routes: every page is the same shell with its name in `data-page`, so the browser
+//! loads the right module. Watch pages of videos anyone may see also carry Open Graph and
+//! Twitter card tags so their links unfurl in chat tools.
+
+use axum::extract::{Path, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE};
+use axum::http::{HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
+
+use super::assets::embedded;
+use super::html::escape;
+use crate::app::AppState;
+use crate::db::VideoRow;
+use crate::videos;
+
+/// Scripts and styles only from this origin; media and images may also be blob:/data:
+/// (the recorder previews its own stream). A stray `<script>` in user text could not run.
+const CONTENT_SECURITY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+    img-src 'self' data: blob:; media-src 'self' blob: mediastream:; connect-src 'self'; \
+    object-src 'none'; base-uri 'none'; form-action 'self'";
+
+/// The shell with the page name, `<title>` and extra `<head>` tags filled in.
+pub fn shell(page: &str, title: &str, head: &str) -> Response {
+    let template = embedded("index.html").map(|a| a.bytes).unwrap_or_default();
+    let body = String::from_utf8_lossy(&template)
+        .replace("{{page}}", page)
+        .replace("{{title}}", &escape(title))
+        .replace("<!--{{head}}-->", head);
+    (
+        [
+            (CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8")),
+            (CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+            (CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY)),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+pub async fn library() -> Response {
+    shell("library", "Briefly", "")
+}
+pub async fn signup() -> Response {
+    shell("signup", "Sign up · Briefly", "")
+}
+pub async fn login() -> Response {
+    shell("login", "Sign in · Briefly", "")
+}
+pub async fn record() -> Response {
+    shell("record", "Record · Briefly", "")
+}
+pub async fn search() -> Response {
+    shell("search", "Search · Briefly", "")
+}
+pub async fn settings() -> Response {
+    shell("settings", "Workspace settings · Briefly", "")
+}
+pub async fn invite(Path(_token): Path<String>) -> Response {
+    shell("invite", "Join a workspace · Briefly", "")
+}
+
+/// `http(s)://host` as the caller reached us, for absolute URLs in meta tags.
+pub fn base_url(state: &AppState, headers: &HeaderMap) -> String {
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| h.bytes().all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b)))
+        .unwrap_or("localhost");
+    let scheme = if state.config.secure_cookies { "https" } else { "http" };
+    format!("{scheme}://{host}")
+}
+
+/// A video anonymous visitors may watch (public or unlisted), or `None`.
+pub async fn shareable_video(state: &AppState, id: &str) -> Option<VideoRow> {
+    videos::visible_video(&state.db, id, None).await.ok().map(|(video, _)| video)
+}
+
+pub async fn watch(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    match shareable_video(&state, &id).await {
+        Some(video) => {
+            let head = share_meta(&video, &base_url(&state, &headers));
+            shell("watch", &format!("{} · Briefly", video.title), &head)
+        }
+        None => shell("watch", "Briefly", ""),
+    }
+}
+
+fn share_meta(video: &VideoRow, base: &str) -> String {
+    let page = format!("{base}/v/{}", video.id);
+    let title = escape(&video.title);
+    let mut tags = vec![
+        ("og:type", "video.other".to_string()),
+        ("og:site_name", "Briefly".to_string()),
+        ("og:title", title.clone()),
+        ("og:url", escape(&page)),
+        ("twitter:title", title),
+    ];
+    if video.status == "ready" {
+        let poster = escape(&format!("{base}/api/videos/{}/poster.jpg", video.id));
+        tags.push(("og:image", poster.clone()));
+        tags.push(("twitter:image", poster));
+        tags.push(("twitter:card", "summary_large_image".to_string()));
+        tags.push(("og:video", escape(&format!("{base}/api/videos/{}/media.mp4", video.id))));
+        tags.push(("og:video:type", "video/mp4".to_string()));
+    } else {
+        tags.push(("twitter:card", "summary".to_string()));
+    }
+    if let Some(ms) = video.duration_ms {
+        tags.push(("video:duration", ((ms + 500) / 1000).to_string()));
+    }
+    let mut head: String = tags
+        .into_iter()
+        .map(|(property, content)| {
+            let attribute = if property.starts_with("twitter:") { "name" } else { "property" };
+            format!("<meta {attribute}=\"{property}\" content=\"{content}\">\n")
+        })
+        .collect();
+    let oembed = format!("{base}/oembed?format=json&url={}", urlencoding::encode(&page));
+    head.push_str(&format!(
+        "<link rel=\"alternate\" type=\"application/json+oembed\" href=\"{}\" title=\"{}\">\n",
+        escape(&oembed),
+        escape(&video.title)
+    ));
+    head
+}

@@ -1,0 +1,16 @@
+import { h } from '../lib/dom.js';
+import { authForm, nextPath } from './auth-form.js';
+
+export function render(root) {
+  authForm(root, {
+    heading: 'Create your Briefly account',
+    fields: [
+      ['name', 'Your name', 'text', 'name'],
+      ['email', 'Email', 'email', 'email'],
+      ['password', 'Password (at least 8 characters)', 'password', 'new-password', { minlength: 8 }],
+    ],
+    submitLabel: 'Sign up',
+    endpoint: '/api/auth/signup',
+    footer: h('p', {}, 'Already have an account? ', h('a', { href: `/login?next=${encodeURIComponent(nextPath())}` }, 'Sign in')),
+  });
+}

@@ -1,0 +1,121 @@
+// The player: best available source (playback MP4 > seekable WebM > the original as
+// uploaded), switching up as processing finishes without losing the viewer's place;
+// playback speed; captions; keyboard shortcuts.
+import { h, isTyping } from '../lib/dom.js';
+
+const SPEEDS = [1, 1.25, 1.5, 1.75, 2];
+
+export function bestSource(video) {
+  return video.media_url || video.seekable_url || video.original_url || null;
+}
+
+export class Player {
+  constructor({ startMs = null, autoplay = false }) {
+    this.video = h('video', {
+      class: 'player-video',
+      controls: true,
+      playsinline: true,
+      preload: 'metadata',
+      'aria-label': 'Video',
+    });
+    this.source = null;
+    this.startMs = startMs;
+    this.autoplay = autoplay;
+    this.speed = h('select', { id: 'speed', 'aria-label': 'Playback speed' }, SPEEDS.map((s) => h('option', { value: s, selected: s === 1 }, `${s}×`)));
+    this.speed.addEventListener('change', () => (this.video.playbackRate = Number(this.speed.value)));
+    this.video.addEventListener('ratechange', () => (this.speed.value = String(this.video.playbackRate)));
+    this.video.addEventListener('playing', () => {
+      // Read by the browser test's stop-to-playing benchmark.
+      window.__brieflyFirstPlayingAt ??= Date.now();
+    });
+  }
+
+  get currentMs() {
+    return Math.round(this.video.currentTime * 1000);
+  }
+
+  /** Duration in ms: the server's measurement, since a browser recording carries none. */
+  durationMs(video) {
+    const d = this.video.duration;
+    if (Number.isFinite(d) && d > 0) return d * 1000;
+    return video?.duration_ms || 0;
+  }
+
+  seek(ms) {
+    this.video.currentTime = Math.max(0, ms / 1000);
+  }
+
+  /** Point the player at the best source of `video`, keeping position and play state. */
+  update(video) {
+    const src = bestSource(video);
+    if (!src || src === this.source) return;
+    const first = this.source === null;
+    const at = this.video.currentTime;
+    const wasPlaying = !this.video.paused;
+    this.source = src;
+    if (video.poster_url) this.video.poster = video.poster_url;
+    this.video.src = src;
+    this.setCaptions(video.captions_url);
+    this.video.addEventListener(
+      'loadedmetadata',
+      () => {
+        if (first && this.startMs !== null) this.seek(this.startMs);
+        else if (!first && at > 0) this.video.currentTime = at;
+        this.video.playbackRate = Number(this.speed.value);
+        if ((first && this.autoplay) || wasPlaying) this.play();
+      },
+      { once: true },
+    );
+  }
+
+  setCaptions(url) {
+    if (!url || this.captionsUrl === url) return;
+    this.captionsUrl = url;
+    this.video.querySelectorAll('track').forEach((t) => t.remove());
+    this.video.append(h('track', { kind: 'captions', label: 'English', srclang: 'en', src: url }));
+  }
+
+  /** Start playing; when the browser refuses sound without a click, play muted instead. */
+  async play() {
+    try {
+      await this.video.play();
+    } catch {
+      this.video.muted = true;
+      await this.video.play().catch(() => {});
+    }
+  }
+
+  toggleCaptions() {
+    const track = this.video.textTracks[0];
+    if (track) track.mode = track.mode === 'showing' ? 'hidden' : 'showing';
+  }
+
+  /** space/k play-pause, j/l ±10 s, ←/→ ±5 s, ↑/↓ volume, f fullscreen, c captions, m mute. */
+  bindShortcuts(target = document) {
+    target.addEventListener('keydown', (event) => {
+      if (isTyping(event) || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (event.target instanceof HTMLElement && ['BUTTON', 'A'].includes(event.target.tagName) && event.key === ' ') return;
+      const v = this.video;
+      const jump = (s) => (v.currentTime = Math.max(0, v.currentTime + s));
+      const actions = {
+        ' ': () => (v.paused ? this.play() : v.pause()),
+        k: () => (v.paused ? this.play() : v.pause()),
+        j: () => jump(-10),
+        l: () => jump(10),
+        ArrowLeft: () => jump(-5),
+        ArrowRight: () => jump(5),
+        ArrowUp: () => (v.volume = Math.min(1, v.volume + 0.1)),
+        ArrowDown: () => (v.volume = Math.max(0, v.volume - 0.1)),
+        f: () => (document.fullscreenElement ? document.exitFullscreen() : v.requestFullscreen?.()),
+        c: () => this.toggleCaptions(),
+        m: () => (v.muted = !v.muted),
+      };
+      const action = actions[event.key];
+      if (!action) return;
+      // The video's native controls already handle space and arrows when it has focus.
+      if (event.target === v && (event.key === ' ' || event.key.startsWith('Arrow'))) return;
+      event.preventDefault();
+      action();
+    });
+  }
+}
