@@ -18,6 +18,15 @@ fi
 
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/briefly/target}"
 work=$(mktemp -d)
+server_pid=""
+cleanup() {
+  if [ -n "$server_pid" ]; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
 cargo build --quiet --bin briefly
 # Run a private copy: the build cache may be shared with other checkouts whose builds
 # would replace the binary under a running test.
@@ -32,12 +41,6 @@ BRIEFLY_LISTEN=127.0.0.1:0 BRIEFLY_DATA_DIR="$work/data" DATABASE_URL="sqlite:$w
   BRIEFLY_WEBHOOK_ALLOW_PRIVATE_TARGETS=true \
   "$work/briefly" serve --no-worker >"$work/server.log" 2>&1 &
 server_pid=$!
-cleanup() {
-  kill "$server_pid" 2>/dev/null || true
-  wait "$server_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
 
 address=""
 for _ in $(seq 1 200); do
