@@ -3,10 +3,20 @@
 //! Each benchmark starts a real `briefly serve` process (this same binary) so that the
 //! server's memory can be read from `/proc` apart from the load generator's.
 
+mod collab;
+mod collab_seed;
+mod corpus;
 mod fixtures;
+mod latency;
+mod load_average;
 mod process;
+mod scratch_db;
+mod search;
+mod search_seed;
 mod server;
+mod sql_rows;
 mod upload;
+mod wrk;
 
 use clap::Subcommand;
 
@@ -18,11 +28,17 @@ pub enum BenchCommand {
     Upload(upload::UploadBench),
     /// Upload-complete to ready-with-transcript, next to the ffmpeg CLI + faster-whisper.
     Process(process::ProcessBench),
+    /// `GET /api/search` over 1,000,000 transcript segments, next to a plain LIKE scan.
+    Search(search::SearchBench),
+    /// Comments page and reaction writes under wrk, each next to `GET /healthz`.
+    Collab(collab::CollabBench),
 }
 
 pub async fn run(command: BenchCommand, config: Config) -> anyhow::Result<()> {
     match command {
         BenchCommand::Upload(args) => upload::run(args, config).await,
         BenchCommand::Process(args) => process::run_bench(args, config).await,
+        BenchCommand::Search(args) => search::run(args, config).await,
+        BenchCommand::Collab(args) => collab::run(args, config).await,
     }
 }

@@ -19,6 +19,17 @@ impl ServerProcess {
     /// `with_worker: false` runs `serve --no-worker`, so background processing of what a
     /// benchmark uploads cannot disturb what it measures.
     pub async fn start(config: &Config, data_dir: &Path, with_worker: bool) -> anyhow::Result<ServerProcess> {
+        let database_url = format!("sqlite:{}", data_dir.join("briefly.db").display());
+        ServerProcess::start_with_database(config, data_dir, with_worker, &database_url).await
+    }
+
+    /// Like [`ServerProcess::start`], on the database `database_url` names.
+    pub async fn start_with_database(
+        config: &Config,
+        data_dir: &Path,
+        with_worker: bool,
+        database_url: &str,
+    ) -> anyhow::Result<ServerProcess> {
         let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
         let mut command = Command::new(std::env::current_exe()?);
         command.arg("serve");
@@ -28,7 +39,7 @@ impl ServerProcess {
         command
             .env("BRIEFLY_LISTEN", format!("127.0.0.1:{port}"))
             .env("BRIEFLY_DATA_DIR", data_dir)
-            .env("DATABASE_URL", format!("sqlite:{}", data_dir.join("briefly.db").display()))
+            .env("DATABASE_URL", database_url)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit());
@@ -66,16 +77,25 @@ impl ServerProcess {
 
     /// A client signed in as a fresh benchmark user (cookie session).
     pub async fn signed_in_client(&self) -> anyhow::Result<reqwest::Client> {
+        self.signed_in_client_as("bench@example.com", "Bench").await
+    }
+
+    /// A client signed in (cookie session) as a new user with this email and name.
+    pub async fn signed_in_client_as(&self, email: &str, name: &str) -> anyhow::Result<reqwest::Client> {
         let client = reqwest::Client::builder().cookie_store(true).timeout(Duration::from_secs(600)).build()?;
         let signup = client
             .post(format!("{}/api/auth/signup", self.base))
-            .json(
-                &serde_json::json!({ "email": "bench@example.com", "password": "benchmark password", "name": "Bench" }),
-            )
+            .json(&serde_json::json!({ "email": email, "password": "benchmark password", "name": name }))
             .send()
             .await?;
         anyhow::ensure!(signup.status().is_success(), "signup failed: {}", signup.status());
         Ok(client)
+    }
+
+    /// The id of the user `client` is signed in as.
+    pub async fn user_id(&self, client: &reqwest::Client) -> anyhow::Result<String> {
+        let me: serde_json::Value = client.get(format!("{}/api/me", self.base)).send().await?.json().await?;
+        me["id"].as_str().map(str::to_string).context("GET /api/me has no id")
     }
 
     pub fn pid(&self) -> u32 {

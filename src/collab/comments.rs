@@ -5,10 +5,10 @@ use serde::Serialize;
 
 use super::people::Person;
 use super::Collab;
-use crate::db::{CommentCursor, CommentRow, NewComment, SessionUser, VideoRow};
+use crate::db::{now_ms, CommentCursor, CommentRow, NewComment, SessionUser, VideoRow};
 use crate::domain::{iso8601, random_id, CommentBody, ResourceId, TimestampMs};
 use crate::error::{AppError, AppResult};
-use crate::events::EventKind;
+use crate::events::{EventHub, EventKind};
 use crate::videos::{self, Access};
 use crate::webhooks::WebhookEvent;
 
@@ -86,19 +86,31 @@ impl Collab {
             None => None,
         };
         let id = random_id(16);
-        let row = self
-            .db
-            .insert_comment(&NewComment {
-                id: &id,
-                video_id: &video.id,
-                author_id: &author.id,
-                parent_id: parent_id.as_deref(),
-                body: input.body.as_str(),
-                timestamp_ms,
-            })
-            .await?;
-        let view = CommentView::from_row(row);
-        self.events.publish_or_log(&video.id, EventKind::CommentCreated, &view).await;
+        let created_at = now_ms();
+        let view = CommentView {
+            id: id.clone(),
+            video_id: video.id.clone(),
+            author: Person::new(&author.id, &author.name),
+            body: input.body.as_str().to_string(),
+            timestamp_ms,
+            parent_id: parent_id.clone(),
+            created_at: iso8601(created_at),
+            edited_at: None,
+            deleted: false,
+            replies: None,
+        };
+        let comment = NewComment {
+            id: &id,
+            video_id: &video.id,
+            author_id: &author.id,
+            parent_id: parent_id.as_deref(),
+            body: input.body.as_str(),
+            timestamp_ms,
+            created_at,
+        };
+        let event = EventHub::event(&video.id, EventKind::CommentCreated, &view)?;
+        let announced = self.db.insert_comment(&comment, &event).await?;
+        self.events.fan_out(announced);
         self.notify_webhooks(video, WebhookEvent::CommentCreated, &view).await;
         Ok(view)
     }

@@ -7,10 +7,10 @@ use serde::Serialize;
 
 use super::people::Person;
 use super::Collab;
-use crate::db::{ReactionRow, SessionUser, VideoRow};
+use crate::db::{now_ms, NewReaction, ReactionRow, SessionUser, VideoRow};
 use crate::domain::{iso8601, random_id, Emoji, ResourceId, TimestampMs};
 use crate::error::{AppError, AppResult};
-use crate::events::EventKind;
+use crate::events::{EventHub, EventKind};
 use crate::videos;
 use crate::webhooks::WebhookEvent;
 
@@ -61,16 +61,26 @@ impl Collab {
         self.limits.check_reaction(&user.id)?;
         let at = TimestampMs::parse(timestamp_ms, video.duration_ms).map_err(AppError::validation)?;
         let id = random_id(16);
-        let created_at = self.db.insert_reaction(&id, &video.id, &user.id, emoji.as_str(), at.get()).await?;
+        let created_at = now_ms();
         let view = ReactionView {
-            id,
+            id: id.clone(),
             video_id: video.id.clone(),
             emoji: emoji.as_str().to_string(),
             timestamp_ms: at.get(),
             user: Person::new(&user.id, &user.name),
             created_at: iso8601(created_at),
         };
-        self.events.publish_or_log(&video.id, EventKind::ReactionCreated, &view).await;
+        let reaction = NewReaction {
+            id: &id,
+            video_id: &video.id,
+            user_id: &user.id,
+            emoji: emoji.as_str(),
+            timestamp_ms: at.get(),
+            created_at,
+        };
+        let event = EventHub::event(&video.id, EventKind::ReactionCreated, &view)?;
+        let announced = self.db.insert_reaction(&reaction, &event).await?;
+        self.events.fan_out(announced);
         self.notify_webhooks(video, WebhookEvent::ReactionCreated, &view).await;
         Ok(view)
     }

@@ -1,6 +1,6 @@
 //! Timestamped comments with one level of replies.
 
-use super::{now_ms, Db};
+use super::{now_ms, Db, EventRow, NewEvent};
 
 /// General comments (no timestamp) sort after every timestamped one.
 pub const GENERAL_SORT_MS: i64 = i64::MAX / 2;
@@ -35,13 +35,16 @@ pub struct NewComment<'a> {
     pub parent_id: Option<&'a str>,
     pub body: &'a str,
     pub timestamp_ms: Option<i64>,
+    pub created_at: i64,
 }
 
 const COMMENT_COLUMNS: &str = "c.id, c.video_id, c.author_id, u.name AS author_name, c.parent_id, c.body, \
     c.timestamp_ms, c.sort_ms, c.created_at, c.edited_at, c.deleted_at";
 
 impl Db {
-    pub async fn insert_comment(&self, new: &NewComment<'_>) -> Result<CommentRow, sqlx::Error> {
+    /// Store a comment and its live-update event in one transaction.
+    pub async fn insert_comment(&self, new: &NewComment<'_>, event: &NewEvent<'_>) -> Result<EventRow, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO comments (id, video_id, author_id, parent_id, body, timestamp_ms, sort_ms, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -53,10 +56,12 @@ impl Db {
         .bind(new.body)
         .bind(new.timestamp_ms)
         .bind(new.timestamp_ms.unwrap_or(GENERAL_SORT_MS))
-        .bind(now_ms())
-        .execute(&self.pool)
+        .bind(new.created_at)
+        .execute(&mut *tx)
         .await?;
-        self.comment(new.id).await?.ok_or(sqlx::Error::RowNotFound)
+        let announced = self.append_event_in(&mut tx, event).await?;
+        tx.commit().await?;
+        Ok(announced)
     }
 
     pub async fn comment(&self, id: &str) -> Result<Option<CommentRow>, sqlx::Error> {

@@ -13,25 +13,53 @@ pub struct EventRow {
 /// The channel other processes listen on; the payload is the new row's id.
 pub const EVENTS_CHANNEL: &str = "briefly_events";
 
+/// An event to record together with the change it announces.
+#[derive(Debug, Clone)]
+pub struct NewEvent<'a> {
+    pub video_id: &'a str,
+    pub kind: &'a str,
+    pub payload: String,
+}
+
 impl Db {
-    /// Append an event. On PostgreSQL the same transaction notifies every listening
-    /// process (delivered at commit), so no process can see the NOTIFY before the row.
-    pub async fn append_event(&self, video_id: &str, kind: &str, payload: &str) -> Result<EventRow, sqlx::Error> {
+    /// Append an event on its own.
+    pub async fn append_event(&self, event: &NewEvent<'_>) -> Result<EventRow, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
+        let row = self.append_event_in(&mut tx, event).await?;
+        tx.commit().await?;
+        Ok(row)
+    }
+
+    /// Append an event inside the caller's transaction, so a change and its announcement
+    /// commit together (one flush, and never one without the other). On PostgreSQL the
+    /// NOTIFY is delivered at commit, so no process can see it before the row.
+    pub(super) async fn append_event_in(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        event: &NewEvent<'_>,
+    ) -> Result<EventRow, sqlx::Error> {
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO video_events (video_id, kind, payload, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
         )
-        .bind(video_id)
-        .bind(kind)
-        .bind(payload)
+        .bind(event.video_id)
+        .bind(event.kind)
+        .bind(&event.payload)
         .bind(now_ms())
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
         if self.backend == Backend::Postgres {
-            sqlx::query("SELECT pg_notify($1, $2)").bind(EVENTS_CHANNEL).bind(id.to_string()).execute(&mut *tx).await?;
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(EVENTS_CHANNEL)
+                .bind(id.to_string())
+                .execute(&mut **tx)
+                .await?;
         }
-        tx.commit().await?;
-        Ok(EventRow { id, video_id: video_id.to_string(), kind: kind.to_string(), payload: payload.to_string() })
+        Ok(EventRow {
+            id,
+            video_id: event.video_id.to_string(),
+            kind: event.kind.to_string(),
+            payload: event.payload.clone(),
+        })
     }
 
     pub async fn event(&self, id: i64) -> Result<Option<EventRow>, sqlx::Error> {

@@ -26,10 +26,10 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 pub use comments::{CommentCursor, CommentRow, NewComment};
-pub use events::{EventRow, EVENTS_CHANNEL};
+pub use events::{EventRow, NewEvent, EVENTS_CHANNEL};
 pub use invites::{InviteRow, MemberRow, NewInvite};
 pub use jobs::JobRecord;
-pub use reactions::ReactionRow;
+pub use reactions::{NewReaction, ReactionRow};
 pub use search::{SearchRow, SearchScope, SegmentInput};
 pub use uploads::{ChunkCommit, ChunkRow, UploadRow};
 pub use users::{SessionUser, UserRow};
@@ -81,9 +81,13 @@ impl Db {
                         // WAL lets readers proceed during writes; busy_timeout queues writers
                         // instead of failing them; NORMAL sync in WAL mode survives process
                         // crashes (what tus acknowledgements promise), if not power loss.
+                        // Reads through a shared memory map instead of copying every page
+                        // into each connection's small (2 MiB) cache: full-text queries
+                        // that touch many rows stop paying a read() per page.
                         conn.execute(
                             "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
-                             PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                             PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
+                             PRAGMA mmap_size = 1073741824;",
                         )
                         .await?;
                     }

@@ -1,6 +1,6 @@
 //! Emoji reactions pinned to a moment of a video.
 
-use super::{now_ms, Db};
+use super::{Db, EventRow, NewEvent};
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ReactionRow {
@@ -13,32 +13,41 @@ pub struct ReactionRow {
     pub created_at: i64,
 }
 
+pub struct NewReaction<'a> {
+    pub id: &'a str,
+    pub video_id: &'a str,
+    pub user_id: &'a str,
+    pub emoji: &'a str,
+    pub timestamp_ms: i64,
+    pub created_at: i64,
+}
+
 const REACTION_COLUMNS: &str =
     "r.id, r.video_id, r.user_id, u.name AS user_name, r.emoji, r.timestamp_ms, r.created_at";
 
 impl Db {
+    /// Store a reaction and its live-update event in one transaction.
     pub async fn insert_reaction(
         &self,
-        id: &str,
-        video_id: &str,
-        user_id: &str,
-        emoji: &str,
-        timestamp_ms: i64,
-    ) -> Result<i64, sqlx::Error> {
-        let created_at = now_ms();
+        reaction: &NewReaction<'_>,
+        event: &NewEvent<'_>,
+    ) -> Result<EventRow, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO reactions (id, video_id, user_id, emoji, timestamp_ms, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6)",
         )
-        .bind(id)
-        .bind(video_id)
-        .bind(user_id)
-        .bind(emoji)
-        .bind(timestamp_ms)
-        .bind(created_at)
-        .execute(&self.pool)
+        .bind(reaction.id)
+        .bind(reaction.video_id)
+        .bind(reaction.user_id)
+        .bind(reaction.emoji)
+        .bind(reaction.timestamp_ms)
+        .bind(reaction.created_at)
+        .execute(&mut *tx)
         .await?;
-        Ok(created_at)
+        let announced = self.append_event_in(&mut tx, event).await?;
+        tx.commit().await?;
+        Ok(announced)
     }
 
     pub async fn reaction(&self, id: &str) -> Result<Option<ReactionRow>, sqlx::Error> {

@@ -64,6 +64,31 @@ impl Db {
             .await
     }
 
+    /// A video with the caller's role in its workspace, in one round trip: every request
+    /// about a video starts with this question.
+    pub async fn video_with_role(
+        &self,
+        id: &str,
+        user_id: Option<&str>,
+    ) -> Result<Option<(VideoRow, Option<String>)>, sqlx::Error> {
+        #[derive(sqlx::FromRow)]
+        struct WithRole {
+            #[sqlx(flatten)]
+            video: VideoRow,
+            member_role: Option<String>,
+        }
+        let row: Option<WithRole> = sqlx::query_as(&format!(
+            "SELECT {VIDEO_COLUMNS}, (SELECT m.role FROM workspace_members m \
+             WHERE m.workspace_id = v.workspace_id AND m.user_id = $2) AS member_role \
+             FROM videos v WHERE v.id = $1"
+        ))
+        .bind(id)
+        .bind(user_id.unwrap_or_default())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|r| (r.video, r.member_role)))
+    }
+
     /// Videos the viewer may see in a listing: everything in their workspaces plus public
     /// videos. Unlisted videos of other workspaces never appear.
     pub async fn list_videos(&self, q: &VideoListQuery) -> Result<Vec<VideoRow>, sqlx::Error> {

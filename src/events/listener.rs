@@ -42,6 +42,12 @@ async fn relay(
         let Ok(id) = notification.payload().parse::<i64>() else {
             continue;
         };
+        if fanout.receiver_count() == 0 {
+            // Nobody watches through this process: no need to read the row. Remember the
+            // id so a reconnect does not replay what nobody was waiting for.
+            *newest_seen = (*newest_seen).max(id);
+            continue;
+        }
         if let Some(row) = db.event(id).await? {
             *newest_seen = (*newest_seen).max(row.id);
             let _ = fanout.send(Arc::new(row));

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use tokio::sync::broadcast;
 
-use crate::db::{Backend, Db, EventRow};
+use crate::db::{Backend, Db, EventRow, NewEvent};
 
 pub use kinds::EventKind;
 
@@ -36,13 +36,24 @@ impl EventHub {
 
     /// Record `data` as a `kind` event of `video_id` and tell everyone watching.
     pub async fn publish(&self, video_id: &str, kind: EventKind, data: &impl Serialize) -> anyhow::Result<()> {
-        let payload = serde_json::to_string(data)?;
-        let row = self.db.append_event(video_id, kind.as_str(), &payload).await?;
+        let row = self.db.append_event(&Self::event(video_id, kind, data)?).await?;
+        self.fan_out(row);
+        Ok(())
+    }
+
+    /// An event to be recorded by the caller, in the same transaction as its change; hand
+    /// the stored row to [`fan_out`](Self::fan_out) after the commit.
+    pub fn event<'a>(video_id: &'a str, kind: EventKind, data: &impl Serialize) -> anyhow::Result<NewEvent<'a>> {
+        Ok(NewEvent { video_id, kind: kind.as_str(), payload: serde_json::to_string(data)? })
+    }
+
+    /// Deliver a committed event to this process's watchers. On PostgreSQL the LISTEN
+    /// relay does that for every process (this one included), so nothing happens here.
+    pub fn fan_out(&self, row: EventRow) {
         if self.db.backend() == Backend::Sqlite {
             // No receivers is fine: nobody is watching right now.
             let _ = self.fanout.send(Arc::new(row));
         }
-        Ok(())
     }
 
     /// Like [`publish`](Self::publish), for callers whose own work already succeeded: a

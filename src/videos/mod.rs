@@ -23,8 +23,13 @@ pub async fn access_to(db: &Db, video: &VideoRow, viewer: Option<&SessionUser>) 
         Some(user) => db.member_role(&video.workspace_id, &user.id).await?,
         None => None,
     };
+    Ok(access_with_role(video, viewer, role))
+}
+
+/// The policy itself, given the caller's role in the video's workspace.
+fn access_with_role(video: &VideoRow, viewer: Option<&SessionUser>, role: Option<MemberRole>) -> Option<Access> {
     let is_creator = viewer.is_some_and(|user| user.id == video.owner_id);
-    let access = match role {
+    match role {
         Some(MemberRole::Owner) => Some(Access::Manage),
         Some(MemberRole::Member) if is_creator => Some(Access::Manage),
         Some(MemberRole::Member) => Some(Access::Member),
@@ -32,15 +37,16 @@ pub async fn access_to(db: &Db, video: &VideoRow, viewer: Option<&SessionUser>) 
             Visibility::Public | Visibility::Unlisted => Some(Access::View),
             Visibility::Private => None,
         },
-    };
-    Ok(access)
+    }
 }
 
 /// Load a video the caller may at least see, or answer 404.
 pub async fn visible_video(db: &Db, raw_id: &str, viewer: Option<&SessionUser>) -> AppResult<(VideoRow, Access)> {
     let id = ResourceId::parse(raw_id).ok_or(AppError::NotFound)?;
-    let video = db.video(id.as_str()).await?.ok_or(AppError::NotFound)?;
-    let access = access_to(db, &video, viewer).await?.ok_or(AppError::NotFound)?;
+    let (video, role) =
+        db.video_with_role(id.as_str(), viewer.map(|u| u.id.as_str())).await?.ok_or(AppError::NotFound)?;
+    let role = role.as_deref().and_then(MemberRole::parse);
+    let access = access_with_role(&video, viewer, role).ok_or(AppError::NotFound)?;
     Ok((video, access))
 }
 
