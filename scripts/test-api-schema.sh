@@ -68,6 +68,8 @@ token=$(cat "$work/schemathesis.toml.token")
 #   it; the seed registers one loopback hook (private targets are allowed on this
 #   server, and without a worker nothing is ever delivered) for the other webhook calls.
 # tus bodies (`application/offset+octet-stream`) are sent as raw bytes; see the hooks file.
+# One worker: with two, hypothesis' shared caches occasionally raise an internal error
+# (a KeyError describing a lambda) that fails the run without any finding.
 # It runs inside the temp dir, where it keeps its caches, so nothing lands in the checkout.
 status=0
 scripts_dir="$PWD/scripts"
@@ -81,7 +83,7 @@ scripts_dir="$PWD/scripts"
   --max-examples "${BRIEFLY_SCHEMA_MAX_EXAMPLES:-100}" \
   --request-timeout 10 \
   --seed "${BRIEFLY_SCHEMA_SEED:-20261125}" \
-  --workers 2 \
+  --workers 1 \
   --no-color) || status=$?
 
 # A 5xx is already a finding; an internal error the client never saw (a failed stream
