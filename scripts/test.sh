@@ -42,3 +42,6 @@ cargo test --all-targets -- --test-threads "${BRIEFLY_TEST_THREADS:-4}" "$@"
 
 # The web app in a real browser (Chromium + playwright-core), against the real binary.
 BRIEFLY_WHISPER_MODEL="$BRIEFLY_TEST_WHISPER_MODEL" bash scripts/test-e2e.sh
+
+# The OpenAPI document against the real server: schemathesis (pinned, in its own venv).
+bash scripts/test-api-schema.sh

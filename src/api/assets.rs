@@ -1,11 +1,12 @@
 //! Processed media: the playback MP4, poster, storyboard, captions and transcript.
 //! Same visibility rules as the original; everything 404s until processing made it.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, Method};
 use axum::response::Response;
 
 use super::media::serve_object;
+use super::path::ApiPath;
 use super::session::Viewer;
 use crate::app::AppState;
 use crate::error::{AppError, AppResult};
@@ -27,10 +28,38 @@ fn asset(name: &str) -> Option<(&'static str, &'static str, bool)> {
     })
 }
 
+#[utoipa::path(
+    get,
+    operation_id = "assets_get_asset",
+    path = "/api/videos/{id}/{asset}",
+    tag = "videos",
+    security((), ("session" = []), ("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "Video id"),
+        ("asset" = String, Path, description = "Which processed file; 404 until processing made it",
+            pattern = r"^(media\.mp4|seekable\.webm|poster\.jpg|storyboard\.vtt|captions\.vtt|captions\.srt|transcript)$"),
+        super::openapi::RangeHeader,
+    ),
+    responses(
+        (status = 200, description = "`media.mp4`, `seekable.webm`, `poster.jpg`, `storyboard.vtt`, \
+            `captions.vtt`, `captions.srt`, or the `transcript` \
+            (`{language, segments:[{start_ms,end_ms,text,words:[{start_ms,end_ms,text}]}]}`)",
+            content(("video/mp4"), ("video/webm"), ("image/jpeg"), ("text/vtt"), ("application/x-subrip"), ("application/json")),
+            headers(("Accept-Ranges" = String, description = "`bytes`"))),
+        (status = 206, description = "The requested byte range",
+            content(("video/mp4"), ("video/webm"), ("image/jpeg"), ("text/vtt"), ("application/x-subrip"), ("application/json")),
+            headers(("Content-Range" = String, description = "`bytes {first}-{last}/{size}`"))),
+        (status = 307, description = "Only with S3 presigned redirects: fetch the file from `Location`",
+            headers(("Location" = String, description = "A short-lived presigned URL"))),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 404, response = super::openapi::NotFound),
+        (status = 416, response = super::openapi::RangeNotSatisfiable),
+    )
+)]
 pub async fn get_asset(
     State(state): State<AppState>,
     Viewer(viewer): Viewer,
-    Path((id, name)): Path<(String, String)>,
+    ApiPath((id, name)): ApiPath<(String, String)>,
     method: Method,
     headers: HeaderMap,
 ) -> AppResult<Response> {
@@ -47,10 +76,33 @@ pub async fn get_asset(
     serve_object(&state, &asset_key(&video.id, object), content_type, &method, &headers, None).await
 }
 
+#[utoipa::path(
+    get,
+    operation_id = "assets_get_storyboard_sprite",
+    path = "/api/videos/{id}/storyboard/{sprite}",
+    tag = "videos",
+    security((), ("session" = []), ("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "Video id"),
+        ("sprite" = String, Path, description = "`{n}.jpg`, as named by `storyboard.vtt`", pattern = r"^[0-9]{1,4}\.jpg$"),
+        super::openapi::RangeHeader,
+    ),
+    responses(
+        (status = 200, description = "A storyboard sprite sheet", content_type = "image/jpeg",
+            headers(("Accept-Ranges" = String, description = "`bytes`"))),
+        (status = 206, description = "The requested byte range", content_type = "image/jpeg",
+            headers(("Content-Range" = String, description = "`bytes {first}-{last}/{size}`"))),
+        (status = 307, description = "Only with S3 presigned redirects: fetch the file from `Location`",
+            headers(("Location" = String, description = "A short-lived presigned URL"))),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 404, response = super::openapi::NotFound),
+        (status = 416, response = super::openapi::RangeNotSatisfiable),
+    )
+)]
 pub async fn get_storyboard_sprite(
     State(state): State<AppState>,
     Viewer(viewer): Viewer,
-    Path((id, sprite)): Path<(String, String)>,
+    ApiPath((id, sprite)): ApiPath<(String, String)>,
     method: Method,
     headers: HeaderMap,
 ) -> AppResult<Response> {

@@ -11,12 +11,13 @@ use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures::Stream;
 use tokio::sync::{broadcast, mpsc};
 
+use super::path::ApiPath;
 use super::session::Viewer;
 use crate::app::AppState;
 use crate::db::{Db, EventRow, SessionUser};
@@ -29,10 +30,28 @@ const RECHECK_ACCESS_EVERY: Duration = Duration::from_secs(60);
 /// Ids remembered to suppress duplicates between replay and live delivery.
 const RECENT_IDS: usize = 1024;
 
+#[utoipa::path(
+    get,
+    operation_id = "events_stream",
+    path = "/api/videos/{id}/events",
+    tag = "collaboration",
+    security((), ("session" = []), ("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "Video id"),
+        ("Last-Event-ID" = Option<i64>, Header, description = "Replay what came after this event id (up to 500, 24 hours)"),
+    ),
+    responses(
+        (status = 200, description = "Server-Sent Events: `event:` is `comment.created`, `comment.updated`, \
+            `comment.deleted`, `reaction.created`, `reaction.deleted` or `video.updated`; `data:` is JSON; \
+            `id:` increases. A keep-alive comment every 15 s.", content_type = "text/event-stream", body = String),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 404, response = super::openapi::NotFound),
+    )
+)]
 pub async fn stream(
     State(state): State<AppState>,
     Viewer(viewer): Viewer,
-    Path(video_id): Path<String>,
+    ApiPath(video_id): ApiPath<String>,
     headers: HeaderMap,
 ) -> AppResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     let (video, _) = videos::visible_video(&state.db, &video_id, viewer.as_ref()).await?;

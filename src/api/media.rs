@@ -4,11 +4,12 @@
 //! uploaded file can never run as a page on this origin, whatever bytes it contains.
 
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 
+use super::path::ApiPath;
 use super::range::{parse_range, RangeRequest};
 use super::session::Viewer;
 use crate::app::AppState;
@@ -16,10 +17,32 @@ use crate::config::StorageConfig;
 use crate::error::{AppError, AppResult};
 use crate::videos;
 
+#[utoipa::path(
+    get,
+    operation_id = "media_original",
+    path = "/api/videos/{id}/original",
+    tag = "videos",
+    security((), ("session" = []), ("bearer" = [])),
+    params(("id" = String, Path, description = "Video id"), super::openapi::RangeHeader),
+    responses(
+        (status = 200, description = "The uploaded file as uploaded: `video/*`, `audio/*` or \
+            `application/octet-stream`, sandboxed (`Content-Security-Policy: sandbox`, `nosniff`)",
+            content(("video/*"), ("audio/*"), ("application/octet-stream")),
+            headers(("Accept-Ranges" = String, description = "`bytes`"))),
+        (status = 206, description = "The requested byte range",
+            content(("video/*"), ("audio/*"), ("application/octet-stream")),
+            headers(("Content-Range" = String, description = "`bytes {first}-{last}/{size}`"))),
+        (status = 307, description = "Only with S3 presigned redirects: fetch the media from `Location`",
+            headers(("Location" = String, description = "A short-lived presigned URL"))),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 404, response = super::openapi::NotFound),
+        (status = 416, response = super::openapi::RangeNotSatisfiable),
+    )
+)]
 pub async fn original(
     State(state): State<AppState>,
     Viewer(viewer): Viewer,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     method: Method,
     headers: HeaderMap,
 ) -> AppResult<Response> {

@@ -7,6 +7,8 @@ mod comments;
 mod events;
 mod json;
 mod media;
+pub(crate) mod openapi;
+mod path;
 mod range;
 mod reactions;
 mod search;
@@ -24,7 +26,6 @@ use axum::http::{HeaderValue, Request};
 use axum::response::IntoResponse;
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
-use serde_json::json;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -46,7 +47,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/uploads", post(tus::create).options(tus::options))
         .route(
             "/api/uploads/{upload_id}",
-            axum::routing::head(tus::head).patch(tus::patch).delete(tus::terminate).options(tus::options),
+            axum::routing::head(tus::head).patch(tus::patch).delete(tus::terminate).options(tus::upload_options),
         )
         .layer(DefaultBodyLimit::disable())
         .layer(SetResponseHeaderLayer::overriding(
@@ -56,6 +57,7 @@ pub fn router(state: AppState) -> Router {
 
     let api_routes = Router::new()
         .route("/healthz", get(healthz))
+        .route("/api/openapi.json", get(openapi::document))
         .route("/api/auth/signup", post(auth::sign_up))
         .route("/api/auth/login", post(auth::log_in))
         .route("/api/auth/logout", post(auth::log_out))
@@ -111,9 +113,22 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn healthz(State(state): State<AppState>) -> Result<Json<serde_json::Value>, AppError> {
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct Health {
+    #[schema(example = "ok")]
+    status: &'static str,
+}
+
+#[utoipa::path(
+    get,
+    operation_id = "healthz",
+    path = "/healthz",
+    tag = "meta",
+    responses((status = 200, description = "The database answers", body = Health))
+)]
+async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, AppError> {
     state.db.ping().await?;
-    Ok(Json(json!({ "status": "ok" })))
+    Ok(Json(Health { status: "ok" }))
 }
 
 async fn not_found(uri: axum::http::Uri) -> axum::response::Response {

@@ -4,6 +4,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::Json;
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use super::session::Viewer;
 use crate::app::AppState;
@@ -12,14 +13,21 @@ use crate::domain::ResourceId;
 use crate::error::{AppError, AppResult};
 use crate::search::{self, SearchHit};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchParams {
+    /// Words to find (at most 500 bytes, at least one letter or digit); common English
+    /// words are ignored. Without it the answer is 400.
+    #[param(value_type = String, max_length = 500, pattern = "[A-Za-z0-9]")]
     q: Option<String>,
+    /// 1-50 (default 20).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 50)]
     limit: Option<String>,
+    /// Only this workspace (still only what you may see).
     workspace_id: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct SearchResults {
     hits: Vec<SearchHit>,
 }
@@ -27,6 +35,19 @@ pub struct SearchResults {
 const MAX_LIMIT: i64 = 50;
 const MAX_QUERY_BYTES: usize = 500;
 
+#[utoipa::path(
+    get,
+    operation_id = "search_search",
+    path = "/api/search",
+    tag = "search",
+    security((), ("session" = []), ("bearer" = [])),
+    params(SearchParams),
+    responses(
+        (status = 200, description = "Hits you may see, best first", body = SearchResults),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 401, response = super::openapi::Unauthorized),
+    )
+)]
 pub async fn search(
     State(state): State<AppState>,
     Viewer(viewer): Viewer,

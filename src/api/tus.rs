@@ -2,12 +2,13 @@
 //! creation-defer-length, termination, checksum and expiration.
 
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use futures::TryStreamExt;
 
+use super::path::ApiPath;
 use super::session::SignedIn;
 use crate::app::AppState;
 use crate::db::UploadRow;
@@ -70,6 +71,20 @@ fn checksum(headers: &HeaderMap) -> AppResult<Option<ExpectedChecksum>> {
         .map_err(AppError::BadRequest)
 }
 
+/// tus discovery; it needs no `Tus-Resumable` and no sign-in.
+#[utoipa::path(
+    options,
+    operation_id = "tus_options",
+    path = "/api/uploads",
+    tag = "uploads",
+    responses((status = 204, description = "What this tus server supports", headers(
+        ("Tus-Resumable" = String, description = "`1.0.0`"),
+        ("Tus-Version" = String, description = "`1.0.0`"),
+        ("Tus-Extension" = String, description = "The supported extensions"),
+        ("Tus-Max-Size" = u64, description = "Largest upload, bytes"),
+        ("Tus-Checksum-Algorithm" = String, description = "`sha1,sha256`"),
+    )))
+)]
 pub async fn options(State(state): State<AppState>) -> Response {
     (
         StatusCode::NO_CONTENT,
@@ -81,6 +96,25 @@ pub async fn options(State(state): State<AppState>) -> Response {
         ],
     )
         .into_response()
+}
+
+/// The same discovery answer on an upload's own URL.
+#[utoipa::path(
+    options,
+    operation_id = "tus_upload_options",
+    path = "/api/uploads/{upload_id}",
+    tag = "uploads",
+    params(("upload_id" = String, Path, description = "From the creation response's `Location`")),
+    responses((status = 204, description = "What this tus server supports", headers(
+        ("Tus-Resumable" = String, description = "`1.0.0`"),
+        ("Tus-Version" = String, description = "`1.0.0`"),
+        ("Tus-Extension" = String, description = "The supported extensions"),
+        ("Tus-Max-Size" = u64, description = "Largest upload, bytes"),
+        ("Tus-Checksum-Algorithm" = String, description = "`sha1,sha256`"),
+    )))
+)]
+pub async fn upload_options(state: State<AppState>) -> Response {
+    options(state).await
 }
 
 /// What a creation request asked for, once its headers are checked.
@@ -120,6 +154,40 @@ fn parse_creation(headers: &HeaderMap) -> AppResult<Creation> {
     Ok(Creation { length, with_body, checksum: checksum(headers)?, content_length, metadata: metadata.to_string() })
 }
 
+#[utoipa::path(
+    post,
+    operation_id = "tus_create",
+    path = "/api/uploads",
+    tag = "uploads",
+    security(("session" = []), ("bearer" = [])),
+    params(
+        super::openapi::TusResumable,
+        ("Upload-Length" = Option<u64>, Header, description = "Total size in bytes; or send `Upload-Defer-Length`"),
+        ("Upload-Defer-Length" = Option<String>, Header, description = "`1` when the size is not known yet"),
+        ("Upload-Metadata" = Option<String>, Header, description = "tus metadata: `key base64value,...`; \
+            keys `video_id` (attach to a video you manage), `filename`, `filetype`"),
+        ("Upload-Checksum" = Option<String>, Header, description = "`sha1|sha256 <base64 digest>` of the body"),
+    ),
+    request_body(description = "Optional (creation-with-upload): the first bytes",
+        content(("application/offset+octet-stream"))),
+    responses(
+        (status = 201, description = "The upload exists", headers(
+            ("Location" = String, description = "`/api/uploads/{upload_id}`"),
+            ("Briefly-Video-Id" = String, description = "The video the upload fills"),
+            ("Upload-Offset" = u64, description = "Bytes stored so far"),
+            ("Upload-Expires" = String, description = "When an idle unfinished upload is deleted (HTTP date)"),
+            ("Tus-Resumable" = String, description = "`1.0.0`"),
+        )),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 403, response = super::openapi::Forbidden),
+        (status = 404, response = super::openapi::NotFound),
+        (status = 409, response = super::openapi::Conflict),
+        (status = 412, response = super::openapi::TusVersionUnsupported),
+        (status = 413, response = super::openapi::PayloadTooLarge),
+        (status = 415, response = super::openapi::UnsupportedMediaType),
+    )
+)]
 pub async fn create(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -169,11 +237,33 @@ pub async fn create(
     Ok(response)
 }
 
+#[utoipa::path(
+    head,
+    operation_id = "tus_head",
+    path = "/api/uploads/{upload_id}",
+    tag = "uploads",
+    security(("session" = []), ("bearer" = [])),
+    params(("upload_id" = String, Path, description = "From the creation response's `Location`"), super::openapi::TusResumable),
+    responses(
+        (status = 200, description = "Where to resume", headers(
+            ("Upload-Offset" = u64, description = "Bytes stored so far"),
+            ("Upload-Length" = u64, description = "Total size, once known"),
+            ("Upload-Defer-Length" = String, description = "`1` while the size is not known"),
+            ("Upload-Metadata" = String, description = "As sent at creation"),
+            ("Upload-Expires" = String, description = "While unfinished (HTTP date)"),
+            ("Cache-Control" = String, description = "`no-store`"),
+        )),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 404, response = super::openapi::NotFound),
+        (status = 410, response = super::openapi::Gone),
+        (status = 412, response = super::openapi::TusVersionUnsupported),
+    )
+)]
 pub async fn head(
     State(state): State<AppState>,
     headers: HeaderMap,
     SignedIn(user): SignedIn,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> AppResult<Response> {
     check_version(&headers)?;
     let upload = state.uploads.status(&user, &id).await?;
@@ -192,11 +282,42 @@ pub async fn head(
     Ok(response)
 }
 
+#[utoipa::path(
+    patch,
+    operation_id = "tus_patch",
+    path = "/api/uploads/{upload_id}",
+    tag = "uploads",
+    security(("session" = []), ("bearer" = [])),
+    params(
+        ("upload_id" = String, Path, description = "From the creation response's `Location`"),
+        super::openapi::TusResumable,
+        ("Upload-Offset" = u64, Header, description = "Must equal the stored offset (see HEAD)"),
+        ("Upload-Length" = Option<u64>, Header, description = "Declares a deferred length, once"),
+        ("Upload-Checksum" = Option<String>, Header, description = "`sha1|sha256 <base64 digest>`; all or nothing"),
+    ),
+    request_body(description = "The next bytes of the file", content(("application/offset+octet-stream"))),
+    responses(
+        (status = 204, description = "The bytes are durable", headers(
+            ("Upload-Offset" = u64, description = "Bytes stored so far"),
+            ("Upload-Expires" = String, description = "While unfinished (HTTP date)"),
+        )),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 404, response = super::openapi::NotFound),
+        (status = 409, response = super::openapi::Conflict),
+        (status = 410, response = super::openapi::Gone),
+        (status = 412, response = super::openapi::TusVersionUnsupported),
+        (status = 413, response = super::openapi::PayloadTooLarge),
+        (status = 415, response = super::openapi::UnsupportedMediaType),
+        (status = 423, response = super::openapi::Locked),
+        (status = 460, response = super::openapi::ChecksumMismatch),
+    )
+)]
 pub async fn patch(
     State(state): State<AppState>,
     headers: HeaderMap,
     SignedIn(user): SignedIn,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     body: Body,
 ) -> AppResult<Response> {
     let mut body = body_stream(body);
@@ -241,11 +362,26 @@ async fn drain_rejected_body(body: &mut ByteStream) {
     let _ = tokio::time::timeout(std::time::Duration::from_secs(10), read).await;
 }
 
+#[utoipa::path(
+    delete,
+    operation_id = "tus_terminate",
+    path = "/api/uploads/{upload_id}",
+    tag = "uploads",
+    security(("session" = []), ("bearer" = [])),
+    params(("upload_id" = String, Path, description = "From the creation response's `Location`"), super::openapi::TusResumable),
+    responses(
+        (status = 204, description = "The upload and its bytes are gone"),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 404, response = super::openapi::NotFound),
+        (status = 412, response = super::openapi::TusVersionUnsupported),
+        (status = 423, response = super::openapi::Locked),
+    )
+)]
 pub async fn terminate(
     State(state): State<AppState>,
     headers: HeaderMap,
     SignedIn(user): SignedIn,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> AppResult<StatusCode> {
     check_version(&headers)?;
     state.uploads.terminate(&user, &id).await?;

@@ -1,13 +1,15 @@
 //! `/api/videos`: create, list, get, update, delete.
 
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use super::json::ApiJson;
+use super::path::ApiPath;
 use super::session::{SignedIn, Viewer};
 use crate::app::AppState;
 use crate::db::{VideoListQuery, VideoRow};
@@ -15,11 +17,15 @@ use crate::domain::{iso8601, Title, Visibility};
 use crate::error::{AppError, AppResult};
 use crate::videos::{self, Access};
 
-#[derive(Serialize)]
+/// A video as the caller sees it.
+#[derive(Serialize, ToSchema)]
 pub struct VideoView {
     id: String,
     title: String,
+    #[schema(value_type = Visibility)]
     visibility: String,
+    /// `waiting_upload` -> `uploading` -> `uploaded` -> `processing` -> `ready` | `failed`.
+    #[schema(example = "ready", pattern = "^(waiting_upload|uploading|uploaded|processing|ready|failed)$")]
     status: String,
     workspace_id: String,
     owner_id: String,
@@ -31,6 +37,8 @@ pub struct VideoView {
     original_url: Option<String>,
     can_manage: bool,
     duration_ms: Option<i64>,
+    /// `pending` | `processing` | `ready` | `failed` | `disabled` (no speech model).
+    #[schema(example = "ready", pattern = "^(pending|processing|ready|failed|disabled)$")]
     transcript_status: String,
     /// Why processing failed; only the video's managers see it.
     error: Option<String>,
@@ -91,14 +99,39 @@ impl VideoView {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = NewVideo)]
 pub struct CreateBody {
+    /// 1-200 characters.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     title: String,
+    /// Defaults to `private`.
     visibility: Option<Visibility>,
+    /// Defaults to your personal workspace.
     workspace_id: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    operation_id = "videos_create",
+    path = "/api/videos",
+    tag = "videos",
+    security(("session" = []), ("bearer" = [])),
+    request_body = CreateBody,
+    responses(
+        (status = 201, description = "The new video, waiting for its upload", body = VideoView),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 413, response = super::openapi::PayloadTooLarge),
+        (status = 415, response = super::openapi::UnsupportedMediaType),
+        (status = 422, response = super::openapi::ValidationFailed),
+    )
+)]
 pub async fn create(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
@@ -110,14 +143,21 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(VideoView::new(video, Some(Access::Manage)))))
 }
 
-#[derive(Deserialize)]
+/// `limit` is read as text so that a bad one is a JSON 400 like every other error.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
+    /// Page size, 1-100 (default 20).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
     limit: Option<String>,
+    /// `next_cursor` from the previous page.
+    #[param(min_length = 1)]
     cursor: Option<String>,
+    /// Only this workspace's videos.
     workspace_id: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct VideoPage {
     videos: Vec<VideoView>,
     next_cursor: Option<String>,
@@ -125,6 +165,19 @@ pub struct VideoPage {
 
 const MAX_PAGE: i64 = 100;
 
+#[utoipa::path(
+    get,
+    operation_id = "videos_list",
+    path = "/api/videos",
+    tag = "videos",
+    security((), ("session" = []), ("bearer" = [])),
+    params(ListParams),
+    responses(
+        (status = 200, description = "Videos you may see, newest first", body = VideoPage),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 401, response = super::openapi::Unauthorized),
+    )
+)]
 pub async fn list(
     State(state): State<AppState>,
     Viewer(viewer): Viewer,
@@ -169,26 +222,65 @@ fn decode_cursor(raw: &str) -> AppResult<(i64, String)> {
     Ok((at.parse().map_err(|_| bad())?, id.to_string()))
 }
 
+#[utoipa::path(
+    get,
+    operation_id = "videos_get",
+    path = "/api/videos/{id}",
+    tag = "videos",
+    security((), ("session" = []), ("bearer" = [])),
+    params(("id" = String, Path, description = "Video id")),
+    responses(
+        (status = 200, description = "The video", body = VideoView),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 404, response = super::openapi::NotFound),
+    )
+)]
 pub async fn get(
     State(state): State<AppState>,
     Viewer(viewer): Viewer,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> AppResult<Json<VideoView>> {
     let (video, access) = videos::visible_video(&state.db, &id, viewer.as_ref()).await?;
     Ok(Json(VideoView::new(video, Some(access))))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = VideoChanges)]
 pub struct UpdateBody {
+    /// 1-200 characters.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     title: Option<String>,
     visibility: Option<Visibility>,
 }
 
+#[utoipa::path(
+    patch,
+    operation_id = "videos_update",
+    path = "/api/videos/{id}",
+    tag = "videos",
+    security(("session" = []), ("bearer" = [])),
+    params(("id" = String, Path, description = "Video id")),
+    request_body = UpdateBody,
+    responses(
+        (status = 200, description = "The updated video", body = VideoView),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 403, response = super::openapi::Forbidden),
+        (status = 404, response = super::openapi::NotFound),
+        (status = 413, response = super::openapi::PayloadTooLarge),
+        (status = 415, response = super::openapi::UnsupportedMediaType),
+        (status = 422, response = super::openapi::ValidationFailed),
+    )
+)]
 pub async fn update(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<UpdateBody>,
 ) -> AppResult<Json<VideoView>> {
     let video = videos::managed_video(&state.db, &id, &user).await?;
@@ -203,10 +295,24 @@ pub async fn update(
     Ok(Json(VideoView::new(updated, Some(Access::Manage))))
 }
 
+#[utoipa::path(
+    delete,
+    operation_id = "videos_delete",
+    path = "/api/videos/{id}",
+    tag = "videos",
+    security(("session" = []), ("bearer" = [])),
+    params(("id" = String, Path, description = "Video id")),
+    responses(
+        (status = 204, description = "The video and all its media are gone"),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 403, response = super::openapi::Forbidden),
+        (status = 404, response = super::openapi::NotFound),
+    )
+)]
 pub async fn delete(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> AppResult<StatusCode> {
     let video = videos::managed_video(&state.db, &id, &user).await?;
     videos::delete(&state.db, state.store.as_ref(), &video).await?;

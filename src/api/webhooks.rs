@@ -2,12 +2,14 @@
 //! webhooks and read their recent deliveries (owners of the workspace only).
 
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use super::json::ApiJson;
+use super::path::ApiPath;
 use super::session::SignedIn;
 use crate::app::AppState;
 use crate::db::{DeliveryRow, WebhookRow};
@@ -15,17 +17,22 @@ use crate::domain::iso8601;
 use crate::error::{AppError, AppResult};
 use crate::webhooks;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = NewWebhook)]
 pub struct CreateBody {
+    /// `http` or `https`, no credentials; a public address unless private targets are allowed.
+    #[schema(max_length = 2048, pattern = "^[Hh][Tt][Tt][Pp][Ss]?://", example = "https://example.com/hooks/briefly")]
     url: String,
+    #[schema(value_type = Vec<crate::webhooks::WebhookEvent>, min_items = 1)]
     events: Vec<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct WebhookView {
     id: String,
     url: String,
+    #[schema(value_type = Vec<crate::webhooks::WebhookEvent>)]
     events: Vec<String>,
     created_at: String,
     /// Only in the answer to the registration.
@@ -45,15 +52,18 @@ impl WebhookView {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct WebhookList {
     webhooks: Vec<WebhookView>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct DeliveryView {
     id: String,
+    #[schema(value_type = crate::webhooks::WebhookEvent)]
     event: String,
+    /// `pending` (queued or retrying), `delivered` or `failed`.
+    #[schema(pattern = "^(pending|delivered|failed)$")]
     status: String,
     attempts: i64,
     response_status: Option<i64>,
@@ -77,20 +87,44 @@ impl From<DeliveryRow> for DeliveryView {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct DeliveryList {
     deliveries: Vec<DeliveryView>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DeliveryParams {
+    /// Most recent first, 1-100 (default 50).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
     limit: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/workspaces/{id}/webhooks",
+    operation_id = "webhooks_create",
+    tag = "workspaces",
+    security(("session" = []), ("bearer" = [])),
+    params(("id" = String, Path, description = "Workspace id")),
+    request_body = CreateBody,
+    responses(
+        (status = 201, description = "Registered. The `secret` is shown only here. Deliveries are JSON POSTs \
+            with `Briefly-Event`, `Briefly-Delivery` (an id, the same on retries), `Briefly-Timestamp` (Unix \
+            seconds) and `Briefly-Signature: v1=<hex HMAC-SHA256(secret, \"{timestamp}.{body}\")>`", body = WebhookView),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 403, response = super::openapi::Forbidden),
+        (status = 404, response = super::openapi::NotFound),
+        (status = 413, response = super::openapi::PayloadTooLarge),
+        (status = 415, response = super::openapi::UnsupportedMediaType),
+        (status = 422, response = super::openapi::ValidationFailed),
+    )
+)]
 pub async fn create(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
-    Path(workspace_id): Path<String>,
+    ApiPath(workspace_id): ApiPath<String>,
     ApiJson(body): ApiJson<CreateBody>,
 ) -> AppResult<(StatusCode, Json<WebhookView>)> {
     let allow_private = state.config.webhook_allow_private_targets;
@@ -98,28 +132,71 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(WebhookView::new(hook, true))))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/workspaces/{id}/webhooks",
+    operation_id = "webhooks_list",
+    tag = "workspaces",
+    security(("session" = []), ("bearer" = [])),
+    params(("id" = String, Path, description = "Workspace id")),
+    responses(
+        (status = 200, description = "The workspace's webhooks (owners only; no secrets)", body = WebhookList),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 403, response = super::openapi::Forbidden),
+        (status = 404, response = super::openapi::NotFound),
+    )
+)]
 pub async fn list(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
-    Path(workspace_id): Path<String>,
+    ApiPath(workspace_id): ApiPath<String>,
 ) -> AppResult<Json<WebhookList>> {
     let hooks = webhooks::list(&state.db, &user, &workspace_id).await?;
     Ok(Json(WebhookList { webhooks: hooks.into_iter().map(|hook| WebhookView::new(hook, false)).collect() }))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/workspaces/{id}/webhooks/{hook_id}",
+    operation_id = "webhooks_delete",
+    tag = "workspaces",
+    security(("session" = []), ("bearer" = [])),
+    params(("id" = String, Path, description = "Workspace id"), ("hook_id" = String, Path, description = "Webhook id")),
+    responses(
+        (status = 204, description = "Deleted; nothing more is delivered"),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 403, response = super::openapi::Forbidden),
+        (status = 404, response = super::openapi::NotFound),
+    )
+)]
 pub async fn delete(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
-    Path((workspace_id, hook_id)): Path<(String, String)>,
+    ApiPath((workspace_id, hook_id)): ApiPath<(String, String)>,
 ) -> AppResult<StatusCode> {
     webhooks::delete(&state.db, &user, &workspace_id, &hook_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/workspaces/{id}/webhooks/{hook_id}/deliveries",
+    operation_id = "webhooks_deliveries",
+    tag = "workspaces",
+    security(("session" = []), ("bearer" = [])),
+    params(("id" = String, Path, description = "Workspace id"), ("hook_id" = String, Path, description = "Webhook id"), DeliveryParams),
+    responses(
+        (status = 200, description = "Recent deliveries and their results", body = DeliveryList),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 403, response = super::openapi::Forbidden),
+        (status = 404, response = super::openapi::NotFound),
+    )
+)]
 pub async fn deliveries(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
-    Path((workspace_id, hook_id)): Path<(String, String)>,
+    ApiPath((workspace_id, hook_id)): ApiPath<(String, String)>,
     params: Result<Query<DeliveryParams>, QueryRejection>,
 ) -> AppResult<Json<DeliveryList>> {
     let Query(params) = params.map_err(|e| AppError::bad_request(e.body_text()))?;

@@ -12,7 +12,7 @@ use crate::events::{EventHub, EventKind};
 use crate::videos::{self, Access};
 use crate::webhooks::WebhookEvent;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CommentView {
     pub id: String,
     pub video_id: String,
@@ -26,6 +26,7 @@ pub struct CommentView {
     pub deleted: bool,
     /// Present on top-level comments in listings.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(no_recursion)]
     pub replies: Option<Vec<CommentView>>,
 }
 
@@ -46,7 +47,7 @@ impl CommentView {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CommentPage {
     pub comments: Vec<CommentView>,
     pub next_cursor: Option<String>,

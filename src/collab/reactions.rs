@@ -14,7 +14,7 @@ use crate::events::{EventHub, EventKind};
 use crate::videos;
 use crate::webhooks::WebhookEvent;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ReactionView {
     pub id: String,
     pub video_id: String,
@@ -37,7 +37,7 @@ impl ReactionView {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ReactionPage {
     pub reactions: Vec<ReactionView>,
     /// Totals for the whole video, whatever page this is.

@@ -9,20 +9,20 @@ use crate::domain::{iso8601, random_id};
 use crate::error::{AppError, AppResult};
 use crate::videos::Access;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ViewRecorded {
     /// Anonymous viewers keep sending this back so repeat visits count once.
     pub viewer_id: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ViewerSummary {
     pub view_count: i64,
     pub anonymous_count: i64,
     pub viewers: Vec<NamedViewer>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct NamedViewer {
     pub user: Person,
     pub watched_ms: i64,

@@ -14,11 +14,12 @@ use crate::error::{AppError, AppResult};
 const DEFAULT_INVITE_HOURS: i64 = 7 * 24;
 const MAX_INVITE_HOURS: i64 = 30 * 24;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct WorkspaceView {
     pub id: String,
     pub name: String,
     pub personal: bool,
+    #[schema(pattern = "^(owner|member)$")]
     pub role: String,
 }
 
@@ -28,24 +29,26 @@ impl From<WorkspaceRow> for WorkspaceView {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MemberView {
     pub user: MemberIdentity,
+    #[schema(pattern = "^(owner|member)$")]
     pub role: String,
     pub joined_at: String,
 }
 
 /// Members see each other's email: they work together; outsiders never see this list.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MemberIdentity {
     pub id: String,
     pub name: String,
     pub email: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct InviteView {
     pub id: String,
+    #[schema(pattern = "^(owner|member)$")]
     pub role: String,
     pub created_at: String,
     pub expires_at: String,
@@ -63,11 +66,12 @@ impl From<InviteRow> for InviteView {
 }
 
 /// The one time the token is visible: it is stored only as a digest.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CreatedInvite {
     pub id: String,
     pub token: String,
     pub url: String,
+    #[schema(pattern = "^(owner|member)$")]
     pub role: String,
     pub expires_at: String,
 }

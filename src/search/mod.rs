@@ -6,10 +6,12 @@ use crate::error::{AppError, AppResult};
 /// At most this many words of a query are used.
 const MAX_TERMS: usize = 16;
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct SearchHit {
     pub video_id: String,
     pub title: String,
+    /// `title`, `transcript` or `comment`.
+    #[schema(example = "transcript", pattern = "^(title|transcript|comment)$")]
     pub kind: String,
     pub start_ms: i64,
     pub end_ms: i64,

@@ -152,7 +152,7 @@ impl Uploads {
             return Err(AppError::conflict(format!("Upload-Offset must be {}", upload.upload_offset)));
         }
         let limit = upload.length.map(|l| l as u64).unwrap_or(self.max_size);
-        if input.content_length.is_some_and(|len| input.offset + len > limit) {
+        if input.content_length.is_some_and(|len| input.offset.saturating_add(len) > limit) {
             return Err(self.too_large());
         }
         if upload.completed_at.is_some() {

@@ -7,7 +7,7 @@
 
 mod assets;
 mod html;
-mod oembed;
+pub(crate) mod oembed;
 mod pages;
 
 use axum::http::Uri;

@@ -26,6 +26,23 @@ fn video_id_from_url(url: &str) -> Option<&str> {
     (!id.is_empty()).then_some(id)
 }
 
+#[utoipa::path(
+    get,
+    path = "/oembed",
+    operation_id = "oembed",
+    tag = "videos",
+    params(
+        ("url" = String, Query, description = "A share link, `https://host/v/{id}`"),
+        ("format" = Option<String>, Query, description = "Only `json` is offered", pattern = "^json$"),
+    ),
+    responses(
+        (status = 200, description = "An oEmbed 1.0 `video` for a video anonymous visitors may watch", body = Object),
+        (status = 400, response = crate::api::openapi::BadRequest),
+        (status = 404, response = crate::api::openapi::NotFound),
+        (status = 501, description = "A `format` other than `json` (the oEmbed spec's answer)",
+            content_type = "text/plain", body = String),
+    )
+)]
 pub async fn oembed(
     State(state): State<AppState>,
     Query(query): Query<HashMap<String, String>>,

@@ -22,7 +22,7 @@ pub use guard::{is_public, MAX_URL_CHARS};
 pub use manage::{create, delete, deliveries, events_of, list, CreatedWebhook, MAX_HOOKS_PER_WORKSPACE};
 
 /// The events a hook can subscribe to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub enum WebhookEvent {
     #[serde(rename = "video.ready")]
     VideoReady,

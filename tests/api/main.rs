@@ -14,6 +14,7 @@ mod comments;
 mod events;
 mod jobs;
 mod media;
+mod openapi;
 mod processes;
 mod processing;
 mod reactions;

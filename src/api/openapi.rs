@@ -1,0 +1,234 @@
+//! The OpenAPI 3.1 description of the API, served at `GET /api/openapi.json`.
+//!
+//! Every operation is described by a `#[utoipa::path]` attribute on its handler and every
+//! body by `ToSchema` on the type the handler really (de)serializes, so the document moves
+//! with the code. This file only assembles them, and holds what has no Rust type of its
+//! own: the error responses (one per status, all `{"error":{"code","message"}}`) and the
+//! security schemes. `tests/api/openapi.rs` checks that every route of the router is here.
+//!
+//! Schema names are global and a second type with the same name silently replaces the
+//! first, so request types with common names (`CreateBody`) carry `#[schema(as = ...)]`.
+
+use std::sync::OnceLock;
+
+use axum::http::header::CONTENT_TYPE;
+use axum::response::IntoResponse;
+use serde::Serialize;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, HeaderBuilder, Ref, RefOr, ResponseBuilder};
+use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
+
+use super::{assets, auth, comments, events, media, reactions, search, tus, videos, views, webhooks, workspaces};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Briefly",
+        description = "Self-hosted async video updates. Errors are always \
+            `{\"error\":{\"code\":\"...\",\"message\":\"...\"}}`; something you may not see \
+            answers 404 exactly like something that does not exist."
+    ),
+    paths(
+        super::healthz,
+        document,
+        auth::sign_up,
+        auth::log_in,
+        auth::log_out,
+        auth::me,
+        auth::create_token,
+        videos::create,
+        videos::list,
+        videos::get,
+        videos::update,
+        videos::delete,
+        media::original,
+        assets::get_asset,
+        assets::get_storyboard_sprite,
+        tus::options,
+        tus::create,
+        tus::upload_options,
+        tus::head,
+        tus::patch,
+        tus::terminate,
+        comments::post,
+        comments::list,
+        comments::edit,
+        comments::delete,
+        reactions::post,
+        reactions::list,
+        reactions::delete,
+        views::record,
+        views::viewers,
+        events::stream,
+        workspaces::create,
+        workspaces::list,
+        workspaces::get,
+        workspaces::members,
+        workspaces::remove_member,
+        workspaces::invite,
+        workspaces::invites,
+        workspaces::revoke_invite,
+        workspaces::accept_invite,
+        webhooks::create,
+        webhooks::list,
+        webhooks::delete,
+        webhooks::deliveries,
+        crate::web::oembed::oembed,
+        search::search,
+    ),
+    components(
+        schemas(ErrorBody, ErrorDetail),
+        responses(
+            BadRequest,
+            Unauthorized,
+            Forbidden,
+            NotFound,
+            Conflict,
+            Gone,
+            PayloadTooLarge,
+            UnsupportedMediaType,
+            RangeNotSatisfiable,
+            ValidationFailed,
+            Locked,
+            ChecksumMismatch,
+            TusVersionUnsupported,
+            RateLimited,
+        )
+    ),
+    modifiers(&SecuritySchemes),
+    tags(
+        (name = "meta", description = "Health and this document"),
+        (name = "auth", description = "Accounts, sessions and API tokens"),
+        (name = "videos", description = "Videos and their media"),
+        (name = "uploads", description = "Resumable uploads (tus 1.0.0)"),
+        (name = "collaboration", description = "Comments, reactions, views and live updates"),
+        (name = "workspaces", description = "Workspaces, members and invitations"),
+        (name = "search", description = "Search over titles, transcripts and comments"),
+    )
+)]
+pub struct ApiDoc;
+
+/// The document, rendered once: it cannot change while the process runs.
+#[utoipa::path(
+    get,
+    operation_id = "openapi_document",
+    path = "/api/openapi.json",
+    tag = "meta",
+    responses((status = 200, description = "This OpenAPI 3.1 document", content_type = "application/json", body = Object))
+)]
+pub async fn document() -> impl IntoResponse {
+    static RENDERED: OnceLock<String> = OnceLock::new();
+    let json = RENDERED.get_or_init(|| ApiDoc::openapi().to_json().expect("the OpenAPI document serializes"));
+    ([(CONTENT_TYPE, "application/json")], json.as_str())
+}
+
+/// `Range` on media: `bytes=first-last`, `bytes=first-` or `bytes=-suffix`. Multi-range
+/// and malformed values are ignored (the whole file is sent); a range past the end is 416.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Header)]
+#[allow(dead_code)] // Read from the raw headers by `serve_object`; this only describes it.
+pub struct RangeHeader {
+    #[param(rename = "Range", example = "bytes=0-1023")]
+    range: Option<String>,
+}
+
+/// Every tus request but OPTIONS names the protocol version; anything else is 412.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Header)]
+#[allow(dead_code)] // Checked from the raw headers by the tus handlers; this only describes it.
+pub struct TusResumable {
+    #[param(rename = "Tus-Resumable", pattern = r"^1\.0\.0$", example = "1.0.0")]
+    tus_resumable: String,
+}
+
+/// Every error response.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    error: ErrorDetail,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable, machine-readable: `bad_request`, `unauthorized`, `invalid_credentials`,
+    /// `forbidden`, `not_found`, `conflict`, `gone`, `payload_too_large`,
+    /// `unsupported_media_type`, `range_not_satisfiable`, `validation_failed`, `locked`,
+    /// `checksum_mismatch`, `tus_version_unsupported`, `method_not_allowed`,
+    /// `rate_limited`, `internal`.
+    code: String,
+    /// For people; may change.
+    message: String,
+}
+
+/// Declares one reusable error response per status: a JSON `ErrorBody`, plus the headers
+/// that status carries (see `AppError::into_response`).
+macro_rules! error_responses {
+    ($($name:ident => $description:literal $(, header $header:literal = $header_description:literal)?;)*) => {$(
+        pub struct $name;
+
+        impl<'r> utoipa::ToResponse<'r> for $name {
+            fn response() -> (&'r str, RefOr<utoipa::openapi::Response>) {
+                let content = ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build();
+                #[allow(unused_mut)]
+                let mut response = ResponseBuilder::new().description($description).content("application/json", content);
+                $(
+                    let schema = utoipa::openapi::ObjectBuilder::new()
+                        .schema_type(utoipa::openapi::schema::Type::String);
+                    response = response.header(
+                        $header,
+                        HeaderBuilder::new().schema(schema).description(Some($header_description)).build(),
+                    );
+                )?
+                (stringify!($name), response.build().into())
+            }
+        }
+    )*};
+}
+
+error_responses! {
+    BadRequest => "`bad_request`: the request is malformed (bad JSON syntax, a bad query parameter or header)";
+    Unauthorized => "`unauthorized`: sign in first, or the bearer token is not valid";
+    Forbidden => "`forbidden`: you can see this but may not change it";
+    NotFound => "`not_found`: unknown, or not visible to you (the two look the same)";
+    Conflict => "`conflict`: the current state does not allow this";
+    Gone => "`gone`: expired or revoked";
+    PayloadTooLarge => "`payload_too_large`: the body is too large";
+    UnsupportedMediaType => "`unsupported_media_type`: wrong `Content-Type` for the body";
+    RangeNotSatisfiable => "`range_not_satisfiable`: the range lies outside the object",
+        header "Content-Range" = "`bytes */{size}`";
+    ValidationFailed => "`validation_failed`: well-formed, but a field is missing, unknown or out of range";
+    Locked => "`locked`: another request is writing this upload",
+        header "Retry-After" = "Seconds to wait before retrying";
+    ChecksumMismatch => "`checksum_mismatch` (tus): the body does not match `Upload-Checksum`; nothing was kept";
+    TusVersionUnsupported => "`tus_version_unsupported`: send `Tus-Resumable: 1.0.0`",
+        header "Tus-Version" = "The versions this server speaks: `1.0.0`";
+    RateLimited => "`rate_limited`: too many writes; wait and retry",
+        header "Retry-After" = "Seconds to wait before retrying";
+}
+
+/// The two ways to authenticate, accepted wherever either is.
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                crate::auth::SESSION_COOKIE,
+                "The session cookie set by sign-up and login (HttpOnly, SameSite=Lax)",
+            ))),
+        );
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("bfy_...")
+                    .description(Some(
+                        "A personal API token from `POST /api/tokens`; a request that sends one is judged by it alone",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
