@@ -41,7 +41,40 @@ pub struct SearchScope<'a> {
     pub workspace_id: Option<&'a str>,
 }
 
+/// Past this many workspaces a searcher's transcript query checks membership row by row
+/// instead of naming each workspace (an index arm per workspace stops paying off).
+const MAX_SCOPED_WORKSPACES: usize = 50;
+
+/// PostgreSQL's transcript filter. With the searcher's workspaces known, each becomes one
+/// arm of an OR that the (workspace_id, tsv) GIN index answers on its own, plus an arm for
+/// public videos on the partial index: only matches the searcher may see are read.
+/// Workspace ids are bound from `$7` on.
+fn segment_scope(viewer_workspaces: &Option<Vec<String>>) -> String {
+    let words = "s.tsv @@ plainto_tsquery('english', $1)";
+    let narrowed = "($4 = '' OR s.workspace_id = $4)";
+    match viewer_workspaces {
+        Some(ids) => {
+            let mut arms = vec![format!("(s.public AND {words})")];
+            arms.extend((0..ids.len()).map(|i| format!("(s.workspace_id = ${} AND {words})", i + 7)));
+            format!("({}) AND {narrowed}", arms.join(" OR "))
+        }
+        None => format!("{words} AND {VISIBLE}"),
+    }
+}
+
 impl Db {
+    /// The workspaces whose videos a searcher may find, when few enough to name one by one.
+    async fn search_workspaces(&self, viewer_id: &str) -> Result<Option<Vec<String>>, sqlx::Error> {
+        let ids: Vec<(String,)> = sqlx::query_as(
+            "SELECT workspace_id FROM workspace_members WHERE user_id = $1 ORDER BY workspace_id LIMIT $2",
+        )
+        .bind(viewer_id)
+        .bind(MAX_SCOPED_WORKSPACES as i64 + 1)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok((ids.len() <= MAX_SCOPED_WORKSPACES).then(|| ids.into_iter().map(|(id,)| id).collect()))
+    }
+
     /// Replace a video's transcript segments (re-processing replaces, never duplicates).
     pub async fn replace_transcript(&self, video_id: &str, segments: &[SegmentInput]) -> Result<(), sqlx::Error> {
         let mut tx = self.pool.begin().await?;
@@ -69,6 +102,10 @@ impl Db {
     ) -> Result<Vec<SearchRow>, sqlx::Error> {
         let viewer = scope.viewer_id.unwrap_or_default();
         let workspace = scope.workspace_id.unwrap_or_default();
+        let viewer_workspaces = match self.backend {
+            Backend::Postgres => self.search_workspaces(viewer).await?,
+            Backend::Sqlite => None,
+        };
         let (segments_sql, titles_sql, comments_sql, query) = match self.backend {
             Backend::Sqlite => (
                 format!(
@@ -104,7 +141,8 @@ impl Db {
                      ts_headline('english', translate(s.text, '<>', $6), q, $5) AS snippet, ts_rank(s.tsv, q)::float8 AS relevance \
                      FROM transcript_segments s JOIN videos v ON v.id = s.video_id, \
                      plainto_tsquery('english', $1) q \
-                     WHERE s.tsv @@ q AND {VISIBLE} ORDER BY relevance DESC LIMIT $3"
+                     WHERE {} ORDER BY relevance DESC LIMIT $3",
+                    segment_scope(&viewer_workspaces)
                 ),
                 format!(
                     "SELECT v.id AS video_id, v.title, 'title' AS kind, 0::bigint AS start_ms, 0::bigint AS end_ms, \
@@ -125,10 +163,15 @@ impl Db {
         };
         let headline = "StartSel=\u{1}, StopSel=\u{2}, MaxWords=30, MinWords=10, HighlightAll=false";
         let mut rows = Vec::new();
-        for sql in [segments_sql, titles_sql, comments_sql] {
+        for (n, sql) in [segments_sql, titles_sql, comments_sql].into_iter().enumerate() {
             let mut q = sqlx::query_as::<_, SearchRow>(&sql).bind(query).bind(viewer).bind(limit).bind(workspace);
             if self.backend == Backend::Postgres {
                 q = q.bind(headline).bind(ANGLE_STAND_INS);
+                if n == 0 {
+                    for id in viewer_workspaces.iter().flatten() {
+                        q = q.bind(id);
+                    }
+                }
             }
             rows.extend(q.fetch_all(&self.pool).await?);
         }
