@@ -26,7 +26,9 @@ fn collect(dir: &Path, root: &Path, out: &mut Vec<(String, PathBuf)>) {
 }
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("web");
+    // Read at run time, not with env!: checkouts share one target folder (CI caches it),
+    // and a build script compiled in another checkout must still read this one's web/.
+    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR")).join("web");
     println!("cargo:rerun-if-changed=web");
     let mut files = Vec::new();
     collect(&root, &root, &mut files);
