@@ -4,7 +4,6 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::Json;
-use base64::Engine;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -13,7 +12,7 @@ use super::path::ApiPath;
 use super::session::{SignedIn, Viewer};
 use crate::app::AppState;
 use crate::db::{VideoListQuery, VideoRow};
-use crate::domain::{iso8601, Title, Visibility};
+use crate::domain::{decode_cursor, encode_cursor, iso8601, Title, Visibility};
 use crate::error::{AppError, AppResult};
 use crate::videos::{self, Access};
 
@@ -185,7 +184,7 @@ pub async fn list(
 ) -> AppResult<Json<VideoPage>> {
     let Query(params) = params.map_err(|e| AppError::bad_request(e.body_text()))?;
     let limit = super::parse_limit(params.limit.as_deref(), 20, MAX_PAGE)?;
-    let before = params.cursor.as_deref().map(decode_cursor).transpose()?;
+    let before = params.cursor.as_deref().map(parse_cursor).transpose()?;
     let query = VideoListQuery {
         viewer_id: viewer.as_ref().map(|u| u.id.clone()),
         workspace_id: params.workspace_id,
@@ -195,31 +194,29 @@ pub async fn list(
     let mut rows = videos::list(&state.db, query).await?;
     let next_cursor = if rows.len() as i64 > limit {
         rows.truncate(limit as usize);
-        rows.last().map(|last| encode_cursor(last.created_at, &last.id))
+        rows.last().map(|last| encode_cursor(&[last.created_at], &last.id))
     } else {
         None
     };
     let ids: Vec<String> = rows.iter().map(|row| row.id.clone()).collect();
     let counts = state.db.engagement_counts(&ids).await?;
-    let mut views = Vec::with_capacity(rows.len());
-    for row in rows {
-        let access = videos::access_to(&state.db, &row, viewer.as_ref()).await?;
-        let (view_count, comment_count) = counts.get(&row.id).copied().unwrap_or((0, 0));
-        views.push(VideoView::new(row, access).with_counts(view_count, comment_count));
-    }
+    // The caller's roles once for the page, rather than one membership query per video.
+    let roles = videos::roles_of(&state.db, viewer.as_ref()).await?;
+    let views = rows
+        .into_iter()
+        .map(|row| {
+            let access = videos::access_given_roles(&row, viewer.as_ref(), &roles);
+            let (view_count, comment_count) = counts.get(&row.id).copied().unwrap_or((0, 0));
+            VideoView::new(row, access).with_counts(view_count, comment_count)
+        })
+        .collect();
     Ok(Json(VideoPage { videos: views, next_cursor }))
 }
 
-fn encode_cursor(created_at: i64, id: &str) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{created_at}.{id}"))
-}
-
-fn decode_cursor(raw: &str) -> AppResult<(i64, String)> {
-    let bad = || AppError::bad_request("cursor is not valid; use next_cursor from a previous page");
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(raw).map_err(|_| bad())?;
-    let text = String::from_utf8(bytes).map_err(|_| bad())?;
-    let (at, id) = text.split_once('.').ok_or_else(bad)?;
-    Ok((at.parse().map_err(|_| bad())?, id.to_string()))
+fn parse_cursor(raw: &str) -> AppResult<(i64, String)> {
+    decode_cursor::<1>(raw)
+        .map(|([created_at], id)| (created_at, id))
+        .ok_or_else(|| AppError::bad_request("cursor is not valid; use next_cursor from a previous page"))
 }
 
 #[utoipa::path(

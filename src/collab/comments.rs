@@ -1,12 +1,11 @@
 //! Comments: posting, threading (one level), editing, deleting, timeline-ordered paging.
 
-use base64::Engine;
 use serde::Serialize;
 
 use super::people::Person;
 use super::Collab;
 use crate::db::{now_ms, CommentCursor, CommentRow, NewComment, SessionUser, VideoRow};
-use crate::domain::{iso8601, random_id, CommentBody, ResourceId, TimestampMs};
+use crate::domain::{decode_cursor, encode_cursor, iso8601, random_id, CommentBody, ResourceId, TimestampMs};
 use crate::error::{AppError, AppResult};
 use crate::events::{EventHub, EventKind};
 use crate::videos::{self, Access};
@@ -130,13 +129,13 @@ impl Collab {
     }
 
     pub async fn list_comments(&self, video: &VideoRow, cursor: Option<&str>, limit: i64) -> AppResult<CommentPage> {
-        let after = cursor.map(decode_cursor).transpose()?;
+        let after = cursor.map(parse_cursor).transpose()?;
         let (mut rows, mut replies) = self.db.comment_page(&video.id, after.as_ref(), limit + 1).await?;
         // The extra row only says another page exists; its replies (fetched along) are
         // dropped below with it, as they belong to no comment of this page.
         let more = rows.len() as i64 > limit;
         rows.truncate(limit as usize);
-        let next_cursor = if more { rows.last().map(encode_cursor) } else { None };
+        let next_cursor = if more { rows.last().map(cursor_after) } else { None };
         let comments = rows
             .into_iter()
             .map(|row| {
@@ -210,17 +209,15 @@ impl Collab {
     }
 }
 
-fn encode_cursor(row: &CommentRow) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{}.{}.{}", row.sort_ms, row.created_at, row.id))
+fn cursor_after(row: &CommentRow) -> String {
+    encode_cursor(&[row.sort_ms, row.created_at], &row.id)
 }
 
-fn decode_cursor(raw: &str) -> AppResult<CommentCursor> {
-    let bad = || AppError::bad_request("cursor is malformed");
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(raw).map_err(|_| bad())?;
-    let text = String::from_utf8(bytes).map_err(|_| bad())?;
-    let mut parts = text.splitn(3, '.');
-    let sort_ms = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
-    let created_at = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
-    let id = parts.next().filter(|id| ResourceId::parse(id).is_some()).ok_or_else(bad)?;
-    Ok(CommentCursor { sort_ms, created_at, id: id.to_string() })
+fn parse_cursor(raw: &str) -> AppResult<CommentCursor> {
+    match decode_cursor::<2>(raw) {
+        Some(([sort_ms, created_at], id)) if ResourceId::parse(&id).is_some() => {
+            Ok(CommentCursor { sort_ms, created_at, id })
+        }
+        _ => Err(AppError::bad_request("cursor is malformed")),
+    }
 }

@@ -2,13 +2,12 @@
 
 use std::collections::BTreeMap;
 
-use base64::Engine;
 use serde::Serialize;
 
 use super::people::Person;
 use super::Collab;
 use crate::db::{now_ms, NewReaction, ReactionRow, SessionUser, VideoRow};
-use crate::domain::{iso8601, random_id, Emoji, ResourceId, TimestampMs};
+use crate::domain::{decode_cursor, encode_cursor, iso8601, random_id, Emoji, ResourceId, TimestampMs};
 use crate::error::{AppError, AppResult};
 use crate::events::{EventHub, EventKind};
 use crate::videos;
@@ -86,12 +85,12 @@ impl Collab {
     }
 
     pub async fn list_reactions(&self, video: &VideoRow, cursor: Option<&str>, limit: i64) -> AppResult<ReactionPage> {
-        let after = cursor.map(decode_cursor).transpose()?;
+        let after = cursor.map(parse_cursor).transpose()?;
         let mut rows =
             self.db.reactions_page(&video.id, after.as_ref().map(|(ms, id)| (*ms, id.as_str())), limit + 1).await?;
         let more = rows.len() as i64 > limit;
         rows.truncate(limit as usize);
-        let next_cursor = if more { rows.last().map(|r| encode_cursor(r.timestamp_ms, &r.id)) } else { None };
+        let next_cursor = if more { rows.last().map(|r| encode_cursor(&[r.timestamp_ms], &r.id)) } else { None };
         let counts = self.db.reaction_counts(&video.id).await?.into_iter().collect();
         Ok(ReactionPage { reactions: rows.into_iter().map(ReactionView::from_row).collect(), counts, next_cursor })
     }
@@ -112,16 +111,9 @@ impl Collab {
     }
 }
 
-fn encode_cursor(timestamp_ms: i64, id: &str) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{timestamp_ms}.{id}"))
-}
-
-fn decode_cursor(raw: &str) -> AppResult<(i64, String)> {
-    let bad = || AppError::bad_request("cursor is malformed");
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(raw).map_err(|_| bad())?;
-    let text = String::from_utf8(bytes).map_err(|_| bad())?;
-    let (ms, id) = text.split_once('.').ok_or_else(bad)?;
-    let ms = ms.parse().map_err(|_| bad())?;
-    ResourceId::parse(id).ok_or_else(bad)?;
-    Ok((ms, id.to_string()))
+fn parse_cursor(raw: &str) -> AppResult<(i64, String)> {
+    match decode_cursor::<1>(raw) {
+        Some(([timestamp_ms], id)) if ResourceId::parse(&id).is_some() => Ok((timestamp_ms, id)),
+        _ => Err(AppError::bad_request("cursor is malformed")),
+    }
 }

@@ -6,6 +6,8 @@
 //! - `View`: any member of the workspace; anyone at all for `unlisted` and `public`.
 //! - Otherwise the video does not exist as far as the caller can tell (404, never 403).
 
+use std::collections::HashMap;
+
 use crate::db::{now_ms, Db, MemberRole, SessionUser, VideoListQuery, VideoRow};
 use crate::domain::{random_id, ResourceId, Title, VideoStatus, Visibility};
 use crate::error::{AppError, AppResult};
@@ -24,6 +26,26 @@ pub async fn access_to(db: &Db, video: &VideoRow, viewer: Option<&SessionUser>) 
         None => None,
     };
     Ok(access_with_role(video, viewer, role))
+}
+
+/// The caller's role in each workspace they belong to (empty for anonymous callers).
+pub async fn roles_of(db: &Db, viewer: Option<&SessionUser>) -> AppResult<HashMap<String, MemberRole>> {
+    let Some(user) = viewer else { return Ok(HashMap::new()) };
+    Ok(db
+        .workspaces_of(&user.id)
+        .await?
+        .into_iter()
+        .filter_map(|w| MemberRole::parse(&w.role).map(|role| (w.id, role)))
+        .collect())
+}
+
+/// [`access_to`] for many videos, with the caller's roles looked up once ([`roles_of`]).
+pub fn access_given_roles(
+    video: &VideoRow,
+    viewer: Option<&SessionUser>,
+    roles: &HashMap<String, MemberRole>,
+) -> Option<Access> {
+    access_with_role(video, viewer, roles.get(&video.workspace_id).copied())
 }
 
 /// The policy itself, given the caller's role in the video's workspace.
