@@ -1,5 +1,7 @@
 //! Comments: posting, threading (one level), editing, deleting, timeline-ordered paging.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use super::people::Person;
@@ -130,20 +132,23 @@ impl Collab {
 
     pub async fn list_comments(&self, video: &VideoRow, cursor: Option<&str>, limit: i64) -> AppResult<CommentPage> {
         let after = cursor.map(parse_cursor).transpose()?;
-        let (mut rows, mut replies) = self.db.comment_page(&video.id, after.as_ref(), limit + 1).await?;
+        let (mut rows, replies) = self.db.comment_page(&video.id, after.as_ref(), limit + 1).await?;
         // The extra row only says another page exists; its replies (fetched along) are
         // dropped below with it, as they belong to no comment of this page.
         let more = rows.len() as i64 > limit;
         rows.truncate(limit as usize);
         let next_cursor = if more { rows.last().map(cursor_after) } else { None };
+        // Replies arrive oldest first; grouping keeps that order under each parent.
+        let mut by_parent: HashMap<String, Vec<CommentView>> = HashMap::new();
+        for reply in replies {
+            let parent = reply.parent_id.clone().unwrap_or_default();
+            by_parent.entry(parent).or_default().push(CommentView::from_row(reply));
+        }
         let comments = rows
             .into_iter()
             .map(|row| {
                 let mut view = CommentView::from_row(row);
-                let (mine, rest): (Vec<_>, Vec<_>) =
-                    replies.drain(..).partition(|r| r.parent_id.as_deref() == Some(&view.id));
-                replies = rest;
-                view.replies = Some(mine.into_iter().map(CommentView::from_row).collect());
+                view.replies = Some(by_parent.remove(&view.id).unwrap_or_default());
                 view
             })
             .collect();
