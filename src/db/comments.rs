@@ -142,12 +142,4 @@ impl Db {
         sqlx::query("DELETE FROM comments WHERE id = $1").bind(id).execute(&self.pool).await?;
         Ok(())
     }
-
-    pub async fn comment_count(&self, video_id: &str) -> Result<i64, sqlx::Error> {
-        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM comments WHERE video_id = $1 AND deleted_at IS NULL")
-            .bind(video_id)
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(n)
-    }
 }

@@ -96,12 +96,4 @@ impl Db {
         }
         Ok(counts)
     }
-
-    pub async fn view_count(&self, video_id: &str) -> Result<i64, sqlx::Error> {
-        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM video_views WHERE video_id = $1")
-            .bind(video_id)
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(n)
-    }
 }
