@@ -16,11 +16,12 @@ FROM rust:1-bookworm AS builder
 # Native build dependencies (unpinned on purpose: bookworm point/security
 # releases only ship fixes, and pinning would break on every update):
 #  - FFmpeg development headers/libs (media probing, thumbnails, audio extraction)
-#  - clang/libclang for bindgen, cmake for the vendored whisper.cpp/ggml build
+#  - clang/libclang for bindgen, cmake for the vendored whisper.cpp/ggml build,
+#    OpenBLAS for its encoder
 # hadolint ignore=DL3008
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      pkg-config clang libclang-dev cmake \
+      pkg-config clang libclang-dev cmake libopenblas-dev \
       libavcodec-dev libavformat-dev libavutil-dev libswscale-dev \
       libswresample-dev libavfilter-dev libavdevice-dev \
  && rm -rf /var/lib/apt/lists/*
@@ -48,14 +49,14 @@ RUN --mount=type=cache,target=/usr/local/cargo/registry \
 FROM debian:bookworm-slim AS runtime
 
 # Runtime counterparts of the -dev packages above (bookworm = FFmpeg 5.1),
-# libgomp1 for ggml's OpenMP threads, CA roots for S3 over TLS, and curl for
+# libgomp1 for ggml's OpenMP threads, OpenBLAS for whisper.cpp's encoder, CA roots for S3 over TLS, and curl for
 # container health checks against /healthz.
 # hadolint ignore=DL3008
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       libavcodec59 libavformat59 libavutil57 libswscale6 \
       libswresample4 libavfilter8 libavdevice59 \
-      libgomp1 ca-certificates curl \
+      libgomp1 libopenblas0 ca-certificates curl \
  && rm -rf /var/lib/apt/lists/*
 
 # Unprivileged user; /data holds the SQLite database and local media when no

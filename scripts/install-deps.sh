@@ -11,9 +11,10 @@ want_test=false
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
-# Build dependencies: C toolchain for -sys crates, FFmpeg and clang for the media worker.
+# Build dependencies: C toolchain for -sys crates, FFmpeg and clang for the media worker,
+# OpenBLAS for whisper.cpp's encoder.
 packages=(build-essential pkg-config clang libclang-dev cmake curl ca-certificates python3 python3-pip python3-venv
-  libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev libavfilter-dev libavdevice-dev)
+  libopenblas-dev libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev libavfilter-dev libavdevice-dev)
 if $want_test; then
   # Fixtures (speech, media), the PostgreSQL the suite talks to, and the browser tests'
   # Chromium, an emoji font for its screenshots, and Node (tests/e2e drives Debian's

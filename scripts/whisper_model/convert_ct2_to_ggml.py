@@ -8,11 +8,15 @@ single-file "ggml" format, so we rewrite the same weights into that layout.
 
 The conversion is lossless: the float16 weights are copied unchanged, and the
 tensors that whisper.cpp wants as float32 are widened from float16 exactly.
+With `--quantize q8_0` the 2-D weight matrices are instead stored as ggml's
+8-bit Q8_0 blocks (as whisper.cpp's own `quantize` tool would), the analogue of
+the int8 weights faster-whisper computes with; everything else is unchanged.
 
 Inputs
   --model-dir    directory holding CTranslate2's model.bin and vocabulary.txt
   --mel-filters  mel_filters.npz from the openai-whisper sdist (key mel_<n_mels>)
   --output       path of the ggml file to write
+  --quantize     f16 (default, lossless) or q8_0
 
 Only numpy and the standard library are used. The output is deterministic: the
 same inputs always give byte-identical output, which lets the installer pin a
@@ -307,7 +311,12 @@ def map_tensors(v, hp):
 # --------------------------------------------------------------------------
 
 GGML_MAGIC = 0x67676D6C  # "ggml"
-GGML_F32, GGML_F16 = 0, 1
+GGML_F32, GGML_F16, GGML_Q8_0 = 0, 1, 8
+# The model-wide "ftype" (ggml_ftype): 1 = mostly f16, 7 = mostly Q8_0. Quantized
+# files add 1000 x ggml's quantization format version, which whisper.cpp strips.
+FTYPE_F16, FTYPE_Q8_0 = 1, 7
+GGML_QNT_VERSION = 2
+QK8_0 = 32  # values per Q8_0 block
 HPARAM_ORDER = (
     "n_vocab", "n_audio_ctx", "n_audio_state", "n_audio_head", "n_audio_layer",
     "n_text_ctx", "n_text_state", "n_text_head", "n_text_layer", "n_mels",
@@ -331,11 +340,46 @@ def ggml_type_for(name, array):
     return GGML_F16
 
 
-def write_ggml(fout, hparams, mel_filters, vocab, tensors):
+def quantize_q8_0(array):
+    """Encode `array` (last axis a multiple of 32) as ggml Q8_0 blocks.
+
+    Each run of 32 values becomes an f16 scale d = max|x| / 127 followed by 32
+    int8 values round(x / d), rounding halves away from zero as C's roundf does;
+    the arithmetic is float32 like ggml's reference quantizer. Returns bytes.
+    """
+    x = np.ascontiguousarray(array, dtype=np.float32).reshape(-1, QK8_0)
+    d = np.abs(x).max(axis=1) / np.float32(127)
+    inverse = np.zeros_like(d)
+    np.divide(np.float32(1), d, out=inverse, where=d != 0)
+    scaled = (x * inverse[:, None]).astype(np.float64)  # widening is exact
+    q = np.trunc(scaled + np.copysign(0.5, scaled))
+    blocks = np.empty(len(x), dtype=np.dtype([("d", "<f2"), ("qs", "i1", (QK8_0,))]))
+    blocks["d"] = d.astype("<f2")
+    blocks["qs"] = q.astype(np.int8)
+    return blocks.tobytes()
+
+
+def storage_type(name, array, quantize):
+    """The ggml type a tensor is written as: Q8_0 for whisper.cpp's weight
+    matrices (2-D, f16 otherwise) in a q8_0 model; convolutions stay f16 and
+    vectors and positional embeddings f32, as whisper.cpp allocates them."""
+    base = ggml_type_for(name, array)
+    if quantize != "q8_0" or base != GGML_F16 or array.ndim != 2:
+        return base
+    if array.shape[-1] % QK8_0:
+        raise ValueError("%s: rows of %d values cannot be split into Q8_0 blocks of %d"
+                         % (name, array.shape[-1], QK8_0))
+    return GGML_Q8_0
+
+
+def write_ggml(fout, hparams, mel_filters, vocab, tensors, quantize="f16"):
     """Write the whole ggml file to the binary stream `fout`."""
+    if quantize not in ("f16", "q8_0"):
+        raise ValueError("unsupported quantization %r (f16 or q8_0)" % quantize)
     fout.write(struct.pack("<i", GGML_MAGIC))
     fout.write(struct.pack("<10i", *(hparams[k] for k in HPARAM_ORDER)))
-    fout.write(struct.pack("<i", GGML_F16))  # ftype of the model as a whole
+    ftype = FTYPE_F16 if quantize == "f16" else GGML_QNT_VERSION * 1000 + FTYPE_Q8_0
+    fout.write(struct.pack("<i", ftype))  # ftype of the model as a whole
 
     fout.write(struct.pack("<ii", *mel_filters.shape))
     fout.write(np.ascontiguousarray(mel_filters, dtype="<f4").tobytes())
@@ -346,14 +390,16 @@ def write_ggml(fout, hparams, mel_filters, vocab, tensors):
         fout.write(token)
 
     for name, array in tensors:
-        ftype = ggml_type_for(name, array)
-        data = np.ascontiguousarray(array, dtype="<f4" if ftype == GGML_F32 else "<f2")
+        ttype = storage_type(name, array, quantize)
         encoded = name.encode("utf-8")
-        fout.write(struct.pack("<iii", data.ndim, len(encoded), ftype))
+        fout.write(struct.pack("<iii", array.ndim, len(encoded), ttype))
         # ggml lists dimensions fastest-varying first: numpy's shape reversed.
-        fout.write(struct.pack("<%di" % data.ndim, *reversed(data.shape)))
+        fout.write(struct.pack("<%di" % array.ndim, *reversed(array.shape)))
         fout.write(encoded)
-        fout.write(data.tobytes())
+        if ttype == GGML_Q8_0:
+            fout.write(quantize_q8_0(array))
+        else:
+            fout.write(np.ascontiguousarray(array, dtype="<f4" if ttype == GGML_F32 else "<f2").tobytes())
 
 
 # --------------------------------------------------------------------------
@@ -361,7 +407,7 @@ def write_ggml(fout, hparams, mel_filters, vocab, tensors):
 # --------------------------------------------------------------------------
 
 
-def convert(model_dir, mel_filters_path, output_path):
+def convert(model_dir, mel_filters_path, output_path, quantize="f16"):
     """Convert the CTranslate2 model in `model_dir`; return the hparams."""
     model_dir = Path(model_dir)
     spec_name, revision, variables = read_ct2_model(model_dir / "model.bin")
@@ -372,10 +418,10 @@ def convert(model_dir, mel_filters_path, output_path):
     mel = load_mel_filters(mel_filters_path, hp["n_mels"])
     tensors = map_tensors(variables, hp)
     with open(output_path, "wb") as fout:
-        write_ggml(fout, hp, mel, vocab, tensors)
+        write_ggml(fout, hp, mel, vocab, tensors, quantize)
     print(
-        "converted %s rev %d: %d tensors, %d text tokens, %s"
-        % (spec_name, revision, len(tensors), len(vocab),
+        "converted %s rev %d: %d tensors, %d text tokens, %s, %s"
+        % (spec_name, revision, len(tensors), len(vocab), quantize,
            "multilingual" if hp["n_vocab"] >= 51865 else "English-only"),
         file=sys.stderr,
     )
@@ -387,8 +433,10 @@ def main(argv=None):
     parser.add_argument("--model-dir", required=True, help="dir with model.bin and vocabulary.txt")
     parser.add_argument("--mel-filters", required=True, help="openai-whisper mel_filters.npz")
     parser.add_argument("--output", required=True, help="ggml file to write")
+    parser.add_argument("--quantize", choices=("f16", "q8_0"), default="f16",
+                        help="weight matrices as f16 (lossless) or 8-bit Q8_0 blocks")
     args = parser.parse_args(argv)
-    convert(args.model_dir, args.mel_filters, args.output)
+    convert(args.model_dir, args.mel_filters, args.output, args.quantize)
 
 
 if __name__ == "__main__":

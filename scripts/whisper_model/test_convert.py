@@ -58,11 +58,20 @@ def read_ggml(data):
         n_dims, name_len, ttype = struct.unpack("<iii", cur.take(12))
         dims = struct.unpack("<%di" % n_dims, cur.take(4 * n_dims))
         name = cur.take(name_len).decode()
-        dtype = np.dtype("<f4") if ttype == conv.GGML_F32 else np.dtype("<f2")
         count = int(np.prod(dims))
-        arr = np.frombuffer(cur.take(count * dtype.itemsize), dtype=dtype)
+        if ttype == conv.GGML_Q8_0:
+            arr = dequantize_q8_0(cur.take(count // 32 * 34))
+        else:
+            dtype = np.dtype("<f4") if ttype == conv.GGML_F32 else np.dtype("<f2")
+            arr = np.frombuffer(cur.take(count * dtype.itemsize), dtype=dtype)
         tensors[name] = (ttype, dims, arr.reshape(tuple(reversed(dims))))
     return hp, ftype, mel, vocab, tensors
+
+
+def dequantize_q8_0(raw):
+    """Q8_0 blocks (f16 scale + 32 int8) back to f32, as ggml reads them."""
+    blocks = np.frombuffer(raw, dtype=np.dtype([("d", "<f2"), ("qs", "i1", (32,))]))
+    return (blocks["d"].astype("f4")[:, None] * blocks["qs"].astype("f4")).reshape(-1)
 
 
 # Tiny Whisper: 8-dim state, 2 heads, 1 encoder layer, 2 decoder layers.
@@ -417,3 +426,72 @@ def test_missing_mel_size_is_reported(tmp_path):
     np.savez(tmp_path / "mel.npz", mel_80=np.zeros((80, 201), "<f4"))
     with pytest.raises(ValueError, match="mel_128"):
         conv.load_mel_filters(tmp_path / "mel.npz", 128)
+
+
+# --------------------------------------------------------------------------
+# Q8_0 quantization
+# --------------------------------------------------------------------------
+
+
+def test_q8_0_block_layout_and_rounding():
+    # One block: max |x| = 127 gives scale 1, so values are rounded as they are;
+    # halves go away from zero (C's roundf), not to even.
+    x = np.zeros(32, dtype="f4")
+    x[:6] = [127.0, -127.0, 2.5, -2.5, 0.49, 3.5]
+    raw = conv.quantize_q8_0(x)
+    assert len(raw) == 34
+    assert struct.unpack("<e", raw[:2])[0] == 1.0
+    assert list(np.frombuffer(raw[2:8], dtype="i1")) == [127, -127, 3, -3, 0, 4]
+    assert raw[8:] == bytes(26)
+
+
+def test_q8_0_zero_block_and_error_bound():
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((4, 64)).astype("f4")
+    x[1, :32] = 0.0  # an all-zero block must not divide by zero
+    back = dequantize_q8_0(conv.quantize_q8_0(x)).reshape(x.shape)
+    assert np.all(back[1, :32] == 0.0)
+    # Each value is off by at most half a step (d/2) plus the f16 rounding of d.
+    step = np.abs(x).reshape(-1, 32).max(axis=1) / 127
+    bound = np.repeat(step * 0.5 + step * 127 * 2.0 ** -10, 32).reshape(x.shape)
+    assert np.all(np.abs(back - x) <= bound + 1e-7)
+
+
+@pytest.mark.parametrize(
+    "name, shape, expected",
+    [("encoder.blocks.0.mlp.0.weight", (64, 32), conv.GGML_Q8_0),
+     ("decoder.token_embedding.weight", (7, 32), conv.GGML_Q8_0),
+     ("encoder.conv1.weight", (32, 4, 3), conv.GGML_F16),
+     ("encoder.positional_embedding", (6, 32), conv.GGML_F32),
+     ("encoder.blocks.0.mlp.0.bias", (64,), conv.GGML_F32)],
+)
+def test_q8_0_storage_rule(name, shape, expected):
+    assert conv.storage_type(name, np.zeros(shape, "f2"), "q8_0") == expected
+    assert conv.storage_type(name, np.zeros(shape, "f2"), "f16") == conv.ggml_type_for(name, np.zeros(shape))
+
+
+def test_q8_0_refuses_rows_that_do_not_fill_blocks():
+    with pytest.raises(ValueError, match="Q8_0 blocks"):
+        conv.storage_type("decoder.blocks.0.attn.query.weight", np.zeros((8, 8), "f2"), "q8_0")
+
+
+def test_write_ggml_q8_0_file():
+    hp = dict(zip(conv.HPARAM_ORDER, range(1, 11)))
+    rng = np.random.default_rng(2)
+    weight = rng.standard_normal((3, 64)).astype("f2")
+    conv_w = rng.standard_normal((32, 4, 3)).astype("f2")
+    bias = rng.standard_normal(3).astype("f2")
+    tensors = [("encoder.blocks.0.mlp.0.weight", weight), ("encoder.conv1.weight", conv_w),
+               ("encoder.blocks.0.mlp.0.bias", bias)]
+    out = io.BytesIO()
+    conv.write_ggml(out, hp, np.zeros((2, 3), "f4"), [b"a"], tensors, quantize="q8_0")
+    _, ftype, _, _, got = read_ggml(out.getvalue())
+    assert ftype == 2007  # quantization version 2, mostly Q8_0
+    ttype, dims, arr = got["encoder.blocks.0.mlp.0.weight"]
+    assert (ttype, dims) == (conv.GGML_Q8_0, (64, 3))
+    np.testing.assert_allclose(arr, weight.astype("f4"), atol=0.03)
+    assert got["encoder.conv1.weight"][0] == conv.GGML_F16
+    np.testing.assert_array_equal(got["encoder.conv1.weight"][2], conv_w)
+    assert got["encoder.blocks.0.mlp.0.bias"][0] == conv.GGML_F32
+    with pytest.raises(ValueError, match="quantization"):
+        conv.write_ggml(io.BytesIO(), hp, np.zeros((2, 3), "f4"), [b"a"], tensors, quantize="q4_0")

@@ -37,7 +37,7 @@ pub fn speech_track(dir: &Path, minutes: u32) -> anyhow::Result<PathBuf> {
 }
 
 /// A screen-recording-like clip (moving test pattern) with the speech track.
-pub fn recording(dir: &Path, speech: &Path, height: u32, h264: bool) -> anyhow::Result<PathBuf> {
+pub fn recording(dir: &Path, speech: &Path, height: u32, fps: u32, h264: bool) -> anyhow::Result<PathBuf> {
     let width = height * 16 / 9;
     let (name, codecs): (&str, &[&str]) = if h264 {
         ("recording-h264.mp4", &["-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-c:a", "aac"])
@@ -50,7 +50,7 @@ pub fn recording(dir: &Path, speech: &Path, height: u32, h264: bool) -> anyhow::
     let target = dir.join(name);
     run(Command::new("ffmpeg")
         .args(["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i"])
-        .arg(format!("testsrc2=size={width}x{height}:rate=30"))
+        .arg(format!("testsrc2=size={width}x{height}:rate={fps}"))
         .arg("-i")
         .arg(speech)
         .arg("-shortest")

@@ -15,6 +15,7 @@ mod search;
 mod search_seed;
 mod server;
 mod sql_rows;
+mod transcribe;
 mod upload;
 mod wrk;
 
@@ -28,6 +29,8 @@ pub enum BenchCommand {
     Upload(upload::UploadBench),
     /// Upload-complete to ready-with-transcript, next to the ffmpeg CLI + faster-whisper.
     Process(process::ProcessBench),
+    /// Transcription alone: whisper.cpp next to faster-whisper on the same audio.
+    Transcribe(transcribe::TranscribeBench),
     /// `GET /api/search` over 1,000,000 transcript segments, next to a plain LIKE scan.
     Search(search::SearchBench),
     /// Comments page and reaction writes under wrk, each next to `GET /healthz`.
@@ -38,6 +41,7 @@ pub async fn run(command: BenchCommand, config: Config) -> anyhow::Result<()> {
     match command {
         BenchCommand::Upload(args) => upload::run(args, config).await,
         BenchCommand::Process(args) => process::run_bench(args, config).await,
+        BenchCommand::Transcribe(args) => transcribe::run_bench(args, config).await,
         BenchCommand::Search(args) => search::run(args, config).await,
         BenchCommand::Collab(args) => collab::run(args, config).await,
     }

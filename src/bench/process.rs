@@ -12,6 +12,7 @@ use anyhow::{ensure, Context};
 
 use super::fixtures::{self, run};
 use super::server::ServerProcess;
+use super::transcribe::{self, SpeechAudio};
 use crate::config::Config;
 
 #[derive(Debug, clap::Args)]
@@ -22,9 +23,18 @@ pub struct ProcessBench {
     /// Frame height of the recording (16:9).
     #[arg(long, default_value_t = 720)]
     height: u32,
+    /// Frame rate of the recording.
+    #[arg(long, default_value_t = 30)]
+    fps: u32,
     /// CPU threads for transcription, on both sides.
     #[arg(long, default_value_t = 2)]
     threads: usize,
+    /// Runs per engine of the transcription-only comparison (alternating; median).
+    #[arg(long, default_value_t = 3)]
+    transcription_runs: usize,
+    /// Only Briefly's side, on the VP8/Opus WebM (for long memory runs).
+    #[arg(long)]
+    no_reference: bool,
     /// Python with faster-whisper installed (scripts/bench-process.sh prepares one).
     #[arg(long)]
     python: PathBuf,
@@ -39,18 +49,38 @@ pub async fn run_bench(args: ProcessBench, config: Config) -> anyhow::Result<()>
     let model = config.whisper_model.clone().context("--whisper-model (BRIEFLY_WHISPER_MODEL) is required")?;
     std::fs::create_dir_all(&args.work_dir)?;
     let work = std::fs::canonicalize(&args.work_dir)?;
-    println!("briefly bench process: {} min {}p, {} transcription threads", args.minutes, args.height, args.threads);
+    println!(
+        "briefly bench process: {} min {}p{}, {} transcription threads, model {}",
+        args.minutes,
+        args.height,
+        args.fps,
+        args.threads,
+        model.display()
+    );
     let speech = fixtures::speech_track(&work, args.minutes)?;
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/bench/faster_whisper_run.py");
+    let faster_whisper = transcribe::Reference {
+        python: args.python.clone(),
+        model: args.reference_model.clone(),
+        threads: args.threads,
+    };
+    if args.no_reference {
+        let input = fixtures::recording(&work, &speech, args.height, args.fps, false)?;
+        let ours = briefly_side(&config, &model, &input, &work, args.threads).await?;
+        println!(
+            "VP8/Opus WebM: ready with transcript after {:.1} s; worker peak RSS {:.0} MiB",
+            ours.seconds,
+            ours.peak_rss as f64 / 1048576.0
+        );
+        return Ok(());
+    }
 
     let mut rows = Vec::new();
     for (label, h264, target) in [("VP8/Opus WebM", false, 1.0), ("H.264/AAC MP4", true, 0.5)] {
-        let input = fixtures::recording(&work, &speech, args.height, h264)?;
+        let input = fixtures::recording(&work, &speech, args.height, args.fps, h264)?;
         let ours = briefly_side(&config, &model, &input, &work, args.threads).await?;
-        let reference = reference_side(&input, &work, &args, &script)?;
+        let reference = reference_side(&input, &work, &faster_whisper)?;
         rows.push((label, ours, reference, target));
     }
-    let audio_secs = f64::from(args.minutes * 60);
     println!();
     println!(
         "{:<15} {:>12} {:>14} {:>8} {:>8} {:>12}",
@@ -67,14 +97,9 @@ pub async fn run_bench(args: ProcessBench, config: Config) -> anyhow::Result<()>
             ours.peak_rss as f64 / 1048576.0
         );
     }
-    let (_, _, reference, _) = &rows[0];
-    let ours_rtf = transcribe_only(&model, &reference.pcm, args.threads)? / audio_secs;
-    let theirs_rtf = reference.whisper_seconds / audio_secs;
-    println!();
-    println!("transcription real-time factor on the same {audio_secs:.0} s of audio, {} threads:", args.threads);
-    println!("  briefly (whisper.cpp, tiny.en f16): {ours_rtf:.3}");
-    println!("  faster-whisper (CTranslate2, tiny.en int8): {theirs_rtf:.3}");
-    println!("  ratio {:.2}  [target <= 1.30]", ours_rtf / theirs_rtf);
+    let audio = SpeechAudio::from_recording(&speech, &work)?;
+    let comparison = transcribe::compare(&model, &audio, &faster_whisper, args.transcription_runs.clamp(1, 20))?;
+    comparison.print(&model, f64::from(args.minutes * 60), args.threads);
     Ok(())
 }
 
@@ -118,11 +143,9 @@ async fn briefly_side(
 
 struct Reference {
     total_seconds: f64,
-    whisper_seconds: f64,
-    pcm: PathBuf,
 }
 
-fn reference_side(input: &Path, work: &Path, args: &ProcessBench, script: &Path) -> anyhow::Result<Reference> {
+fn reference_side(input: &Path, work: &Path, faster_whisper: &transcribe::Reference) -> anyhow::Result<Reference> {
     let out = work.join("reference");
     std::fs::create_dir_all(&out)?;
     let ffmpeg = || {
@@ -138,29 +161,6 @@ fn reference_side(input: &Path, work: &Path, args: &ProcessBench, script: &Path)
         .arg(out.join("media.mp4")))?;
     run(ffmpeg().args(["-ss", "5", "-i"]).arg(input).args(["-frames:v", "1"]).arg(out.join("poster.jpg")))?;
     run(ffmpeg().arg("-i").arg(input).args(["-vn", "-ac", "1", "-ar", "16000"]).arg(out.join("audio.wav")))?;
-    let whisper_started = Instant::now();
-    let output = Command::new(&args.python)
-        .arg(script)
-        .arg(out.join("audio.wav"))
-        .arg(&args.reference_model)
-        .arg(args.threads.to_string())
-        .output()
-        .context("running faster-whisper")?;
-    ensure!(output.status.success(), "faster-whisper failed: {}", String::from_utf8_lossy(&output.stderr));
-    let whisper_seconds = whisper_started.elapsed().as_secs_f64();
-    let total_seconds = started.elapsed().as_secs_f64();
-    // Same audio as raw f32 for Briefly's transcription-only measurement (not timed).
-    let pcm = out.join("audio.f32");
-    run(ffmpeg().arg("-i").arg(out.join("audio.wav")).args(["-f", "f32le", "-ac", "1", "-ar", "16000"]).arg(&pcm))?;
-    Ok(Reference { total_seconds, whisper_seconds, pcm })
-}
-
-/// Briefly's transcription alone (model load included, as on the reference side).
-fn transcribe_only(model: &Path, pcm: &Path, threads: usize) -> anyhow::Result<f64> {
-    let started = Instant::now();
-    let model = crate::speech::SpeechModel::load(model)?;
-    let options = crate::speech::TranscribeOptions { threads, ..Default::default() };
-    let transcript = crate::speech::transcribe_pcm_file(&model, pcm, &options)?;
-    ensure!(!transcript.segments.is_empty(), "no speech recognised");
-    Ok(started.elapsed().as_secs_f64())
+    faster_whisper.transcribe(&out.join("audio.wav"))?;
+    Ok(Reference { total_seconds: started.elapsed().as_secs_f64() })
 }

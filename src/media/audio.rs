@@ -8,9 +8,8 @@
 //! silence). Frames whose format changes mid-stream are dropped (counted, one
 //! warning) rather than failing the whole upload.
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use ffmpeg::format::context::Input;
 use ffmpeg::{codec, decoder, encoder, frame, ChannelLayout, Packet, Rational, Rescale};
@@ -20,6 +19,7 @@ use super::audio_graph::{AacTarget, AudioGraph};
 use super::error::{MediaError, ResultExt};
 use super::mux::Muxer;
 use super::plan::AudioPlan;
+use super::speech_feed::{SpeechFeed, SpeechFileWriter};
 use super::timeline::StreamClock;
 
 /// Longest silence inserted for an audio timestamp gap (see `on_frame`).
@@ -39,7 +39,7 @@ pub(super) struct AudioBranch {
     copy_stream: Option<usize>,
     aac: Option<AacEncoder>,
     graph: Option<AudioGraph>,
-    speech: BufWriter<File>,
+    speech: SpeechFileWriter,
     speech_path: PathBuf,
     decoded: frame::Audio,
     filtered: frame::Audio,
@@ -58,6 +58,7 @@ impl AudioBranch {
         plan: &AudioPlan,
         origin_us: i64,
         speech_path: &Path,
+        speech_feed: Option<Arc<SpeechFeed>>,
         mux: &mut Muxer,
     ) -> Result<Self, MediaError> {
         let stream = input.stream(plan.index).ok_or_else(|| MediaError::internal("audio stream vanished"))?;
@@ -69,7 +70,7 @@ impl AudioBranch {
 
         let (copy_stream, aac) =
             if plan.copy { (Some(mux.add_copy(&stream)?), None) } else { (None, Some(open_aac(plan, mux)?)) };
-        let speech = File::create(speech_path).internal("creating speech audio file")?;
+        let speech = SpeechFileWriter::create(speech_path, speech_feed).internal("creating speech audio file")?;
         Ok(AudioBranch {
             index: plan.index,
             clock: StreamClock::new(time_base, origin_us, 1),
@@ -77,7 +78,7 @@ impl AudioBranch {
             copy_stream,
             aac,
             graph: None,
-            speech: BufWriter::with_capacity(1 << 16, speech),
+            speech,
             speech_path: speech_path.to_path_buf(),
             decoded: frame::Audio::empty(),
             filtered: frame::Audio::empty(),

@@ -4,7 +4,8 @@
 //! * [`process`] turns an upload into what the player needs, in one streaming
 //!   demux/decode pass: a fast-start H.264/AAC MP4, a poster JPEG, storyboard
 //!   sprite sheets (render them with [`storyboard_vtt`]), and 16 kHz mono f32 PCM
-//!   for speech recognition.
+//!   for speech recognition, which can read it while the pass still runs
+//!   ([`SpeechFeed`]).
 //!
 //! Policies that apply throughout:
 //! * Blocking and CPU-heavy: call from `spawn_blocking` or a worker thread. Bound
@@ -30,6 +31,7 @@ mod probe;
 mod rotation;
 mod scale;
 mod seekable;
+mod speech_feed;
 mod storyboard;
 mod timeline;
 mod video;
@@ -43,7 +45,7 @@ mod tests;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::Once;
+use std::sync::{Arc, Once};
 use std::time::Instant;
 
 use serde::Serialize;
@@ -51,6 +53,7 @@ use serde::Serialize;
 pub use error::MediaError;
 pub use probe::{probe, AudioStreamInfo, ProbeInfo, VideoStreamInfo};
 pub use seekable::{is_webm_family, remux_seekable, SeekableCopy};
+pub use speech_feed::{FeedReader, SpeechFeed};
 pub use storyboard::{Storyboard, Tile};
 pub use vtt::storyboard_vtt;
 
@@ -67,6 +70,8 @@ pub struct ProcessOptions {
     pub storyboard_columns: u32,
     /// Abort with [`MediaError::DeadlineExceeded`] once this instant has passed.
     pub deadline: Option<Instant>,
+    /// Lets speech recognition read the 16 kHz audio while this pass still writes it.
+    pub speech_feed: Option<Arc<SpeechFeed>>,
 }
 
 impl Default for ProcessOptions {
@@ -77,6 +82,7 @@ impl Default for ProcessOptions {
             storyboard_tile_width: 160,
             storyboard_columns: 10,
             deadline: None,
+            speech_feed: None,
         }
     }
 }

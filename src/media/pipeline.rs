@@ -22,6 +22,7 @@ use super::error::{MediaError, ResultExt};
 use super::mux::Muxer;
 use super::plan::{make_plan, Plan};
 use super::probe::{next_packet, open_input};
+use super::speech_feed::EndGuard;
 use super::video::{VideoBranch, POSTER_FILE};
 use super::{ProcessOptions, ProcessOutput};
 
@@ -35,6 +36,8 @@ const TRUNCATION_MIN_GAP_MS: i64 = 1_000;
 const MAX_TOLERATED_ERRORS: u64 = 10;
 
 pub(super) fn run(input_path: &Path, out_dir: &Path, opts: &ProcessOptions) -> Result<ProcessOutput, MediaError> {
+    // Readers of the speech audio learn how this pass ended, whichever way it does.
+    let speech_end = EndGuard(opts.speech_feed.clone());
     check_deadline(opts.deadline)?;
     let mut input = open_input(input_path)?;
     let plan = make_plan(&input, opts)?;
@@ -99,6 +102,7 @@ pub(super) fn run(input_path: &Path, out_dir: &Path, opts: &ProcessOptions) -> R
         let _ = std::fs::remove_file(out_dir.join(SPEECH_FILE));
     }
     cleanup.disarm();
+    speech_end.complete();
     Ok(ProcessOutput {
         mp4: out_dir.join(MP4_FILE),
         remuxed_video: plan.video.as_ref().is_some_and(|v| v.copy),
@@ -122,7 +126,10 @@ fn setup(input: &Input, plan: &Plan, out_dir: &Path, opts: &ProcessOptions) -> R
     let audio = plan
         .audio
         .as_ref()
-        .map(|ap| AudioBranch::new(input, ap, plan.origin_us, &out_dir.join(SPEECH_FILE), &mut mux))
+        .map(|ap| {
+            let speech_path = out_dir.join(SPEECH_FILE);
+            AudioBranch::new(input, ap, plan.origin_us, &speech_path, opts.speech_feed.clone(), &mut mux)
+        })
         .transpose()?;
     mux.start()?;
     Ok((mux, video, audio))

@@ -51,6 +51,9 @@ impl H264Encoder {
         let mut opts = Dictionary::new();
         opts.set("preset", "veryfast");
         opts.set("crf", "23");
+        // libavcodec's default is one thread, which leaves libx264 unthreaded; "auto" is
+        // what the ffmpeg CLI passes (x264 then picks 1.5 threads per core, frame-parallel).
+        opts.set("threads", "auto");
         let enc = enc.open_with(opts).internal("opening libx264")?;
         let out_stream = mux.add_encoded(&enc, time_base)?;
         Ok(H264Encoder {

@@ -9,6 +9,7 @@
 
 mod outputs;
 mod scratch;
+mod transcription;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -23,9 +24,10 @@ use crate::db::{Db, VideoRow};
 use crate::events::EventHub;
 use crate::jobs::{Job, JobHandler, JobQueue};
 use crate::media::{self, MediaError, ProcessOptions};
-use crate::speech::{self, SpeechModel, TranscribeOptions};
+use crate::speech::{SpeechError, SpeechModel, Transcript};
 use crate::store::Store;
 use crate::webhooks::{self, DeliveryOptions, WebhookEvent};
+use transcription::Transcription;
 
 pub use outputs::{asset_key, storyboard_sprite_key};
 
@@ -100,32 +102,52 @@ impl VideoProcessor {
         let original = work.path().join("original");
         self.download(&original_key, &original).await?;
         let deadline = Instant::now() + time_budget(&video);
-        self.make_seekable_copy(&video, &original, deadline).await?;
         let out_dir = work.path().join("out");
         tokio::fs::create_dir_all(&out_dir).await?;
+        // Speech recognition starts now and reads the audio as the decode pass writes it.
+        let transcription =
+            self.speech.clone().map(|model| Transcription::start(model, self.whisper_threads, deadline));
         let processed = {
             let (input, out_dir) = (original.clone(), out_dir.clone());
-            let options = ProcessOptions { deadline: Some(deadline), ..ProcessOptions::default() };
-            tokio::task::spawn_blocking(move || media::process(&input, &out_dir, &options)).await?
+            let options = ProcessOptions {
+                deadline: Some(deadline),
+                speech_feed: transcription.as_ref().map(Transcription::feed),
+                ..ProcessOptions::default()
+            };
+            let transcode = tokio::task::spawn_blocking(move || media::process(&input, &out_dir, &options));
+            // The seekable copy is a remux: it reads the original while the transcode runs.
+            let (seekable, transcoded) = tokio::join!(self.make_seekable_copy(&video, &original, deadline), transcode);
+            seekable.and(transcoded.map_err(anyhow::Error::from))
         };
-        let output = match processed {
-            Ok(output) => output,
-            // Bad media, or media too slow to process within its budget: retrying will not help.
-            Err(err) if err.is_user_error() || matches!(err, MediaError::DeadlineExceeded) => {
-                tracing::info!(video.id = %video_id, error = %err, "media rejected");
-                self.db.mark_video_failed(video_id, &err.to_string()).await?;
-                self.events.announce_video(video_id).await;
-                return Ok(());
+        let media = match processed {
+            Ok(media) => media,
+            Err(err) => {
+                Transcription::stop(transcription).await;
+                return Err(err);
             }
-            Err(err) => return Err(anyhow::Error::new(err).context("processing media")),
+        };
+        let output = match media {
+            Ok(output) => output,
+            Err(err) => {
+                Transcription::stop(transcription).await;
+                if err.is_user_error() || matches!(err, MediaError::DeadlineExceeded) {
+                    // Bad media, or media too slow to process within its budget: retrying will not help.
+                    tracing::info!(video.id = %video_id, error = %err, "media rejected");
+                    self.db.mark_video_failed(video_id, &err.to_string()).await?;
+                    self.events.announce_video(video_id).await;
+                    return Ok(());
+                }
+                return Err(anyhow::Error::new(err).context("processing media"));
+            }
         };
         outputs::upload_media(self.store.as_ref(), video_id, &output).await?;
         self.db.mark_video_ready(video_id, output.duration_ms).await?;
         self.events.announce_video(video_id).await;
         tracing::info!(video.id = %video_id, remuxed = output.remuxed_video, "media ready");
         self.announce_ready(video_id).await;
-        if let Some(model) = &self.speech {
-            self.transcribe(video_id, model.clone(), output.audio_16k_mono.clone(), deadline).await?;
+        if let Some(transcription) = transcription {
+            let transcript = transcription.finish().await?;
+            self.publish_transcript(video_id, transcript).await?;
         }
         Ok(())
     }
@@ -154,25 +176,11 @@ impl VideoProcessor {
         Ok(())
     }
 
-    async fn transcribe(
+    async fn publish_transcript(
         &self,
         video_id: &str,
-        model: Arc<SpeechModel>,
-        audio: Option<PathBuf>,
-        deadline: Instant,
+        transcript: Result<Transcript, SpeechError>,
     ) -> anyhow::Result<()> {
-        let transcript = match audio {
-            // A video without sound has an empty transcript, not a failed one.
-            None => Ok(speech::Transcript { language: "en".into(), segments: Vec::new() }),
-            Some(audio) => {
-                let options = TranscribeOptions {
-                    threads: self.whisper_threads,
-                    deadline: Some(deadline),
-                    ..TranscribeOptions::default()
-                };
-                tokio::task::spawn_blocking(move || speech::transcribe_pcm_file(&model, &audio, &options)).await?
-            }
-        };
         match transcript {
             Ok(transcript) => {
                 outputs::upload_transcript(self.store.as_ref(), &self.db, video_id, &transcript).await?;

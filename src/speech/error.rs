@@ -27,9 +27,9 @@ pub enum SpeechError {
     #[error("whisper.cpp could not load the speech model {path}")]
     ModelLoad { path: PathBuf },
 
-    #[error("cannot read audio {path}: {source}")]
+    #[error("cannot read audio {source_name}: {source}")]
     AudioUnreadable {
-        path: PathBuf,
+        source_name: String,
         #[source]
         source: std::io::Error,
     },
@@ -42,6 +42,10 @@ pub enum SpeechError {
     /// whole one.
     #[error("transcription deadline passed after {transcribed_ms} ms of audio")]
     DeadlineExceeded { transcribed_ms: i64 },
+
+    /// The caller cancelled (its cancel flag was set), e.g. because the media failed.
+    #[error("transcription cancelled after {transcribed_ms} ms of audio")]
+    Cancelled { transcribed_ms: i64 },
 
     #[error("whisper.cpp failed while {during}: {source}")]
     Whisper {

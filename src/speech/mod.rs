@@ -9,7 +9,8 @@
 //!    `Send + Sync` and every job shares it.
 //! 2. Per video, the media pipeline writes the audio as raw little-endian f32 PCM,
 //!    16 kHz mono; [`transcribe_pcm_file`] reads it in bounded windows and returns
-//!    segments with word timings. It blocks for seconds to minutes: run it on a
+//!    segments with word timings ([`transcribe_pcm`] does the same for a
+//!    [`PcmSource`] that may still be growing). It blocks for seconds to minutes: run it on a
 //!    blocking thread (`tokio::task::spawn_blocking`), with a deadline.
 //! 3. Store the [`Transcript`] as JSON; serve [`to_webvtt`] / [`to_srt`] from it.
 //!
@@ -21,7 +22,8 @@
 //! - `model_file.rs`: structural check of a ggml model file before whisper.cpp sees it.
 //! - `model.rs`: loading and sharing the model.
 //! - `pcm.rs`: reading PCM in windows cut at quiet points.
-//! - `transcribe.rs`: options, the window loop, whisper.cpp parameters, deadline.
+//! - `transcribe.rs`: options, the workers, whisper.cpp parameters, deadline.
+//! - `window_queue.rs`: windows handed out to the workers, balanced once the length is known.
 //! - `segments.rs`: one window's whisper.cpp result as segments with timed words.
 //! - `words.rs`: words (with times) from whisper.cpp's timed tokens.
 //! - `voicing.rs`: where a window has sound; word starts are moved onto it.
@@ -37,6 +39,7 @@ mod segments;
 mod transcribe;
 mod transcript;
 mod voicing;
+mod window_queue;
 mod words;
 
 #[cfg(test)]
@@ -48,5 +51,5 @@ pub use captions::{to_srt, to_webvtt};
 pub use error::SpeechError;
 pub use model::SpeechModel;
 pub use pcm::SAMPLE_RATE;
-pub use transcribe::{transcribe_pcm_file, TranscribeOptions};
+pub use transcribe::{transcribe_pcm, transcribe_pcm_file, PcmSource, TranscribeOptions};
 pub use transcript::{Segment, Transcript, Word};

@@ -78,6 +78,22 @@ impl<R: Read> PcmWindows<R> {
         }
     }
 
+    /// The underlying reader.
+    pub fn source(&self) -> &R {
+        &self.reader
+    }
+
+    /// Samples read but not yet handed out.
+    pub fn buffered_samples(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// Change the size of the windows still to come (same rules as `new`).
+    pub fn resize(&mut self, window: usize, search: usize) {
+        self.window = window.max(2 * FRAME * SPAN_FRAMES);
+        self.search = search.min(self.window / 2);
+    }
+
     fn fill(&mut self) -> io::Result<()> {
         let mut bytes = vec![0u8; 64 * 1024];
         while self.buf.len() < self.window && !self.eof {
@@ -125,7 +141,12 @@ impl<R: Read> Iterator for PcmWindows<R> {
         if self.buf.is_empty() {
             return None;
         }
-        let cut = if self.eof { self.buf.len() } else { quietest_cut(&self.buf, self.search) };
+        // After a `resize` the buffer can hold more than one (smaller) window.
+        let cut = if self.eof && self.buf.len() <= self.window {
+            self.buf.len()
+        } else {
+            quietest_cut(&self.buf[..self.buf.len().min(self.window)], self.search)
+        };
         let rest = self.buf.split_off(cut);
         let samples = std::mem::replace(&mut self.buf, rest);
         let window = Window { start_sample: self.buf_start, samples };

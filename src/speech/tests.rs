@@ -182,3 +182,49 @@ fn one_model_serves_concurrent_jobs() {
     assert_eq!(results[0], results[1], "each job has its own whisper.cpp state");
     assert!(found(&results[0].text(), &["budget", "review", "thursday", "morning"]) >= 3, "{:?}", results[0].text());
 }
+
+/// Hands out a file a little at a time, as the decode pass does, growing until read.
+struct Trickle {
+    bytes: std::io::Cursor<Vec<u8>>,
+}
+
+impl std::io::Read for Trickle {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        std::thread::sleep(Duration::from_millis(1));
+        let n = buf.len().min(SAMPLE_RATE as usize * 4); // at most a second per read
+        self.bytes.read(&mut buf[..n])
+    }
+}
+
+impl PcmSource for Trickle {
+    fn describe(&self) -> String {
+        "trickle".into()
+    }
+
+    fn is_growing(&self) -> bool {
+        (self.bytes.position() as usize) < self.bytes.get_ref().len()
+    }
+
+    fn remaining_bytes(&self) -> Option<u64> {
+        (!self.is_growing()).then_some(0)
+    }
+}
+
+#[test]
+fn a_growing_source_gives_the_same_transcript_as_the_finished_file() {
+    let o = TranscribeOptions { window_secs: 30, ..opts() };
+    let whole = transcribe_pcm_file(model(), seventy_seconds(), &o).unwrap();
+    // One thread either way (the default), so whisper.cpp's results are identical.
+    let source = Trickle { bytes: std::io::Cursor::new(std::fs::read(seventy_seconds()).unwrap()) };
+    let grown = transcribe_pcm(model(), source, &o).unwrap();
+    assert_eq!(grown, whole);
+    assert!(found(&grown.text(), &["migration", "budget", "thursday", "questions"]) >= 3, "{:?}", grown.text());
+}
+
+#[test]
+fn cancelling_stops_the_work() {
+    let cancel = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let o = TranscribeOptions { cancel: Some(cancel), ..opts() };
+    let err = transcribe_pcm_file(model(), seventy_seconds(), &o).unwrap_err();
+    assert!(matches!(err, SpeechError::Cancelled { transcribed_ms: 0 }), "{err}");
+}

@@ -1,0 +1,134 @@
+//! Transcription alone: whisper.cpp (Briefly) and faster-whisper (int8) on the same audio,
+//! alternating run by run so both see the same machine, with the median real-time factor
+//! of each and their ratio. Model load is included on both sides.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{ensure, Context};
+
+use super::fixtures::{self, run};
+use crate::config::Config;
+
+#[derive(Debug, clap::Args)]
+pub struct TranscribeBench {
+    /// Length of the speech track.
+    #[arg(long, default_value_t = 5)]
+    minutes: u32,
+    /// CPU threads, on both sides.
+    #[arg(long, default_value_t = 2)]
+    threads: usize,
+    /// Runs per engine (alternating); the median is reported.
+    #[arg(long, default_value_t = 3)]
+    runs: usize,
+    /// Python with faster-whisper installed (scripts/bench-process.sh prepares one).
+    #[arg(long)]
+    python: PathBuf,
+    /// The same tiny.en weights in CTranslate2 form, for faster-whisper.
+    #[arg(long)]
+    reference_model: PathBuf,
+    #[arg(long, default_value = "bench-data")]
+    work_dir: PathBuf,
+}
+
+pub async fn run_bench(args: TranscribeBench, config: Config) -> anyhow::Result<()> {
+    let model = config.whisper_model.clone().context("--whisper-model (BRIEFLY_WHISPER_MODEL) is required")?;
+    std::fs::create_dir_all(&args.work_dir)?;
+    let work = std::fs::canonicalize(&args.work_dir)?;
+    let speech = fixtures::speech_track(&work, args.minutes)?;
+    let audio = SpeechAudio::from_recording(&speech, &work)?;
+    let reference = Reference { python: args.python, model: args.reference_model, threads: args.threads };
+    let comparison = compare(&model, &audio, &reference, args.runs.clamp(1, 20))?;
+    comparison.print(&model, f64::from(args.minutes * 60), args.threads);
+    Ok(())
+}
+
+/// The same audio as a 16 kHz WAV (for faster-whisper) and raw f32 (for Briefly).
+pub struct SpeechAudio {
+    pub wav: PathBuf,
+    pub pcm: PathBuf,
+}
+
+impl SpeechAudio {
+    /// Extract 16 kHz mono audio with the ffmpeg CLI, as a user of the reference would.
+    pub fn from_recording(input: &Path, dir: &Path) -> anyhow::Result<SpeechAudio> {
+        let (wav, pcm) = (dir.join("speech-16k.wav"), dir.join("speech-16k.f32"));
+        let ffmpeg = || {
+            let mut command = Command::new("ffmpeg");
+            command.args(["-hide_banner", "-loglevel", "error", "-y", "-i"]).arg(input);
+            command
+        };
+        run(ffmpeg().args(["-vn", "-ac", "1", "-ar", "16000"]).arg(&wav))?;
+        run(ffmpeg().args(["-vn", "-f", "f32le", "-ac", "1", "-ar", "16000"]).arg(&pcm))?;
+        Ok(SpeechAudio { wav, pcm })
+    }
+}
+
+pub struct Reference {
+    pub python: PathBuf,
+    pub model: PathBuf,
+    pub threads: usize,
+}
+
+impl Reference {
+    /// faster-whisper on `wav`: seconds for model load + transcription.
+    pub fn transcribe(&self, wav: &Path) -> anyhow::Result<f64> {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/bench/faster_whisper_run.py");
+        let output = Command::new(&self.python)
+            .arg(script)
+            .arg(wav)
+            .arg(&self.model)
+            .arg(self.threads.to_string())
+            .output()
+            .context("running faster-whisper")?;
+        ensure!(output.status.success(), "faster-whisper failed: {}", String::from_utf8_lossy(&output.stderr));
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).context("faster-whisper's report")?;
+        ensure!(report["words"].as_u64().unwrap_or(0) > 0, "faster-whisper recognised nothing: {report}");
+        report["seconds"].as_f64().context("faster-whisper's report has no seconds")
+    }
+}
+
+/// Briefly's transcription alone (model load included, as on the reference side).
+pub fn transcribe_only(model: &Path, pcm: &Path, threads: usize) -> anyhow::Result<f64> {
+    let started = Instant::now();
+    let model = crate::speech::SpeechModel::load(model)?;
+    let options = crate::speech::TranscribeOptions { threads, ..Default::default() };
+    let transcript = crate::speech::transcribe_pcm_file(&model, pcm, &options)?;
+    ensure!(!transcript.segments.is_empty(), "no speech recognised");
+    Ok(started.elapsed().as_secs_f64())
+}
+
+pub struct Comparison {
+    ours: Vec<f64>,
+    theirs: Vec<f64>,
+}
+
+/// `runs` alternating runs of each engine on the same audio.
+pub fn compare(model: &Path, audio: &SpeechAudio, reference: &Reference, runs: usize) -> anyhow::Result<Comparison> {
+    let mut comparison = Comparison { ours: Vec::new(), theirs: Vec::new() };
+    for _ in 0..runs {
+        comparison.ours.push(transcribe_only(model, &audio.pcm, reference.threads)?);
+        comparison.theirs.push(reference.transcribe(&audio.wav)?);
+    }
+    Ok(comparison)
+}
+
+impl Comparison {
+    pub fn print(&self, model: &Path, audio_secs: f64, threads: usize) {
+        let model_name = model.file_name().unwrap_or_default().to_string_lossy();
+        let rtfs = |runs: &[f64]| runs.iter().map(|s| format!("{:.3}", s / audio_secs)).collect::<Vec<_>>().join(" ");
+        let (ours, theirs) = (median(&self.ours) / audio_secs, median(&self.theirs) / audio_secs);
+        println!();
+        println!("transcription real-time factor on the same {audio_secs:.0} s of audio, {threads} threads:");
+        println!("  briefly (whisper.cpp, {model_name}): median {ours:.3}  (runs: {})", rtfs(&self.ours));
+        println!("  faster-whisper (CTranslate2, tiny.en int8): median {theirs:.3}  (runs: {})", rtfs(&self.theirs));
+        println!("  ratio {:.2}  [target <= 1.30]", ours / theirs);
+    }
+}
+
+fn median(values: &[f64]) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    sorted[sorted.len() / 2]
+}
