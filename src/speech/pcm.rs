@@ -2,7 +2,9 @@
 //!
 //! Input is what the media pipeline extracts: headerless little-endian `f32`, 16 kHz,
 //! mono. Policy:
-//! - Memory is bounded by one window: we never hold the whole file, whatever its length.
+//! - Memory is bounded by one window plus its search span: we never hold the whole
+//!   file, whatever its length. Audio that ends within that span goes into the last
+//!   window rather than a sliver of its own.
 //! - A window that is not the last one ends inside the quietest 300 ms of its final
 //!   stretch (the "search" span), so cuts land in pauses between words or sentences
 //!   instead of splitting a word. Windows never overlap, so the text needs no
@@ -96,9 +98,12 @@ impl<R: Read> PcmWindows<R> {
 
     fn fill(&mut self) -> io::Result<()> {
         let mut bytes = vec![0u8; 64 * 1024];
-        while self.buf.len() < self.window && !self.eof {
-            // Never read past one window, so `buf` never outgrows it.
-            let want = ((self.window - self.buf.len()) * 4 - self.partial.len()).min(bytes.len());
+        // Read one search span past the window: if the audio ends within it, the last
+        // window takes it all instead of leaving a sliver that would cost a whole pass.
+        let limit = self.window + self.search;
+        while self.buf.len() < limit && !self.eof {
+            // Never read past the limit, so `buf` stays bounded.
+            let want = ((limit - self.buf.len()) * 4 - self.partial.len()).min(bytes.len());
             let n = match self.reader.read(&mut bytes[..want]) {
                 Ok(0) => {
                     self.eof = true;
@@ -141,8 +146,8 @@ impl<R: Read> Iterator for PcmWindows<R> {
         if self.buf.is_empty() {
             return None;
         }
-        // After a `resize` the buffer can hold more than one (smaller) window.
-        let cut = if self.eof && self.buf.len() <= self.window {
+        // The buffer holds up to a search span more than a window (more after a `resize`).
+        let cut = if self.eof && self.buf.len() <= self.window + self.search {
             self.buf.len()
         } else {
             quietest_cut(&self.buf[..self.buf.len().min(self.window)], self.search)
@@ -203,7 +208,7 @@ mod tests {
             PcmWindows::new(io::Cursor::new(to_bytes(&audio)), 10 * 16_000, 4 * 16_000).map(|w| w.unwrap()).collect();
         let first_end = windows[0].end_ms();
         assert!((7000..7400).contains(&first_end), "cut at {first_end} ms");
-        assert!(windows.iter().all(|w| w.samples.len() <= 10 * 16_000));
+        assert!(windows.iter().all(|w| w.samples.len() <= 14 * 16_000), "window + search at most");
         // Contiguous, non-overlapping, and together exactly the input.
         let mut next = 0u64;
         let mut joined = Vec::new();

@@ -119,9 +119,16 @@ fn word_times_follow_the_audio() {
 
 #[test]
 fn long_audio_is_transcribed_in_windows() {
-    let o = TranscribeOptions { window_secs: 30, ..opts() };
-    let t = transcribe_pcm_file(model(), seventy_seconds(), &o).unwrap();
-    assert_consistent(&t);
+    // One worker, then two workers sharing the windows: the same sentences at the same times.
+    for threads in [1, 2] {
+        let o = TranscribeOptions { window_secs: 30, threads, ..opts() };
+        let t = transcribe_pcm_file(model(), seventy_seconds(), &o).unwrap();
+        check_seventy_seconds(&t);
+    }
+}
+
+fn check_seventy_seconds(t: &Transcript) {
+    assert_consistent(t);
     let text = t.text();
     // First segment start of each sentence, found by its content words.
     let starts: Vec<i64> = [

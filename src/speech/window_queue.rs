@@ -83,3 +83,83 @@ impl<S: PcmSource> WindowQueue<S> {
         tracing::debug!(remaining_samples = remaining, windows = count, planned, "windows balanced across workers");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Cursor, Read};
+
+    use super::*;
+
+    /// `secs` of a tone with a short pause every 10 s, as bytes; `growing` while unread.
+    struct Audio {
+        bytes: Cursor<Vec<u8>>,
+        growing: bool,
+    }
+
+    impl Read for Audio {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            self.bytes.read(buf)
+        }
+    }
+
+    impl PcmSource for Audio {
+        fn describe(&self) -> String {
+            "test audio".into()
+        }
+        fn is_growing(&self) -> bool {
+            self.growing
+        }
+        fn remaining_bytes(&self) -> Option<u64> {
+            (!self.growing).then(|| self.bytes.get_ref().len() as u64 - self.bytes.position())
+        }
+    }
+
+    fn audio(secs: usize, growing: bool) -> Audio {
+        let rate = super::super::SAMPLE_RATE as usize;
+        let samples = (0..secs * rate).map(|i| if (i / rate) % 10 == 9 && i % rate < rate / 2 { 0.0 } else { 0.3f32 });
+        Audio { bytes: Cursor::new(samples.flat_map(f32::to_le_bytes).collect()), growing }
+    }
+
+    fn drain(queue: &mut WindowQueue<Audio>) -> Vec<Window> {
+        let mut windows = Vec::new();
+        for _ in 0..100 {
+            match queue.take(windows.len() % 2).unwrap() {
+                Take::Window(index, window) => {
+                    assert_eq!(index, windows.len());
+                    windows.push(window);
+                }
+                Take::Wait => panic!("a complete source never makes a worker wait"),
+                Take::Done => return windows,
+            }
+        }
+        panic!("too many windows");
+    }
+
+    #[test]
+    fn the_rest_is_split_evenly_between_the_workers() {
+        let rate = super::super::SAMPLE_RATE as usize;
+        // 300 s for 2 workers with 120 s windows: 4 windows of about 75 s, not 120+120+60.
+        let windows = drain(&mut WindowQueue::new(audio(300, false), 120 * rate, 2));
+        let lengths: Vec<usize> = windows.iter().map(|w| w.samples.len() / rate).collect();
+        assert_eq!(lengths.len(), 4, "{lengths:?}");
+        assert!(lengths.iter().all(|&l| (60..=85).contains(&l)), "{lengths:?}");
+        // Contiguous and complete.
+        let mut next = 0;
+        for w in &windows {
+            assert_eq!(w.start_sample, next);
+            next += w.samples.len() as u64;
+        }
+        assert_eq!(next, 300 * rate as u64);
+    }
+
+    #[test]
+    fn only_the_first_worker_reads_a_growing_source() {
+        let rate = super::super::SAMPLE_RATE as usize;
+        let mut queue = WindowQueue::new(audio(50, true), 30 * rate, 2);
+        assert!(matches!(queue.take(1).unwrap(), Take::Wait));
+        assert!(matches!(queue.take(0).unwrap(), Take::Window(0, _)));
+        // One worker keeps the configured window size.
+        let windows = drain(&mut WindowQueue::new(audio(300, false), 120 * rate, 1));
+        assert_eq!(windows.len(), 3);
+    }
+}
