@@ -4,7 +4,7 @@
 //! tiny.en weights with the same thread count. Also the transcription real-time factor of
 //! each engine on the same audio, and the worker's peak memory.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -35,20 +35,13 @@ pub struct ProcessBench {
     /// Only Briefly's side, on the VP8/Opus WebM (for long memory runs).
     #[arg(long)]
     no_reference: bool,
-    /// Python with faster-whisper installed (scripts/bench-process.sh prepares one).
-    #[arg(long)]
-    python: PathBuf,
-    /// The same tiny.en weights in CTranslate2 form, for faster-whisper.
-    #[arg(long)]
-    reference_model: PathBuf,
-    #[arg(long, default_value = "bench-data")]
-    work_dir: PathBuf,
+    #[command(flatten)]
+    setup: transcribe::SpeechBenchSetup,
 }
 
 pub async fn run_bench(args: ProcessBench, config: Config) -> anyhow::Result<()> {
     let model = config.whisper_model.clone().context("--whisper-model (BRIEFLY_WHISPER_MODEL) is required")?;
-    std::fs::create_dir_all(&args.work_dir)?;
-    let work = std::fs::canonicalize(&args.work_dir)?;
+    let work = args.setup.work_dir()?;
     println!(
         "briefly bench process: {} min {}p{}, {} transcription threads, model {}",
         args.minutes,
@@ -58,11 +51,7 @@ pub async fn run_bench(args: ProcessBench, config: Config) -> anyhow::Result<()>
         model.display()
     );
     let speech = fixtures::speech_track(&work, args.minutes)?;
-    let faster_whisper = transcribe::Reference {
-        python: args.python.clone(),
-        model: args.reference_model.clone(),
-        threads: args.threads,
-    };
+    let faster_whisper = args.setup.reference(args.threads);
     if args.no_reference {
         let input = fixtures::recording(&work, &speech, args.height, args.fps, false)?;
         let ours = briefly_side(&config, &model, &input, &work, args.threads).await?;

@@ -22,23 +22,41 @@ pub struct TranscribeBench {
     /// Runs per engine (alternating); the median is reported.
     #[arg(long, default_value_t = 3)]
     runs: usize,
+    #[command(flatten)]
+    setup: SpeechBenchSetup,
+}
+
+/// What both speech benchmarks need besides Briefly itself.
+#[derive(Debug, clap::Args)]
+pub struct SpeechBenchSetup {
     /// Python with faster-whisper installed (scripts/bench-process.sh prepares one).
     #[arg(long)]
-    python: PathBuf,
+    pub python: PathBuf,
     /// The same tiny.en weights in CTranslate2 form, for faster-whisper.
     #[arg(long)]
-    reference_model: PathBuf,
+    pub reference_model: PathBuf,
     #[arg(long, default_value = "bench-data")]
-    work_dir: PathBuf,
+    pub work_dir: PathBuf,
+}
+
+impl SpeechBenchSetup {
+    /// The work folder (created), as an absolute path.
+    pub fn work_dir(&self) -> anyhow::Result<PathBuf> {
+        std::fs::create_dir_all(&self.work_dir)?;
+        Ok(std::fs::canonicalize(&self.work_dir)?)
+    }
+
+    pub fn reference(&self, threads: usize) -> Reference {
+        Reference { python: self.python.clone(), model: self.reference_model.clone(), threads }
+    }
 }
 
 pub async fn run_bench(args: TranscribeBench, config: Config) -> anyhow::Result<()> {
     let model = config.whisper_model.clone().context("--whisper-model (BRIEFLY_WHISPER_MODEL) is required")?;
-    std::fs::create_dir_all(&args.work_dir)?;
-    let work = std::fs::canonicalize(&args.work_dir)?;
+    let work = args.setup.work_dir()?;
     let speech = fixtures::speech_track(&work, args.minutes)?;
     let audio = SpeechAudio::from_recording(&speech, &work)?;
-    let reference = Reference { python: args.python, model: args.reference_model, threads: args.threads };
+    let reference = args.setup.reference(args.threads);
     let comparison = compare(&model, &audio, &reference, args.runs.clamp(1, 20))?;
     comparison.print(&model, f64::from(args.minutes * 60), args.threads);
     Ok(())
