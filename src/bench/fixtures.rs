@@ -36,18 +36,34 @@ pub fn speech_track(dir: &Path, minutes: u32) -> anyhow::Result<PathBuf> {
     Ok(target)
 }
 
-/// A screen-recording-like clip (moving test pattern) with the speech track.
-pub fn recording(dir: &Path, speech: &Path, height: u32, fps: u32, h264: bool) -> anyhow::Result<PathBuf> {
+/// A screen-recording-like clip (moving test pattern) with the speech track, `minutes`
+/// long. Kept in `dir` under a name that says how it was made, and reused by a later run
+/// with the same `--work-dir` (a long 1080p clip takes longer to make than to process).
+pub fn recording(
+    dir: &Path,
+    speech: &Path,
+    minutes: u32,
+    height: u32,
+    fps: u32,
+    h264: bool,
+) -> anyhow::Result<PathBuf> {
     let width = height * 16 / 9;
-    let (name, codecs): (&str, &[&str]) = if h264 {
-        ("recording-h264.mp4", &["-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-c:a", "aac"])
+    let (kind, extension, codecs): (&str, &str, &[&str]) = if h264 {
+        ("h264", "mp4", &["-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-c:a", "aac"])
     } else {
         (
-            "recording-vp8.webm",
+            "vp8",
+            "webm",
             &["-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "1500k", "-c:a", "libopus"],
         )
     };
-    let target = dir.join(name);
+    let name = format!("recording-{kind}-{minutes}min-{height}p{fps}");
+    let target = dir.join(format!("{name}.{extension}"));
+    if target.exists() {
+        return Ok(target);
+    }
+    // Made under another name and renamed, so an interrupted run leaves nothing reusable.
+    let partial = dir.join(format!("{name}.partial.{extension}"));
     run(Command::new("ffmpeg")
         .args(["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i"])
         .arg(format!("testsrc2=size={width}x{height}:rate={fps}"))
@@ -55,6 +71,7 @@ pub fn recording(dir: &Path, speech: &Path, height: u32, fps: u32, h264: bool) -
         .arg(speech)
         .arg("-shortest")
         .args(codecs)
-        .arg(&target))?;
+        .arg(&partial))?;
+    std::fs::rename(&partial, &target)?;
     Ok(target)
 }

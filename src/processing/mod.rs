@@ -7,6 +7,7 @@
 //! in a private temporary folder that is removed whatever happens. Each job has a
 //! deadline that scales with the media's length.
 
+mod memory;
 mod outputs;
 mod scratch;
 mod transcription;
@@ -114,7 +115,11 @@ impl VideoProcessor {
                 speech_feed: transcription.as_ref().map(Transcription::feed),
                 ..ProcessOptions::default()
             };
-            let transcode = tokio::task::spawn_blocking(move || media::process(&input, &out_dir, &options));
+            let transcode = tokio::task::spawn_blocking(move || {
+                let processed = media::process(&input, &out_dir, &options);
+                memory::return_freed_memory();
+                processed
+            });
             // The seekable copy is a remux: it reads the original while the transcode runs.
             let (seekable, transcoded) = tokio::join!(self.make_seekable_copy(&video, &original, deadline), transcode);
             seekable.and(transcoded.map_err(anyhow::Error::from))
