@@ -29,8 +29,18 @@ impl PcmSource for FeedReader {
 
 pub(super) struct Transcription {
     feed: Arc<SpeechFeed>,
-    cancel: Arc<AtomicBool>,
+    cancel: CancelOnDrop,
     task: tokio::task::JoinHandle<Result<Transcript, SpeechError>>,
+}
+
+/// A job that returns early (say, a failed upload of the MP4) drops its transcription;
+/// this stops the blocking thread instead of letting it run on beside the retry.
+struct CancelOnDrop(Arc<AtomicBool>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
 }
 
 impl Transcription {
@@ -42,7 +52,7 @@ impl Transcription {
             TranscribeOptions { threads, deadline: Some(deadline), cancel: Some(cancel.clone()), ..Default::default() };
         let reader = feed.reader(Some(deadline));
         let task = tokio::task::spawn_blocking(move || speech::transcribe_pcm(&model, reader, &options));
-        Transcription { feed, cancel, task }
+        Transcription { feed, cancel: CancelOnDrop(cancel), task }
     }
 
     /// What the media pipeline writes the speech audio through.
@@ -53,7 +63,7 @@ impl Transcription {
     /// Stop early (the media failed), if running, and wait for the thread to let go.
     pub(super) async fn stop(transcription: Option<Transcription>) {
         if let Some(t) = transcription {
-            t.cancel.store(true, Ordering::Relaxed);
+            t.cancel.0.store(true, Ordering::Relaxed);
             let _ = t.task.await;
         }
     }
