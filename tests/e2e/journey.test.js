@@ -131,8 +131,13 @@ test('screen + camera bubble recording plays at its share link', async () => {
   const ms = await stopAndTimePlayback(page, rec.videoId);
   console.log(`screen + bubble recording: stop -> playing ${ms} ms`);
   assert.ok(ms < PLAYBACK_TARGET_MS, `playing ${ms} ms after stop`);
+  // The player may swap its source (original -> processed MP4) right after the first
+  // "playing"; the new element reports 0x0 until its metadata loads, so wait (bounded).
+  const hasFrames = await page
+    .waitForFunction(() => (document.querySelector('video')?.videoWidth ?? 0) > 0, null, { timeout: 15000 })
+    .then(() => true, () => false);
   const size = await page.evaluate(() => [document.querySelector('video').videoWidth, document.querySelector('video').videoHeight]);
-  assert.ok(size[0] > 0 && size[1] > 0, `video has frames: ${size}`);
+  assert.ok(hasFrames && size[0] > 0 && size[1] > 0, `video has frames: ${size}`);
   await screenshot(page, '07-watch-screen-recording');
 });
 
