@@ -1,6 +1,6 @@
 """Reference transcription for `briefly bench process`: faster-whisper, int8, on a WAV.
 
-Prints one JSON line: {"seconds": wall time of load+transcribe, "words": n, "text": "..."}.
+Prints one JSON line: {"seconds": wall time of load+transcribe, "words": n, "text": the transcript}.
 """
 import json
 import sys
@@ -20,7 +20,7 @@ def main() -> None:
         texts.append(segment.text)
         words.extend(segment.words or [])
     elapsed = time.perf_counter() - started
-    print(json.dumps({"seconds": elapsed, "words": len(words), "text": " ".join(texts)[:500]}))
+    print(json.dumps({"seconds": elapsed, "words": len(words), "text": " ".join(texts)}))
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ use std::process::Command;
 
 use anyhow::{ensure, Context};
 
-const PARAGRAPH: &str = "Good morning team. Here is my weekly update on the platform work. \
+pub const PARAGRAPH: &str = "Good morning team. Here is my weekly update on the platform work. \
     We finished the database upgrade on Tuesday, and the new search index is live. \
     After a long discussion we decided to delay the migration until next quarter, \
     because the billing service still depends on the old schema. \
@@ -19,8 +19,16 @@ pub fn run(command: &mut Command) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The speech track: [`PARAGRAPH`] spoken again and again, cut at an exact length.
+pub struct SpeechTrack {
+    /// 48 kHz mono WAV.
+    pub path: PathBuf,
+    /// How many times the paragraph is spoken whole before the cut.
+    pub whole_paragraphs: usize,
+}
+
 /// `minutes` of speech (the paragraph, repeated) as a 48 kHz mono WAV.
-pub fn speech_track(dir: &Path, minutes: u32) -> anyhow::Result<PathBuf> {
+pub fn speech_track(dir: &Path, minutes: u32) -> anyhow::Result<SpeechTrack> {
     let once = dir.join("paragraph.wav");
     run(Command::new("espeak-ng").args(["-s", "160", "-w"]).arg(&once).arg(PARAGRAPH))?;
     let padded = dir.join("paragraph-padded.wav");
@@ -33,7 +41,11 @@ pub fn speech_track(dir: &Path, minutes: u32) -> anyhow::Result<PathBuf> {
         .arg(&padded)
         .args(["-t", &seconds, "-ac", "1", "-ar", "48000"])
         .arg(&target))?;
-    Ok(target)
+    let output = Command::new("sox").args(["--i", "-D"]).arg(&padded).output().context("sox --i")?;
+    let paragraph_secs: f64 = String::from_utf8_lossy(&output.stdout).trim().parse().context("sox duration")?;
+    ensure!(paragraph_secs > 1.0, "the paragraph is only {paragraph_secs} s long");
+    let whole_paragraphs = (f64::from(minutes * 60) / paragraph_secs).floor() as usize;
+    Ok(SpeechTrack { path: target, whole_paragraphs })
 }
 
 /// A screen-recording-like clip (moving test pattern) with the speech track, `minutes`

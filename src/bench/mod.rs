@@ -17,6 +17,7 @@ mod server;
 mod sql_rows;
 mod transcribe;
 mod upload;
+mod word_errors;
 mod wrk;
 
 use clap::Subcommand;

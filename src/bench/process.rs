@@ -53,7 +53,7 @@ pub async fn run_bench(args: ProcessBench, config: Config) -> anyhow::Result<()>
     let speech = fixtures::speech_track(&work, args.minutes)?;
     let faster_whisper = args.setup.reference(args.threads);
     if args.no_reference {
-        let input = fixtures::recording(&work, &speech, args.minutes, args.height, args.fps, false)?;
+        let input = fixtures::recording(&work, &speech.path, args.minutes, args.height, args.fps, false)?;
         let ours = briefly_side(&config, &model, &input, &work, args.threads).await?;
         println!(
             "VP8/Opus WebM: ready with transcript after {:.1} s; worker peak RSS {:.0} MiB",
@@ -65,7 +65,7 @@ pub async fn run_bench(args: ProcessBench, config: Config) -> anyhow::Result<()>
 
     let mut rows = Vec::new();
     for (label, h264, target) in [("VP8/Opus WebM", false, 1.0), ("H.264/AAC MP4", true, 0.5)] {
-        let input = fixtures::recording(&work, &speech, args.minutes, args.height, args.fps, h264)?;
+        let input = fixtures::recording(&work, &speech.path, args.minutes, args.height, args.fps, h264)?;
         let ours = briefly_side(&config, &model, &input, &work, args.threads).await?;
         let reference = reference_side(&input, &work, &faster_whisper)?;
         rows.push((label, ours, reference, target));
@@ -86,7 +86,7 @@ pub async fn run_bench(args: ProcessBench, config: Config) -> anyhow::Result<()>
             ours.peak_rss as f64 / 1048576.0
         );
     }
-    let audio = SpeechAudio::from_recording(&speech, &work)?;
+    let audio = SpeechAudio::from_recording(&speech.path, speech.whole_paragraphs, &work)?;
     let comparison = transcribe::compare(&model, &audio, &faster_whisper, args.transcription_runs.clamp(1, 20))?;
     comparison.print(&model, f64::from(args.minutes * 60), args.threads);
     Ok(())

@@ -9,6 +9,7 @@ use std::time::Instant;
 use anyhow::{ensure, Context};
 
 use super::fixtures::{self, run};
+use super::word_errors::word_error_rate;
 use crate::config::Config;
 
 #[derive(Debug, clap::Args)]
@@ -55,7 +56,7 @@ pub async fn run_bench(args: TranscribeBench, config: Config) -> anyhow::Result<
     let model = config.whisper_model.clone().context("--whisper-model (BRIEFLY_WHISPER_MODEL) is required")?;
     let work = args.setup.work_dir()?;
     let speech = fixtures::speech_track(&work, args.minutes)?;
-    let audio = SpeechAudio::from_recording(&speech, &work)?;
+    let audio = SpeechAudio::from_recording(&speech.path, speech.whole_paragraphs, &work)?;
     let reference = args.setup.reference(args.threads);
     let comparison = compare(&model, &audio, &reference, args.runs.clamp(1, 20))?;
     comparison.print(&model, f64::from(args.minutes * 60), args.threads);
@@ -66,11 +67,14 @@ pub async fn run_bench(args: TranscribeBench, config: Config) -> anyhow::Result<
 pub struct SpeechAudio {
     pub wav: PathBuf,
     pub pcm: PathBuf,
+    /// See [`fixtures::SpeechTrack::whole_paragraphs`]: what a transcript is scored against.
+    pub whole_paragraphs: usize,
 }
 
 impl SpeechAudio {
-    /// Extract 16 kHz mono audio with the ffmpeg CLI, as a user of the reference would.
-    pub fn from_recording(input: &Path, dir: &Path) -> anyhow::Result<SpeechAudio> {
+    /// Extract 16 kHz mono audio with the ffmpeg CLI, as a user of the reference would,
+    /// from `input` (a recording of a [`fixtures::SpeechTrack`] with `whole_paragraphs`).
+    pub fn from_recording(input: &Path, whole_paragraphs: usize, dir: &Path) -> anyhow::Result<SpeechAudio> {
         let (wav, pcm) = (dir.join("speech-16k.wav"), dir.join("speech-16k.f32"));
         let ffmpeg = || {
             let mut command = Command::new("ffmpeg");
@@ -79,7 +83,7 @@ impl SpeechAudio {
         };
         run(ffmpeg().args(["-vn", "-ac", "1", "-ar", "16000"]).arg(&wav))?;
         run(ffmpeg().args(["-vn", "-f", "f32le", "-ac", "1", "-ar", "16000"]).arg(&pcm))?;
-        Ok(SpeechAudio { wav, pcm })
+        Ok(SpeechAudio { wav, pcm, whole_paragraphs })
     }
 }
 
@@ -90,8 +94,8 @@ pub struct Reference {
 }
 
 impl Reference {
-    /// faster-whisper on `wav`: seconds for model load + transcription.
-    pub fn transcribe(&self, wav: &Path) -> anyhow::Result<f64> {
+    /// faster-whisper on `wav`: seconds for model load + transcription, and the text.
+    pub fn transcribe(&self, wav: &Path) -> anyhow::Result<(f64, String)> {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/bench/faster_whisper_run.py");
         let output = Command::new(&self.python)
             .arg(script)
@@ -103,31 +107,43 @@ impl Reference {
         ensure!(output.status.success(), "faster-whisper failed: {}", String::from_utf8_lossy(&output.stderr));
         let report: serde_json::Value = serde_json::from_slice(&output.stdout).context("faster-whisper's report")?;
         ensure!(report["words"].as_u64().unwrap_or(0) > 0, "faster-whisper recognised nothing: {report}");
-        report["seconds"].as_f64().context("faster-whisper's report has no seconds")
+        let seconds = report["seconds"].as_f64().context("faster-whisper's report has no seconds")?;
+        Ok((seconds, report["text"].as_str().unwrap_or_default().to_string()))
     }
 }
 
-/// Briefly's transcription alone (model load included, as on the reference side).
-pub fn transcribe_only(model: &Path, pcm: &Path, threads: usize) -> anyhow::Result<f64> {
+/// Briefly's transcription alone (model load included, as on the reference side): the
+/// seconds it took and the text.
+pub fn transcribe_only(model: &Path, pcm: &Path, threads: usize) -> anyhow::Result<(f64, String)> {
     let started = Instant::now();
     let model = crate::speech::SpeechModel::load(model)?;
     let options = crate::speech::TranscribeOptions { threads, ..Default::default() };
     let transcript = crate::speech::transcribe_pcm_file(&model, pcm, &options)?;
     ensure!(!transcript.segments.is_empty(), "no speech recognised");
-    Ok(started.elapsed().as_secs_f64())
+    let seconds = started.elapsed().as_secs_f64();
+    let text = transcript.segments.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join(" ");
+    Ok((seconds, text))
 }
 
 pub struct Comparison {
     ours: Vec<f64>,
     theirs: Vec<f64>,
+    /// Word error rate of each engine's last transcript (both are deterministic).
+    our_errors: Option<f64>,
+    their_errors: Option<f64>,
 }
 
 /// `runs` alternating runs of each engine on the same audio.
 pub fn compare(model: &Path, audio: &SpeechAudio, reference: &Reference, runs: usize) -> anyhow::Result<Comparison> {
-    let mut comparison = Comparison { ours: Vec::new(), theirs: Vec::new() };
+    let mut comparison = Comparison { ours: Vec::new(), theirs: Vec::new(), our_errors: None, their_errors: None };
+    let score = |text: &str| word_error_rate(fixtures::PARAGRAPH, audio.whole_paragraphs, text);
     for _ in 0..runs {
-        comparison.ours.push(transcribe_only(model, &audio.pcm, reference.threads)?);
-        comparison.theirs.push(reference.transcribe(&audio.wav)?);
+        let (seconds, text) = transcribe_only(model, &audio.pcm, reference.threads)?;
+        comparison.ours.push(seconds);
+        comparison.our_errors = score(&text);
+        let (seconds, text) = reference.transcribe(&audio.wav)?;
+        comparison.theirs.push(seconds);
+        comparison.their_errors = score(&text);
     }
     Ok(comparison)
 }
@@ -142,6 +158,12 @@ impl Comparison {
         println!("  briefly (whisper.cpp, {model_name}): median {ours:.3}  (runs: {})", rtfs(&self.ours));
         println!("  faster-whisper (CTranslate2, tiny.en int8): median {theirs:.3}  (runs: {})", rtfs(&self.theirs));
         println!("  ratio {:.2}  [target <= 1.30]", ours / theirs);
+        let percent = |e: Option<f64>| e.map_or("-".to_string(), |e| format!("{:.1} %", e * 100.0));
+        println!(
+            "  word error rate against the spoken text: briefly {}, faster-whisper {}",
+            percent(self.our_errors),
+            percent(self.their_errors)
+        );
     }
 }
 

@@ -58,6 +58,7 @@ impl SpeechModel {
         let info = ModelInfo { multilingual: ctx.is_multilingual(), ..info };
         tracing::info!(
             path = %path.display(),
+            system = whisper_rs::print_system_info().trim(),
             multilingual = info.multilingual,
             layers = info.n_audio_layer,
             ftype = info.ftype,

@@ -55,6 +55,16 @@ fn model_is_english_only_and_shareable() {
     assert!(!model().is_multilingual());
 }
 
+/// Transcription's speed rests on ggml's tinyBLAS, switched on in `.cargo/config.toml`;
+/// a whisper-rs-sys build cached from before that would silently lose it. (OpenBLAS is
+/// a Cargo feature, which cargo does track.)
+#[test]
+fn whisper_cpp_is_built_with_tinyblas() {
+    let _ = model();
+    let info = whisper_rs::print_system_info();
+    assert!(info.contains("LLAMAFILE = 1"), "tinyBLAS missing (cargo clean -p whisper-rs-sys): {info}");
+}
+
 #[test]
 fn bad_model_files_are_errors_not_aborts() {
     let missing = scratch_dir().join("no-such-model.bin");
