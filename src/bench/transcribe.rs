@@ -128,22 +128,24 @@ pub fn transcribe_only(model: &Path, pcm: &Path, threads: usize) -> anyhow::Resu
 pub struct Comparison {
     ours: Vec<f64>,
     theirs: Vec<f64>,
-    /// Word error rate of each engine's last transcript (both are deterministic).
-    our_errors: Option<f64>,
-    their_errors: Option<f64>,
+    /// Word error rate of each run's transcript: faster-whisper's differ between runs
+    /// on the same file, so all are shown.
+    our_errors: Vec<Option<f64>>,
+    their_errors: Vec<Option<f64>>,
 }
 
 /// `runs` alternating runs of each engine on the same audio.
 pub fn compare(model: &Path, audio: &SpeechAudio, reference: &Reference, runs: usize) -> anyhow::Result<Comparison> {
-    let mut comparison = Comparison { ours: Vec::new(), theirs: Vec::new(), our_errors: None, their_errors: None };
+    let mut comparison =
+        Comparison { ours: Vec::new(), theirs: Vec::new(), our_errors: Vec::new(), their_errors: Vec::new() };
     let score = |text: &str| word_error_rate(fixtures::PARAGRAPH, audio.whole_paragraphs, text);
     for _ in 0..runs {
         let (seconds, text) = transcribe_only(model, &audio.pcm, reference.threads)?;
         comparison.ours.push(seconds);
-        comparison.our_errors = score(&text);
+        comparison.our_errors.push(score(&text));
         let (seconds, text) = reference.transcribe(&audio.wav)?;
         comparison.theirs.push(seconds);
-        comparison.their_errors = score(&text);
+        comparison.their_errors.push(score(&text));
     }
     Ok(comparison)
 }
@@ -158,12 +160,14 @@ impl Comparison {
         println!("  briefly (whisper.cpp, {model_name}): median {ours:.3}  (runs: {})", rtfs(&self.ours));
         println!("  faster-whisper (CTranslate2, tiny.en int8): median {theirs:.3}  (runs: {})", rtfs(&self.theirs));
         println!("  ratio {:.2}  [target <= 1.30]", ours / theirs);
-        let percent = |e: Option<f64>| e.map_or("-".to_string(), |e| format!("{:.1} %", e * 100.0));
-        println!(
-            "  word error rate against the spoken text: briefly {}, faster-whisper {}",
-            percent(self.our_errors),
-            percent(self.their_errors)
-        );
+        let percents = |runs: &[Option<f64>]| {
+            runs.iter()
+                .map(|e| e.map_or("-".to_string(), |e| format!("{:.1} %", e * 100.0)))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        println!("  word error rate against the spoken text, per run:");
+        println!("    briefly {}; faster-whisper {}", percents(&self.our_errors), percents(&self.their_errors));
     }
 }
 
