@@ -19,6 +19,7 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use whisper_rs::{DtwMode, DtwModelPreset, DtwParameters, WhisperContext, WhisperContextParameters};
 
@@ -58,7 +59,7 @@ impl SpeechModel {
         let info = ModelInfo { multilingual: ctx.is_multilingual(), ..info };
         tracing::info!(
             path = %path.display(),
-            system = whisper_rs::print_system_info().trim(),
+            system = whisper_build_info(),
             multilingual = info.multilingual,
             layers = info.n_audio_layer,
             ftype = info.ftype,
@@ -84,6 +85,14 @@ impl SpeechModel {
     pub(crate) fn has_dtw(&self) -> bool {
         self.dtw
     }
+}
+
+/// How whisper.cpp was built ("... AVX512 = 1 | LLAMAFILE = 1 | ..."). whisper.cpp
+/// rewrites one static buffer on every call, so two jobs loading models at once would
+/// race on it: it is read once, under the lock, and kept as a copy.
+pub(crate) fn whisper_build_info() -> &'static str {
+    static INFO: OnceLock<String> = OnceLock::new();
+    INFO.get_or_init(|| whisper_rs::print_system_info().trim().to_string())
 }
 
 /// The alignment-head preset of a standard Whisper model, recognised by its shape.

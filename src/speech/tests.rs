@@ -60,8 +60,7 @@ fn model_is_english_only_and_shareable() {
 /// a Cargo feature, which cargo does track.)
 #[test]
 fn whisper_cpp_is_built_with_tinyblas() {
-    let _ = model();
-    let info = whisper_rs::print_system_info();
+    let info = super::model::whisper_build_info();
     assert!(info.contains("LLAMAFILE = 1"), "tinyBLAS missing (cargo clean -p whisper-rs-sys): {info}");
 }
 
