@@ -86,7 +86,7 @@ pub async fn run_bench(args: ProcessBench, config: Config) -> anyhow::Result<()>
             ours.peak_rss as f64 / 1048576.0
         );
     }
-    let audio = SpeechAudio::from_recording(&speech.path, speech.whole_paragraphs, &work)?;
+    let audio = SpeechAudio::from_track(&speech, &work)?;
     let comparison = transcribe::compare(&model, &audio, &faster_whisper, args.transcription_runs.clamp(1, 20))?;
     comparison.print(&model, f64::from(args.minutes * 60), args.threads);
     Ok(())

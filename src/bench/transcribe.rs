@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use anyhow::{ensure, Context};
 
-use super::fixtures::{self, run};
+use super::fixtures::{self, run, SpeechTrack};
 use super::word_errors::word_error_rate;
 use crate::config::Config;
 
@@ -56,7 +56,7 @@ pub async fn run_bench(args: TranscribeBench, config: Config) -> anyhow::Result<
     let model = config.whisper_model.clone().context("--whisper-model (BRIEFLY_WHISPER_MODEL) is required")?;
     let work = args.setup.work_dir()?;
     let speech = fixtures::speech_track(&work, args.minutes)?;
-    let audio = SpeechAudio::from_recording(&speech.path, speech.whole_paragraphs, &work)?;
+    let audio = SpeechAudio::from_track(&speech, &work)?;
     let reference = args.setup.reference(args.threads);
     let comparison = compare(&model, &audio, &reference, args.runs.clamp(1, 20))?;
     comparison.print(&model, f64::from(args.minutes * 60), args.threads);
@@ -67,23 +67,23 @@ pub async fn run_bench(args: TranscribeBench, config: Config) -> anyhow::Result<
 pub struct SpeechAudio {
     pub wav: PathBuf,
     pub pcm: PathBuf,
-    /// See [`fixtures::SpeechTrack::whole_paragraphs`]: what a transcript is scored against.
+    /// See [`SpeechTrack::whole_paragraphs`]: what a transcript is scored against.
     pub whole_paragraphs: usize,
 }
 
 impl SpeechAudio {
-    /// Extract 16 kHz mono audio with the ffmpeg CLI, as a user of the reference would,
-    /// from `input` (a recording of a [`fixtures::SpeechTrack`] with `whole_paragraphs`).
-    pub fn from_recording(input: &Path, whole_paragraphs: usize, dir: &Path) -> anyhow::Result<SpeechAudio> {
+    /// Extract 16 kHz mono audio from `track` with the ffmpeg CLI, as a user of the
+    /// reference would.
+    pub fn from_track(track: &SpeechTrack, dir: &Path) -> anyhow::Result<SpeechAudio> {
         let (wav, pcm) = (dir.join("speech-16k.wav"), dir.join("speech-16k.f32"));
         let ffmpeg = || {
             let mut command = Command::new("ffmpeg");
-            command.args(["-hide_banner", "-loglevel", "error", "-y", "-i"]).arg(input);
+            command.args(["-hide_banner", "-loglevel", "error", "-y", "-i"]).arg(&track.path);
             command
         };
         run(ffmpeg().args(["-vn", "-ac", "1", "-ar", "16000"]).arg(&wav))?;
         run(ffmpeg().args(["-vn", "-f", "f32le", "-ac", "1", "-ar", "16000"]).arg(&pcm))?;
-        Ok(SpeechAudio { wav, pcm, whole_paragraphs })
+        Ok(SpeechAudio { wav, pcm, whole_paragraphs: track.whole_paragraphs })
     }
 }
 
