@@ -54,6 +54,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Command::Config => {
                 println!("{config:#?}");
+                println!("openblas_kernel: {}", crate::speech::openblas_kernel::current());
                 Ok(())
             }
             Command::Bench(command) => crate::bench::run(command, config).await,

@@ -3,6 +3,8 @@
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
+    // Before any thread starts: may run this process again with faster BLAS kernels.
+    briefly::speech::openblas_kernel::run_with_cpu_kernels();
     let cli = briefly::cli::Cli::parse();
     match briefly::cli::run(cli) {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -6,6 +6,7 @@
 mod collab;
 mod collab_seed;
 mod corpus;
+mod cpu_time;
 mod fixtures;
 mod latency;
 mod load_average;

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{ensure, Context};
 
+use super::cpu_time;
 use super::fixtures::{self, run};
 use super::server::ServerProcess;
 use super::transcribe::{self, SpeechAudio};
@@ -56,8 +57,9 @@ pub async fn run_bench(args: ProcessBench, config: Config) -> anyhow::Result<()>
         let input = fixtures::recording(&work, &speech.path, args.minutes, args.height, args.fps, false)?;
         let ours = briefly_side(&config, &model, &input, &work, args.threads).await?;
         println!(
-            "VP8/Opus WebM: ready with transcript after {:.1} s; worker peak RSS {:.0} MiB",
+            "VP8/Opus WebM: ready with transcript after {:.1} s ({:.0} CPU-s); worker peak RSS {:.0} MiB",
             ours.seconds,
+            ours.cpu_seconds,
             ours.peak_rss as f64 / 1048576.0
         );
         return Ok(());
@@ -72,18 +74,20 @@ pub async fn run_bench(args: ProcessBench, config: Config) -> anyhow::Result<()>
     }
     println!();
     println!(
-        "{:<15} {:>12} {:>14} {:>8} {:>8} {:>12}",
-        "input", "briefly s", "reference s", "ratio", "target", "worker RSS"
+        "{:<15} {:>12} {:>14} {:>8} {:>8} {:>12} {:>17}",
+        "input", "briefly s", "reference s", "ratio", "target", "worker RSS", "CPU-s (ours/ref)"
     );
     for (label, ours, reference, target) in &rows {
         println!(
-            "{:<15} {:>12.1} {:>14.1} {:>8.2} {:>8} {:>9.0} MiB",
+            "{:<15} {:>12.1} {:>14.1} {:>8.2} {:>8} {:>9.0} MiB {:>8.0} / {:<6.0}",
             label,
             ours.seconds,
             reference.total_seconds,
             ours.seconds / reference.total_seconds,
             format!("<= {target}"),
-            ours.peak_rss as f64 / 1048576.0
+            ours.peak_rss as f64 / 1048576.0,
+            ours.cpu_seconds,
+            reference.cpu_seconds
         );
     }
     let audio = SpeechAudio::from_track(&speech, &work)?;
@@ -94,6 +98,8 @@ pub async fn run_bench(args: ProcessBench, config: Config) -> anyhow::Result<()>
 
 struct Ours {
     seconds: f64,
+    /// The server's CPU time from upload complete to ready (API and worker together).
+    cpu_seconds: f64,
     peak_rss: u64,
 }
 
@@ -112,6 +118,7 @@ async fn briefly_side(
     let server = ServerProcess::start(&server_config, &data_dir, true).await?;
     let client = server.signed_in_client().await?;
     let (video_id, uploaded_at) = super::upload::upload_file(&client, &server, input, 8 * 1024 * 1024).await?;
+    let cpu_at_upload = cpu_time::of_process(server.pid())?;
     // Bounded: a 5-minute recording has an hour.
     for _ in 0..36_000 {
         let video: serde_json::Value =
@@ -120,10 +127,11 @@ async fn briefly_side(
         ensure!(status != "failed", "processing failed: {video}");
         if status == "ready" && video["transcript_status"] == "ready" {
             let seconds = uploaded_at.elapsed().as_secs_f64();
+            let cpu_seconds = cpu_time::of_process(server.pid())? - cpu_at_upload;
             let peak_rss = server.peak_rss_bytes()?;
             drop(server);
             let _ = std::fs::remove_dir_all(&data_dir);
-            return Ok(Ours { seconds, peak_rss });
+            return Ok(Ours { seconds, cpu_seconds, peak_rss });
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -132,6 +140,8 @@ async fn briefly_side(
 
 struct Reference {
     total_seconds: f64,
+    /// CPU time of the ffmpeg and faster-whisper processes.
+    cpu_seconds: f64,
 }
 
 fn reference_side(input: &Path, work: &Path, faster_whisper: &transcribe::Reference) -> anyhow::Result<Reference> {
@@ -143,6 +153,7 @@ fn reference_side(input: &Path, work: &Path, faster_whisper: &transcribe::Refere
         command
     };
     let started = Instant::now();
+    let cpu_before = cpu_time::of_finished_children()?;
     run(ffmpeg()
         .arg("-i")
         .arg(input)
@@ -151,5 +162,6 @@ fn reference_side(input: &Path, work: &Path, faster_whisper: &transcribe::Refere
     run(ffmpeg().args(["-ss", "5", "-i"]).arg(input).args(["-frames:v", "1"]).arg(out.join("poster.jpg")))?;
     run(ffmpeg().arg("-i").arg(input).args(["-vn", "-ac", "1", "-ar", "16000"]).arg(out.join("audio.wav")))?;
     faster_whisper.transcribe(&out.join("audio.wav"))?;
-    Ok(Reference { total_seconds: started.elapsed().as_secs_f64() })
+    let total_seconds = started.elapsed().as_secs_f64();
+    Ok(Reference { total_seconds, cpu_seconds: cpu_time::of_finished_children()? - cpu_before })
 }

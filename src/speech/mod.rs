@@ -21,6 +21,7 @@
 //! Files, one job each:
 //! - `model_file.rs`: structural check of a ggml model file before whisper.cpp sees it.
 //! - `model.rs`: loading and sharing the model.
+//! - `openblas_kernel.rs`: making OpenBLAS use kernels this CPU can run (restart at startup).
 //! - `pcm.rs`: reading PCM in windows cut at quiet points.
 //! - `transcribe.rs`: options, the workers, whisper.cpp parameters, deadline.
 //! - `window_queue.rs`: windows handed out to the workers, balanced once the length is known.
@@ -34,6 +35,7 @@ mod captions;
 mod error;
 mod model;
 mod model_file;
+pub mod openblas_kernel;
 mod pcm;
 mod segments;
 mod transcribe;

@@ -60,6 +60,7 @@ impl SpeechModel {
         tracing::info!(
             path = %path.display(),
             system = whisper_build_info(),
+            openblas_kernel = %super::openblas_kernel::current(),
             multilingual = info.multilingual,
             layers = info.n_audio_layer,
             ftype = info.ftype,

@@ -7,6 +7,7 @@ mod helpers;
 mod sse;
 
 mod auth;
+mod blas_kernels;
 mod authorization;
 mod bad_input;
 mod collab_authorization;
