@@ -7,9 +7,9 @@ mod helpers;
 mod sse;
 
 mod auth;
-mod blas_kernels;
 mod authorization;
 mod bad_input;
+mod blas_kernels;
 mod collab_authorization;
 mod comments;
 mod events;
