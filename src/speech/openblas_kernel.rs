@@ -114,7 +114,11 @@ mod tests {
     }
 
     #[test]
-    fn the_library_reports_a_kernel() {
-        assert!(!current().is_empty());
+    fn the_linked_library_names_the_kernel_it_chose() {
+        // Debian's OpenBLAS selects kernels at load time (DYNAMIC_ARCH), so it always
+        // has a name such as "SkylakeX" or "Prescott".
+        let name = current();
+        assert_ne!(name, "unknown");
+        assert!(!name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric()), "{name:?}");
     }
 }
