@@ -27,10 +27,10 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-cargo build --quiet --bin briefly
+cargo build --release --quiet --bin briefly
 # Run a private copy: the build cache may be shared with other checkouts whose builds
 # would replace the binary under a running test.
-cp "$CARGO_TARGET_DIR/debug/briefly" "$work/briefly"
+cp "$CARGO_TARGET_DIR/release/briefly" "$work/briefly"
 
 # Generous write limits: the fuzzer should reach the comment and reaction logic rather
 # than spend its examples on 429s (which stay documented and are tested in tests/api/).

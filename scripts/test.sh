@@ -37,8 +37,10 @@ done
 python3 -m pip install --quiet --disable-pip-version-check pytest numpy
 python3 -m pytest -q scripts/whisper_model
 
-# Integration tests spawn many servers; two at a time fits a 2-core machine.
-cargo test --all-targets -- --test-threads "${BRIEFLY_TEST_THREADS:-4}" "$@"
+# Integration tests spawn many servers; two at a time fits a 2-core machine. The release
+# profile, like scripts/run.sh, the browser tests, schemathesis and the benchmarks: one
+# build of whisper.cpp, the FFmpeg bindings and the AWS SDK serves every command.
+cargo test --release --all-targets -- --test-threads "${BRIEFLY_TEST_THREADS:-4}" "$@"
 
 # The web app in a real browser (Chromium + playwright-core), against the real binary.
 BRIEFLY_WHISPER_MODEL="$BRIEFLY_TEST_WHISPER_MODEL" bash scripts/test-e2e.sh

@@ -274,6 +274,7 @@ mod tests {
         let started = Instant::now();
         let err = feed.reader(Some(Instant::now() + Duration::from_millis(50))).read(&mut [0u8; 4]).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::TimedOut);
-        assert!(started.elapsed() < Duration::from_secs(3));
+        // Bounded, not timed: a reader that ignored its deadline would block here for good.
+        assert!(started.elapsed() < Duration::from_secs(15));
     }
 }

@@ -262,7 +262,8 @@ fn deadline_aborts_processing() {
     let err = process(&input, &out_dir, &opts).unwrap_err();
     assert!(matches!(err, MediaError::DeadlineExceeded), "{err}");
     assert!(
-        started.elapsed() >= budget && started.elapsed() < budget + Duration::from_secs(2),
+        // Generous: the abort must come mid-way, not after the whole job, on a slow machine too.
+        started.elapsed() >= budget && started.elapsed() < budget + Duration::from_secs(15),
         "{:?}",
         started.elapsed()
     );

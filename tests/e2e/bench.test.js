@@ -1,5 +1,7 @@
 // Benchmark: "stop pressed" -> "share page starts playing" after a 60-second recording.
-// Target < 1 s. Printed as `BENCH stop_to_playing_ms=...`.
+// Target: median < 1 s. It prints the figures and the target, and does not fail on a miss:
+// a speed target is a benchmark's to report, not a test's to assert (a slower machine would
+// fail it). Not part of the suite: `bash scripts/test-e2e.sh bench`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
@@ -12,8 +14,9 @@ import { ARTIFACTS, screenshot } from './support/artifacts.js';
 import { startRecording, stopAndTimePlayback } from './support/recorder.js';
 
 const RECORD_MS = Number(process.env.BRIEFLY_BENCH_RECORD_MS || 60000);
-// One run in the test suite; BENCHMARKS.md figures use BRIEFLY_BENCH_RUNS=3 (median).
-const RUNS = Number(process.env.BRIEFLY_BENCH_RUNS || 1);
+// BENCHMARKS.md figures are the median of the default 3 runs.
+const RUNS = Number(process.env.BRIEFLY_BENCH_RUNS || 3);
+const TARGET_MS = 1000;
 let server;
 let browser;
 
@@ -27,7 +30,7 @@ after(async () => {
   await server?.stop();
 });
 
-test(`stop -> playing after a ${RECORD_MS / 1000} s recording is under a second`, async () => {
+test(`stop -> playing after a ${RECORD_MS / 1000} s recording (target: median under ${TARGET_MS} ms)`, async () => {
   const { context, page } = await newUserContext(browser, server.base, { name: 'Ben Bench', email: `ben-${Date.now()}@example.test` });
   const results = [];
   for (let run = 1; run <= RUNS; run++) {
@@ -39,7 +42,8 @@ test(`stop -> playing after a ${RECORD_MS / 1000} s recording is under a second`
   }
   await screenshot(page, '12-bench-playing');
   const median = [...results].sort((a, b) => a - b)[Math.floor(results.length / 2)];
-  console.log(`BENCH median_stop_to_playing_ms=${median} runs=${results.join(',')}`);
-  assert.ok(median < 1000, `stop -> playing took ${median} ms (median of ${results.join(', ')})`);
+  const verdict = median < TARGET_MS ? 'met' : 'missed';
+  console.log(`BENCH median_stop_to_playing_ms=${median} target_ms=${TARGET_MS} ${verdict} runs=${results.join(',')}`);
+  assert.equal(results.length, RUNS, 'every run reached a playing share page');
   await context.close();
 });
