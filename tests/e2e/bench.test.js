@@ -11,7 +11,7 @@ import { startServer } from './support/server.js';
 import { launchBrowser, newUserContext } from './support/browser.js';
 import { speechWav } from './support/speech.js';
 import { ARTIFACTS, screenshot } from './support/artifacts.js';
-import { startRecording, stopAndTimePlayback } from './support/recorder.js';
+import { startRecording, stopAndTimePhases } from './support/recorder.js';
 
 const RECORD_MS = Number(process.env.BRIEFLY_BENCH_RECORD_MS || 60000);
 // BENCHMARKS.md figures are the median of the default 3 runs.
@@ -36,9 +36,10 @@ test(`stop -> playing after a ${RECORD_MS / 1000} s recording (target: median un
   for (let run = 1; run <= RUNS; run++) {
     const rec = await startRecording(page, { mode: 'Camera only', title: `Benchmark recording ${run}` });
     await page.waitForTimeout(RECORD_MS);
-    const ms = await stopAndTimePlayback(page, rec.videoId);
-    console.log(`BENCH run=${run} recording_ms=${RECORD_MS} stop_to_playing_ms=${ms}`);
-    results.push(ms);
+    const { total, phases } = await stopAndTimePhases(page, rec.videoId);
+    console.log(`BENCH run=${run} recording_ms=${RECORD_MS} stop_to_playing_ms=${total}`);
+    console.log(`BENCH run=${run} phases ${phases.map(([name, ms]) => `${name}=+${ms}`).join(' ')}`);
+    results.push(total);
   }
   await screenshot(page, '12-bench-playing');
   const median = [...results].sort((a, b) => a - b)[Math.floor(results.length / 2)];

@@ -10,6 +10,7 @@ import { MicMeter } from '../record/mic-meter.js';
 import { UploadSession } from '../record/upload-session.js';
 import { fileUploadPanel } from '../record/file-upload.js';
 import { leftoverPanel } from '../record/leftovers.js';
+import { openInPlace } from '../lib/open-page.js';
 
 const CHUNK_MS = 1000;
 const MODES = [
@@ -230,9 +231,17 @@ class RecorderController {
       ui.controls.hidden = false;
       if (ui.countdownToggle.checked) await this.countdown();
       this.mediaRecorder = new MediaRecorder(stream, mimeType ? { mimeType, videoBitsPerSecond: 2_500_000 } : {});
-      this.mediaRecorder.addEventListener('dataavailable', (event) => this.upload.add(event.data));
+      // The recorder is already inactive when it hands over its last chunk (stop() changes
+      // the state first): that chunk and the end marker are queued together, so the last
+      // bytes and the total length can leave in one PATCH.
+      this.mediaRecorder.addEventListener('dataavailable', (event) =>
+        this.upload.add(event.data, { final: this.mediaRecorder.state === 'inactive' }),
+      );
       this.stopped = new Promise((resolve) => this.mediaRecorder.addEventListener('stop', resolve, { once: true }));
       this.mediaRecorder.start(CHUNK_MS);
+      // The share page's code, loaded now so that stop can draw it at once.
+      this.sharePage = import('./watch.js');
+      this.sharePage.catch(() => {});
       // The link is live from this moment: copy it into chat while still talking.
       ui.shareLink.value = new URL(video.share_path, location.origin).href;
       document.body.classList.add('is-recording');
@@ -314,7 +323,7 @@ class RecorderController {
     document.body.classList.remove('is-recording', 'is-paused');
     try {
       await this.upload.finish();
-      location.assign(`${this.video.share_path}?autoplay=1`);
+      await this.openSharePage();
     } catch (err) {
       this.ui.uploadState.textContent = `Upload stopped: ${err.message}. Your recording is saved in this browser; reopen this page to retry.`;
     }
@@ -330,6 +339,20 @@ class RecorderController {
     if (this.video) await del(`/api/videos/${this.video.id}`).catch(() => {});
     toast('Recording discarded');
     location.assign('/record');
+  }
+
+  /** The share page in place of the recorder (a full navigation if that fails). */
+  async openSharePage() {
+    const path = `${this.video.share_path}?autoplay=1`;
+    this.meter?.stop();
+    this.micStream?.getTracks().forEach((t) => t.stop());
+    try {
+      const watch = await (this.sharePage ?? import('./watch.js'));
+      await openInPlace(path, 'watch', watch, { user: this.user, embed: false });
+    } catch (err) {
+      console.error(err);
+      location.assign(path);
+    }
   }
 
   releaseSources() {

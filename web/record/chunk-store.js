@@ -80,6 +80,13 @@ export async function firstChunk(sessionId) {
   });
 }
 
+/** Whether `chunk` holds the recording's last bytes: the session is finished and nothing
+ * but the (empty) end marker comes after it. */
+export async function isFinalData(chunk) {
+  const session = await loadSession(chunk.session);
+  return Boolean(session?.finished) && chunk.start + chunk.blob.size === session.enqueued;
+}
+
 export async function countChunks(sessionId) {
   const range = IDBKeyRange.bound([sessionId, 0, 0], [sessionId, Infinity, 1]);
   return done((await store('chunks')).count(range));

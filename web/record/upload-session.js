@@ -2,7 +2,8 @@
 // them in order with PATCH. Failures are retried with exponential backoff; a 409 (the
 // server has a different offset, e.g. a response was lost) is settled with HEAD, skipping
 // bytes the server already has. The last PATCH declares Upload-Length, which completes the
-// upload and makes the video watchable.
+// upload and makes the video watchable: when the recording's final bytes are still queued
+// at stop, they go in that same PATCH (one request less between stop and the share page).
 import * as queue from './chunk-store.js';
 import { backoff, patchAt, terminate, uploadOffset } from '../lib/tus.js';
 
@@ -40,10 +41,12 @@ export class UploadSession {
     return this.record.videoId;
   }
 
-  add(blob) {
+  /** Queue a chunk; `final`: the recording ends with it (the end marker follows at once). */
+  add(blob, { final = false } = {}) {
     this.writes = this.writes.then(async () => {
-      if (this.cancelled || blob.size === 0) return;
-      await queue.enqueueChunk(this.record.id, blob);
+      if (this.cancelled || (blob.size === 0 && !final)) return;
+      if (blob.size > 0) await queue.enqueueChunk(this.record.id, blob);
+      if (final) await queue.enqueueChunk(this.record.id, new Blob([]), true);
       this.drain();
     });
     return this.writes;
@@ -76,10 +79,11 @@ export class UploadSession {
         return;
       }
       try {
-        await this.send(chunk);
+        const closes = chunk.last || (await queue.isFinalData(chunk));
+        await this.send(chunk, closes);
         delay = FIRST_RETRY_MS;
         lastProgress = Date.now();
-        if (chunk.last) {
+        if (closes && this.serverOffset === chunk.start + chunk.blob.size) {
           await queue.deleteSession(this.record.id);
           this.onstate({ complete: true, pendingChunks: 0 });
           return;
@@ -108,19 +112,20 @@ export class UploadSession {
     this.onstate({ pendingChunks: await queue.countChunks(this.record.id), ...extra });
   }
 
-  /** Send one queued chunk (or the part of it the server does not have yet). */
-  async send(chunk) {
+  /** Send one queued chunk (or the part of it the server does not have yet); `closes`:
+   * it ends the recording, so the PATCH declares the total length. */
+  async send(chunk, closes) {
     const { uploadUrl } = this.record;
     if (this.serverOffset === null) this.serverOffset = (await uploadOffset(uploadUrl)).offset;
     const end = chunk.start + chunk.blob.size;
-    if (this.serverOffset > end || (this.serverOffset === end && !chunk.last)) {
+    if (this.serverOffset > end || (this.serverOffset === end && !closes)) {
       await queue.deleteChunk(chunk); // already there: a response went missing earlier
       return;
     }
     const skip = this.serverOffset - chunk.start;
     if (skip < 0) throw Object.assign(new Error(`the server is missing bytes ${this.serverOffset}..${chunk.start}`), { retryable: false });
     // The end marker is empty and starts at the recording's total length.
-    const length = chunk.last ? end : null;
+    const length = closes ? end : null;
     const result = await patchAt(uploadUrl, this.serverOffset, chunk.blob.slice(skip), length);
     if (result.conflict) {
       this.serverOffset = null; // ask again with HEAD on the next attempt

@@ -15,7 +15,9 @@ export class Player {
       class: 'player-video',
       controls: true,
       playsinline: true,
-      preload: 'metadata',
+      // Autoplay (the share page opened at stop) buffers at once instead of stopping at
+      // the metadata and starting again when play() comes.
+      preload: autoplay ? 'auto' : 'metadata',
       'aria-label': 'Video',
     });
     this.source = null;

@@ -21,6 +21,42 @@ export async function stopAndTimePlayback(page, videoId) {
   return (await playingAt.jsonValue()) - stopPressedAt;
 }
 
+/**
+ * Press stop and measure when each step between the click and playback happened, from the
+ * page's own clock: the share page is drawn in the same document, so its resource timings
+ * (which CDP events would report late) cover the whole way. Steps: the completing PATCH
+ * (the last one to the upload) answered, the video JSON answered, the original's first
+ * bytes, playing. Resolves with `{ total, phases: [[name, ms]...] }`, each phase the time
+ * since the one before (a full navigation, the fallback, leaves only the total).
+ */
+export async function stopAndTimePhases(page, videoId) {
+  // Every PATCH of the recording is in the buffer (250 entries by default): start afresh.
+  await page.evaluate(() => performance.clearResourceTimings());
+  const clickedAt = await page.evaluate(() => performance.timeOrigin + performance.now());
+  const total = await stopAndTimePlayback(page, videoId);
+  const marks = await page.evaluate((id) => {
+    const at = (entry, field) => performance.timeOrigin + entry[field];
+    const named = (test) => performance.getEntriesByType('resource').filter((e) => test(new URL(e.name).pathname));
+    const patches = named((path) => path.startsWith('/api/uploads/'));
+    const json = named((path) => path === `/api/videos/${id}`);
+    const original = named((path) => path === `/api/videos/${id}/original`);
+    return {
+      completing_patch_answered: patches.length ? at(patches[patches.length - 1], 'responseEnd') : null,
+      video_json_answered: json.length ? at(json[0], 'responseEnd') : null,
+      original_first_bytes: original.length ? at(original[0], 'responseStart') : null,
+      playing: window.__brieflyFirstPlayingAt ?? null,
+    };
+  }, videoId);
+  const phases = [];
+  let last = clickedAt;
+  for (const [name, when] of Object.entries(marks)) {
+    if (when === null) continue;
+    phases.push([name, Math.round(when - last)]);
+    last = when;
+  }
+  return { total, phases };
+}
+
 export async function videoJson(page, videoId) {
   return page.evaluate(async (id) => (await fetch(`/api/videos/${id}`)).json(), videoId);
 }
