@@ -8,25 +8,49 @@ use anyhow::Context;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
+use crate::auth::Accounts;
 use crate::collab::{Collab, WriteLimits};
 use crate::config::{Config, StorageConfig};
 use crate::db::Db;
 use crate::events::EventHub;
 use crate::jobs::{spawn_workers, JobQueue, WorkerOptions};
 use crate::processing::VideoProcessor;
+use crate::search::Search;
 use crate::store::{LocalStore, S3Store, Store};
 use crate::uploads::Uploads;
+use crate::videos::Videos;
+use crate::webhooks::Webhooks;
+use crate::workspaces::Workspaces;
 
-/// Everything a request handler may reach.
+/// The services, wired once. Handlers reach only the public ones; the database and the
+/// store are for the workers and housekeeping this module starts.
 #[derive(Clone)]
 pub struct AppState {
     pub config: Arc<Config>,
-    pub db: Db,
-    pub store: Arc<dyn Store>,
+    pub accounts: Accounts,
+    pub videos: Videos,
     pub uploads: Uploads,
-    pub jobs: JobQueue,
-    pub events: EventHub,
     pub collab: Collab,
+    pub workspaces: Workspaces,
+    pub search: Search,
+    pub webhooks: Webhooks,
+    pub events: EventHub,
+    pub health: Health,
+    db: Db,
+    store: Arc<dyn Store>,
+    jobs: JobQueue,
+}
+
+/// `/healthz`: does the database answer.
+#[derive(Clone)]
+pub struct Health {
+    db: Db,
+}
+
+impl Health {
+    pub async fn check(&self) -> anyhow::Result<()> {
+        self.db.ping().await
+    }
 }
 
 pub struct Application {
@@ -49,6 +73,11 @@ impl AppState {
         let store = open_store(&config).await?;
         let jobs = JobQueue::new(db.clone());
         let events = EventHub::new(db.clone());
+        let presign_ttl = match &config.storage {
+            StorageConfig::S3(s3) if s3.presign_redirect => Some(s3.presign_ttl),
+            _ => None,
+        };
+        let videos = Videos::new(db.clone(), store.clone(), events.clone(), presign_ttl);
         let uploads = Uploads::new(
             db.clone(),
             store.clone(),
@@ -56,11 +85,30 @@ impl AppState {
             config.upload_expiry,
             config.data_dir.join("tmp"),
             jobs.clone(),
-            events.clone(),
+            videos.clone(),
         );
         let limits = WriteLimits::new(config.comments_per_minute, config.reactions_per_minute);
-        let collab = Collab::new(db.clone(), events.clone(), limits, jobs.clone());
-        Ok(AppState { config: Arc::new(config), db, store, uploads, jobs, events, collab })
+        let collab = Collab::new(db.clone(), events.clone(), limits, jobs.clone(), videos.clone());
+        Ok(AppState {
+            accounts: Accounts::new(db.clone()),
+            workspaces: Workspaces::new(db.clone()),
+            search: Search::new(db.clone()),
+            webhooks: Webhooks::new(db.clone(), config.webhook_allow_private_targets),
+            health: Health { db: db.clone() },
+            config: Arc::new(config),
+            videos,
+            uploads,
+            collab,
+            events,
+            db,
+            store,
+            jobs,
+        })
+    }
+
+    /// The store media lives in (tests inspect it directly).
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
     }
 
     /// Start this process's workers; they stop when `stop` is cancelled.
@@ -69,7 +117,7 @@ impl AppState {
             &self.config,
             self.db.clone(),
             self.store.clone(),
-            self.events.clone(),
+            self.videos.clone(),
             self.jobs.clone(),
         )?;
         if let Some(listener) = self.jobs.spawn_listener(self.config.database_url().to_string()) {

@@ -10,9 +10,9 @@ pub mod bench;
 pub mod cli;
 pub mod collab;
 pub mod config;
+
 pub mod db;
 pub mod domain;
-pub mod error;
 pub mod events;
 pub mod jobs;
 pub mod media;
@@ -25,6 +25,7 @@ pub mod uploads;
 pub mod videos;
 pub mod web;
 pub mod webhooks;
+pub mod workspaces;
 
 pub use app::Application;
 pub use config::Config;

@@ -5,28 +5,12 @@ use axum::extract::State;
 use axum::http::{HeaderMap, Method};
 use axum::response::Response;
 
-use super::media::serve_object;
+use super::media::serve_file;
 use super::path::ApiPath;
 use super::session::Viewer;
+use crate::api::error::{AppError, AppResult};
 use crate::app::AppState;
-use crate::error::{AppError, AppResult};
-use crate::processing::{asset_key, storyboard_sprite_key};
-use crate::videos;
-
-/// Which asset, and the type it is served as.
-fn asset(name: &str) -> Option<(&'static str, &'static str, bool)> {
-    // (object name, content type, needs the video to be `ready` rather than just transcribed)
-    Some(match name {
-        "media.mp4" => ("media.mp4", "video/mp4", true),
-        "seekable.webm" => ("seekable.webm", "video/webm", false),
-        "poster.jpg" => ("poster.jpg", "image/jpeg", true),
-        "storyboard.vtt" => ("storyboard.vtt", "text/vtt; charset=utf-8", true),
-        "captions.vtt" => ("captions.vtt", "text/vtt; charset=utf-8", false),
-        "captions.srt" => ("captions.srt", "application/x-subrip; charset=utf-8", false),
-        "transcript" => ("transcript.json", "application/json", false),
-        _ => return None,
-    })
-}
+use crate::videos::Asset;
 
 #[utoipa::path(
     get,
@@ -37,11 +21,11 @@ fn asset(name: &str) -> Option<(&'static str, &'static str, bool)> {
     params(
         ("id" = String, Path, description = "Video id"),
         ("asset" = String, Path, description = "Which processed file; 404 until processing made it",
-            pattern = r"^(media\.mp4|seekable\.webm|poster\.jpg|storyboard\.vtt|captions\.vtt|captions\.srt|transcript)$"),
+            pattern = r"^(media\.mp4|seekable\.webm|poster\.jpg|thumbnail\.jpg|storyboard\.vtt|captions\.vtt|captions\.srt|transcript)$"),
         super::openapi::RangeHeader,
     ),
     responses(
-        (status = 200, description = "`media.mp4`, `seekable.webm`, `poster.jpg`, `storyboard.vtt`, \
+        (status = 200, description = "`media.mp4`, `seekable.webm`, `poster.jpg`, `thumbnail.jpg` (320 px wide), `storyboard.vtt`, \
             `captions.vtt`, `captions.srt`, or the `transcript` \
             (`{language, segments:[{start_ms,end_ms,text,words:[{start_ms,end_ms,text}]}]}`)",
             content(("video/mp4"), ("video/webm"), ("image/jpeg"), ("text/vtt"), ("application/x-subrip"), ("application/json")),
@@ -63,17 +47,10 @@ pub async fn get_asset(
     method: Method,
     headers: HeaderMap,
 ) -> AppResult<Response> {
-    let (object, content_type, needs_media) = asset(&name).ok_or(AppError::NotFound)?;
-    let (video, _) = videos::visible_video(&state.db, &id, viewer.as_ref()).await?;
-    let available = match object {
-        "seekable.webm" => video.has_seekable == 1,
-        _ if needs_media => video.status == "ready",
-        _ => video.transcript_status == "ready",
-    };
-    if !available {
-        return Err(AppError::NotFound);
-    }
-    serve_object(&state, &asset_key(&video.id, object), content_type, &method, &headers, None).await
+    let asset = Asset::from_url_name(&name).ok_or(AppError::NotFound)?;
+    let video = state.videos.watchable(&id, viewer.as_ref()).await?;
+    let file = state.videos.asset_file(&video, asset).await?;
+    serve_file(&state, &file, &method, &headers).await
 }
 
 #[utoipa::path(
@@ -106,11 +83,8 @@ pub async fn get_storyboard_sprite(
     method: Method,
     headers: HeaderMap,
 ) -> AppResult<Response> {
-    let index: usize =
-        sprite.strip_suffix(".jpg").and_then(|n| n.parse().ok()).filter(|n| *n < 10_000).ok_or(AppError::NotFound)?;
-    let (video, _) = videos::visible_video(&state.db, &id, viewer.as_ref()).await?;
-    if video.status != "ready" {
-        return Err(AppError::NotFound);
-    }
-    serve_object(&state, &storyboard_sprite_key(&video.id, index), "image/jpeg", &method, &headers, None).await
+    let asset = Asset::from_sprite_name(&sprite).ok_or(AppError::NotFound)?;
+    let video = state.videos.watchable(&id, viewer.as_ref()).await?;
+    let file = state.videos.asset_file(&video, asset).await?;
+    serve_file(&state, &file, &method, &headers).await
 }

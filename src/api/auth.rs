@@ -11,10 +11,10 @@ use utoipa::ToSchema;
 use super::json::ApiJson;
 use super::session::{cleared_session_cookie, session_cookie, session_secret, SignedIn};
 use crate::app::AppState;
-use crate::auth::{self, NewSession};
-use crate::collab::WorkspaceView;
+use crate::auth::NewSession;
+use crate::workspaces::WorkspaceView;
 use crate::domain::{DisplayName, Email, Password, TokenName};
-use crate::error::{AppError, AppResult};
+use crate::api::error::{AppError, AppResult};
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -109,7 +109,7 @@ pub async fn sign_up(State(state): State<AppState>, ApiJson(body): ApiJson<Signu
     let email = Email::parse(&body.email).map_err(AppError::Validation)?;
     let password = Password::parse(body.password).map_err(AppError::Validation)?;
     let name = DisplayName::parse(&body.name).map_err(AppError::Validation)?;
-    let session = auth::sign_up(&state.db, email, password, name).await?;
+    let session = state.accounts.sign_up(email, password, name).await?;
     Ok(signed_in_response(&state, StatusCode::CREATED, session))
 }
 
@@ -130,7 +130,7 @@ pub async fn sign_up(State(state): State<AppState>, ApiJson(body): ApiJson<Signu
     )
 )]
 pub async fn log_in(State(state): State<AppState>, ApiJson(body): ApiJson<LoginBody>) -> AppResult<Response> {
-    let session = auth::log_in(&state.db, &body.email, body.password).await?;
+    let session = state.accounts.log_in(&body.email, body.password).await?;
     Ok(signed_in_response(&state, StatusCode::OK, session))
 }
 
@@ -147,7 +147,7 @@ pub async fn log_in(State(state): State<AppState>, ApiJson(body): ApiJson<LoginB
 )]
 pub async fn log_out(State(state): State<AppState>, parts: Parts) -> AppResult<Response> {
     if let Some(secret) = session_secret(&parts) {
-        auth::log_out(&state.db, &secret).await?;
+        state.accounts.log_out(&secret).await?;
     }
     Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, cleared_session_cookie())]).into_response())
 }
@@ -164,7 +164,7 @@ pub async fn log_out(State(state): State<AppState>, parts: Parts) -> AppResult<R
     )
 )]
 pub async fn me(State(state): State<AppState>, SignedIn(user): SignedIn) -> AppResult<Json<Me>> {
-    let workspaces = state.db.workspaces_of(&user.id).await?.into_iter().map(WorkspaceView::from).collect();
+    let workspaces = state.workspaces.workspaces(&user).await?;
     Ok(Json(Me { id: user.id, email: user.email, name: user.name, workspaces }))
 }
 
@@ -190,6 +190,6 @@ pub async fn create_token(
     ApiJson(body): ApiJson<TokenBody>,
 ) -> AppResult<(StatusCode, Json<CreatedToken>)> {
     let name = TokenName::parse(&body.name).map_err(AppError::Validation)?;
-    let (id, token) = auth::create_api_token(&state.db, &user, name.clone()).await?;
+    let (id, token) = state.accounts.create_api_token(&user, name.clone()).await?;
     Ok((StatusCode::CREATED, Json(CreatedToken { id, name: name.as_str().to_string(), token })))
 }

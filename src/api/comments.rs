@@ -13,8 +13,7 @@ use super::session::{SignedIn, Viewer};
 use crate::app::AppState;
 use crate::collab::{CommentInput, CommentPage, CommentView};
 use crate::domain::CommentBody;
-use crate::error::{AppError, AppResult};
-use crate::videos;
+use crate::api::error::{AppError, AppResult};
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -59,7 +58,7 @@ pub async fn post(
     ApiPath(video_id): ApiPath<String>,
     ApiJson(input): ApiJson<PostBody>,
 ) -> AppResult<(StatusCode, Json<CommentView>)> {
-    let (video, _) = videos::visible_video(&state.db, &video_id, Some(&user)).await?;
+    let video = state.videos.watchable(&video_id, Some(&user)).await?;
     let body = CommentBody::parse(input.body).map_err(AppError::Validation)?;
     let input = CommentInput { body, timestamp_ms: input.timestamp_ms, parent_id: input.parent_id };
     let comment = state.collab.post_comment(&video, &user, input).await?;
@@ -99,7 +98,7 @@ pub async fn list(
 ) -> AppResult<Json<CommentPage>> {
     let Query(params) = params.map_err(|e| AppError::bad_request(e.body_text()))?;
     let limit = super::parse_limit(params.limit.as_deref(), 50, 200)?;
-    let (video, _) = videos::visible_video(&state.db, &video_id, viewer.as_ref()).await?;
+    let video = state.videos.watchable(&video_id, viewer.as_ref()).await?;
     Ok(Json(state.collab.list_comments(&video, params.cursor.as_deref(), limit).await?))
 }
 

@@ -19,10 +19,11 @@ use tokio::sync::{broadcast, mpsc};
 
 use super::path::ApiPath;
 use super::session::Viewer;
+use crate::api::error::AppResult;
 use crate::app::AppState;
-use crate::db::{Db, EventRow, SessionUser};
-use crate::error::AppResult;
-use crate::videos;
+use crate::db::{EventRow, SessionUser};
+use crate::events::EventHub;
+use crate::videos::Videos;
 
 /// Most events replayed on reconnect; older gaps are left to a page reload.
 const REPLAY_LIMIT: i64 = 500;
@@ -54,16 +55,17 @@ pub async fn stream(
     ApiPath(video_id): ApiPath<String>,
     headers: HeaderMap,
 ) -> AppResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
-    let (video, _) = videos::visible_video(&state.db, &video_id, viewer.as_ref()).await?;
+    let video = state.videos.watchable(&video_id, viewer.as_ref()).await?.into_video();
     let fanout = state.events.subscribe();
     let last_seen = match last_event_id(&headers) {
         Some(id) => id,
         // A fresh subscriber starts from now; the page loaded everything before it.
-        None => state.db.latest_event_id().await?,
+        None => state.events.latest_id().await?,
     };
     let (sender, receiver) = mpsc::channel::<Event>(64);
     let follow = Follow {
-        db: state.db.clone(),
+        events: state.events.clone(),
+        videos: state.videos.clone(),
         video_id: video.id,
         viewer,
         last_sent: last_seen,
@@ -84,7 +86,8 @@ fn last_event_id(headers: &HeaderMap) -> Option<i64> {
 
 /// One subscriber's forwarding task; it ends when the client goes away or loses access.
 struct Follow {
-    db: Db,
+    events: EventHub,
+    videos: Videos,
     video_id: String,
     viewer: Option<SessionUser>,
     /// The newest id sent (or, before anything is sent, where the client says it is).
@@ -133,7 +136,7 @@ impl Follow {
 
     /// Send what the log holds after the last event this client got.
     async fn catch_up(&mut self) -> Result<(), ()> {
-        let rows = self.db.events_after(&self.video_id, self.last_sent, REPLAY_LIMIT).await.map_err(|err| {
+        let rows = self.events.replay(&self.video_id, self.last_sent, REPLAY_LIMIT).await.map_err(|err| {
             tracing::warn!(error = ?err, "could not read the event log");
         })?;
         for row in rows {
@@ -159,6 +162,6 @@ impl Follow {
     }
 
     async fn still_allowed(&self) -> bool {
-        videos::visible_video(&self.db, &self.video_id, self.viewer.as_ref()).await.is_ok()
+        self.videos.watchable(&self.video_id, self.viewer.as_ref()).await.is_ok()
     }
 }

@@ -12,7 +12,7 @@ use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
-use crate::error::AppError;
+use crate::api::error::AppError;
 
 pub struct ApiJson<T>(pub T);
 

@@ -12,10 +12,9 @@ use axum::response::{IntoResponse, Response};
 use super::path::ApiPath;
 use super::range::{parse_range, RangeRequest};
 use super::session::Viewer;
+use crate::api::error::{AppError, AppResult};
 use crate::app::AppState;
-use crate::config::StorageConfig;
-use crate::error::{AppError, AppResult};
-use crate::videos;
+use crate::videos::{Asset, AssetFile, Delivery};
 
 #[utoipa::path(
     get,
@@ -46,34 +45,23 @@ pub async fn original(
     method: Method,
     headers: HeaderMap,
 ) -> AppResult<Response> {
-    let (video, _) = videos::visible_video(&state.db, &id, viewer.as_ref()).await?;
-    let key = video.original_key.as_deref().ok_or(AppError::NotFound)?;
-    let content_type = video.content_type.as_deref().unwrap_or("application/octet-stream");
-    serve_object(&state, key, content_type, &method, &headers, video.size_bytes).await
+    let video = state.videos.watchable(&id, viewer.as_ref()).await?;
+    let file = state.videos.asset_file(&video, Asset::Original).await?;
+    serve_file(&state, &file, &method, &headers).await
 }
 
-pub async fn serve_object(
-    state: &AppState,
-    key: &str,
-    content_type: &str,
-    method: &Method,
-    headers: &HeaderMap,
-    known_size: Option<i64>,
-) -> AppResult<Response> {
-    if let StorageConfig::S3(s3) = &state.config.storage {
-        if s3.presign_redirect {
-            if let Some(url) = state.store.presigned_get(key, s3.presign_ttl, content_type).await? {
-                return Ok((
-                    StatusCode::TEMPORARY_REDIRECT,
-                    [(header::LOCATION, url.as_str()), (header::CACHE_CONTROL, "no-store")],
-                )
-                    .into_response());
-            }
+/// Answer with a stored file: a presigned redirect where configured, else the bytes
+/// (or the requested range of them) streamed from the store.
+pub async fn serve_file(state: &AppState, file: &AssetFile, method: &Method, headers: &HeaderMap) -> AppResult<Response> {
+    let size = match state.videos.delivery(file).await? {
+        Delivery::Redirect(url) => {
+            return Ok((
+                StatusCode::TEMPORARY_REDIRECT,
+                [(header::LOCATION, url.as_str()), (header::CACHE_CONTROL, "no-store")],
+            )
+                .into_response())
         }
-    }
-    let size = match known_size {
-        Some(size) if size >= 0 => size as u64,
-        _ => state.store.size(key).await?,
+        Delivery::Stream(size) => size,
     };
     let range_header = headers.get(header::RANGE).and_then(|v| v.to_str().ok());
     let (status, range) = match parse_range(range_header, size) {
@@ -85,12 +73,12 @@ pub async fn serve_object(
     let mut response = if method == Method::HEAD || length == 0 {
         Response::new(Body::empty())
     } else {
-        let object = state.store.get(key, range).await?;
+        let object = state.videos.open(file, range).await?;
         Response::new(Body::from_stream(object.stream))
     };
     *response.status_mut() = status;
     let out = response.headers_mut();
-    out.insert(header::CONTENT_TYPE, header_value(content_type));
+    out.insert(header::CONTENT_TYPE, header_value(file.content_type()));
     out.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
     out.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
     out.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=0, must-revalidate"));

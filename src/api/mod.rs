@@ -1,7 +1,9 @@
 //! HTTP routes. One module per resource; handlers parse input into domain types and call
-//! the domain services, never SQL or storage directly.
+//! the services on `AppState`, never the database or the store (which it does not expose),
+//! and `error.rs` alone turns the services' errors into HTTP answers.
 
 mod assets;
+pub mod error;
 mod auth;
 mod comments;
 mod events;
@@ -31,12 +33,12 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::app::AppState;
-use crate::error::AppError;
+use error::AppError;
 
 pub use json::ApiJson;
-pub use media::serve_object;
+
 pub use session::{SignedIn, Viewer};
-pub use videos::VideoView;
+
 
 /// JSON request bodies are small; media goes through tus, which streams without a limit.
 /// Room for a 10,000-character comment even when every character arrives JSON-escaped.
@@ -127,7 +129,7 @@ struct Health {
     responses((status = 200, description = "The database answers", body = Health))
 )]
 async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, AppError> {
-    state.db.ping().await?;
+    state.health.check().await?;
     Ok(Json(Health { status: "ok" }))
 }
 

@@ -126,7 +126,7 @@ pub async fn document() -> impl IntoResponse {
 /// and malformed values are ignored (the whole file is sent); a range past the end is 416.
 #[derive(IntoParams)]
 #[into_params(parameter_in = Header)]
-#[allow(dead_code)] // Read from the raw headers by `serve_object`; this only describes it.
+#[allow(dead_code)] // Read from the raw headers by `serve_file`; this only describes it.
 pub struct RangeHeader {
     #[param(rename = "Range", example = "bytes=0-1023")]
     range: Option<String>,

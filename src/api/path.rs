@@ -9,7 +9,7 @@ use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
-use crate::error::AppError;
+use crate::api::error::AppError;
 
 pub struct ApiPath<T>(pub T);
 

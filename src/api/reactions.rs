@@ -13,8 +13,7 @@ use super::session::{SignedIn, Viewer};
 use crate::app::AppState;
 use crate::collab::{ReactionPage, ReactionView};
 use crate::domain::Emoji;
-use crate::error::{AppError, AppResult};
-use crate::videos;
+use crate::api::error::{AppError, AppResult};
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -53,7 +52,7 @@ pub async fn post(
     ApiPath(video_id): ApiPath<String>,
     ApiJson(input): ApiJson<ReactBody>,
 ) -> AppResult<(StatusCode, Json<ReactionView>)> {
-    let (video, _) = videos::visible_video(&state.db, &video_id, Some(&user)).await?;
+    let video = state.videos.watchable(&video_id, Some(&user)).await?;
     let emoji = Emoji::parse(&input.emoji).map_err(AppError::Validation)?;
     let reaction = state.collab.react(&video, &user, emoji, input.timestamp_ms).await?;
     Ok((StatusCode::CREATED, Json(reaction)))
@@ -92,7 +91,7 @@ pub async fn list(
 ) -> AppResult<Json<ReactionPage>> {
     let Query(params) = params.map_err(|e| AppError::bad_request(e.body_text()))?;
     let limit = super::parse_limit(params.limit.as_deref(), 500, 1000)?;
-    let (video, _) = videos::visible_video(&state.db, &video_id, viewer.as_ref()).await?;
+    let video = state.videos.watchable(&video_id, viewer.as_ref()).await?;
     Ok(Json(state.collab.list_reactions(&video, params.cursor.as_deref(), limit).await?))
 }
 

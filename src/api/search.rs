@@ -10,8 +10,8 @@ use super::session::Viewer;
 use crate::app::AppState;
 use crate::db::SearchScope;
 use crate::domain::ResourceId;
-use crate::error::{AppError, AppResult};
-use crate::search::{self, SearchHit};
+use crate::api::error::{AppError, AppResult};
+use crate::search::SearchHit;
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -67,6 +67,6 @@ pub async fn search(
         viewer_id: viewer.as_ref().map(|u| u.id.as_str()),
         workspace_id: workspace_id.as_ref().map(ResourceId::as_str),
     };
-    let hits = search::search(&state.db, &q, scope, limit).await?;
+    let hits = state.search.search(&q, scope, limit).await?;
     Ok(Json(SearchResults { hits }))
 }

@@ -10,9 +10,9 @@ use axum::http::HeaderValue;
 use axum_extra::extract::cookie::CookieJar;
 
 use crate::app::AppState;
-use crate::auth::{self, SESSION_COOKIE, SESSION_TTL_MS};
+use crate::auth::{SESSION_COOKIE, SESSION_TTL_MS};
 use crate::db::SessionUser;
-use crate::error::AppError;
+use crate::api::error::AppError;
 
 /// The caller, if signed in. Anonymous callers are allowed.
 pub struct Viewer(pub Option<SessionUser>);
@@ -32,11 +32,11 @@ impl FromRequestParts<AppState> for Viewer {
                 .map(str::trim)
                 .filter(|t| !t.is_empty() && t.len() <= 256)
                 .ok_or(AppError::Unauthorized)?;
-            let user = auth::user_for_bearer(&state.db, token).await?.ok_or(AppError::Unauthorized)?;
+            let user = state.accounts.user_for_bearer(token).await?.ok_or(AppError::Unauthorized)?;
             return Ok(Viewer(Some(user)));
         }
         match session_secret(parts) {
-            Some(secret) => Ok(Viewer(auth::user_for_session(&state.db, &secret).await?)),
+            Some(secret) => Ok(Viewer(state.accounts.user_for_session(&secret).await?)),
             None => Ok(Viewer(None)),
         }
     }

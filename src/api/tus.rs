@@ -12,7 +12,7 @@ use super::path::ApiPath;
 use super::session::SignedIn;
 use crate::app::AppState;
 use crate::db::UploadRow;
-use crate::error::{AppError, AppResult};
+use crate::api::error::{AppError, AppResult};
 use crate::store::ByteStream;
 use crate::uploads::{ExpectedChecksum, PatchInput, SUPPORTED_ALGORITHMS};
 
@@ -208,7 +208,7 @@ pub async fn create(
         Ok(upload) => upload,
         Err(err) => {
             drain_rejected_body(&mut stream).await;
-            return Err(err);
+            return Err(err.into());
         }
     };
     if with_body {
@@ -222,7 +222,7 @@ pub async fn create(
             // The upload exists either way; the client learns the true offset from HEAD.
             Err(err) => {
                 tracing::info!(upload.id = %upload.id, error = %err, "creation-with-upload body not stored");
-                upload = state.db.upload(&upload.id).await?.unwrap_or(upload);
+                upload = state.uploads.reread(&upload.id).await?.unwrap_or(upload);
             }
         }
     }
@@ -332,7 +332,7 @@ pub async fn patch(
             checksum: checksum(&headers)?,
             content_length: header_u64(&headers, header::CONTENT_LENGTH.as_str())?,
         };
-        state.uploads.patch(&user, &id, input, &mut body).await
+        Ok::<_, AppError>(state.uploads.patch(&user, &id, input, &mut body).await?)
     }
     .await;
     match outcome {

@@ -10,8 +10,7 @@ use super::path::ApiPath;
 use super::session::{SignedIn, Viewer};
 use crate::app::AppState;
 use crate::collab::{ViewRecorded, ViewerSummary};
-use crate::error::AppResult;
-use crate::videos;
+use crate::api::error::AppResult;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -49,7 +48,7 @@ pub async fn record(
     ApiPath(video_id): ApiPath<String>,
     ApiJson(input): ApiJson<ViewBody>,
 ) -> AppResult<Json<ViewRecorded>> {
-    let (video, _) = videos::visible_video(&state.db, &video_id, viewer.as_ref()).await?;
+    let video = state.videos.watchable(&video_id, viewer.as_ref()).await?;
     Ok(Json(state.collab.record_view(&video, viewer.as_ref(), input.watched_ms, input.viewer_id).await?))
 }
 
@@ -72,6 +71,6 @@ pub async fn viewers(
     SignedIn(user): SignedIn,
     ApiPath(video_id): ApiPath<String>,
 ) -> AppResult<Json<ViewerSummary>> {
-    let (video, access) = videos::visible_video(&state.db, &video_id, Some(&user)).await?;
-    Ok(Json(state.collab.viewers(&video, access).await?))
+    let video = state.videos.watchable(&video_id, Some(&user)).await?;
+    Ok(Json(state.collab.viewers(&video).await?))
 }

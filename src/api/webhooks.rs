@@ -14,7 +14,7 @@ use super::session::SignedIn;
 use crate::app::AppState;
 use crate::db::{DeliveryRow, WebhookRow};
 use crate::domain::iso8601;
-use crate::error::{AppError, AppResult};
+use crate::api::error::{AppError, AppResult};
 use crate::webhooks;
 
 #[derive(Deserialize, ToSchema)]
@@ -127,8 +127,7 @@ pub async fn create(
     ApiPath(workspace_id): ApiPath<String>,
     ApiJson(body): ApiJson<CreateBody>,
 ) -> AppResult<(StatusCode, Json<WebhookView>)> {
-    let allow_private = state.config.webhook_allow_private_targets;
-    let hook = webhooks::create(&state.db, &user, &workspace_id, &body.url, &body.events, allow_private).await?;
+    let hook = state.webhooks.create(&user, &workspace_id, &body.url, &body.events).await?;
     Ok((StatusCode::CREATED, Json(WebhookView::new(hook, true))))
 }
 
@@ -151,7 +150,7 @@ pub async fn list(
     SignedIn(user): SignedIn,
     ApiPath(workspace_id): ApiPath<String>,
 ) -> AppResult<Json<WebhookList>> {
-    let hooks = webhooks::list(&state.db, &user, &workspace_id).await?;
+    let hooks = state.webhooks.list(&user, &workspace_id).await?;
     Ok(Json(WebhookList { webhooks: hooks.into_iter().map(|hook| WebhookView::new(hook, false)).collect() }))
 }
 
@@ -174,7 +173,7 @@ pub async fn delete(
     SignedIn(user): SignedIn,
     ApiPath((workspace_id, hook_id)): ApiPath<(String, String)>,
 ) -> AppResult<StatusCode> {
-    webhooks::delete(&state.db, &user, &workspace_id, &hook_id).await?;
+    state.webhooks.delete(&user, &workspace_id, &hook_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -201,6 +200,6 @@ pub async fn deliveries(
 ) -> AppResult<Json<DeliveryList>> {
     let Query(params) = params.map_err(|e| AppError::bad_request(e.body_text()))?;
     let limit = super::parse_limit(params.limit.as_deref(), 50, 100)?;
-    let rows = webhooks::deliveries(&state.db, &user, &workspace_id, &hook_id, limit).await?;
+    let rows = state.webhooks.deliveries(&user, &workspace_id, &hook_id, limit).await?;
     Ok(Json(DeliveryList { deliveries: rows.into_iter().map(DeliveryView::from).collect() }))
 }

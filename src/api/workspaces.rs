@@ -10,9 +10,9 @@ use super::json::ApiJson;
 use super::path::ApiPath;
 use super::session::SignedIn;
 use crate::app::AppState;
-use crate::collab::{CreatedInvite, InviteInput, InviteView, MemberView, WorkspaceView};
+use crate::workspaces::{CreatedInvite, InviteInput, InviteView, MemberView, WorkspaceView};
 use crate::domain::WorkspaceName;
-use crate::error::{AppError, AppResult};
+use crate::api::error::{AppError, AppResult};
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -49,7 +49,7 @@ pub async fn create(
     ApiJson(input): ApiJson<CreateBody>,
 ) -> AppResult<(StatusCode, Json<WorkspaceView>)> {
     let name = WorkspaceName::parse(&input.name).map_err(AppError::Validation)?;
-    Ok((StatusCode::CREATED, Json(state.collab.create_workspace(&user, name).await?)))
+    Ok((StatusCode::CREATED, Json(state.workspaces.create_workspace(&user, name).await?)))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -69,7 +69,7 @@ pub struct WorkspaceList {
     )
 )]
 pub async fn list(State(state): State<AppState>, SignedIn(user): SignedIn) -> AppResult<Json<WorkspaceList>> {
-    Ok(Json(WorkspaceList { workspaces: state.collab.workspaces(&user).await? }))
+    Ok(Json(WorkspaceList { workspaces: state.workspaces.workspaces(&user).await? }))
 }
 
 #[utoipa::path(
@@ -90,7 +90,7 @@ pub async fn get(
     SignedIn(user): SignedIn,
     ApiPath(id): ApiPath<String>,
 ) -> AppResult<Json<WorkspaceView>> {
-    Ok(Json(state.collab.workspace(&id, &user).await?))
+    Ok(Json(state.workspaces.workspace(&id, &user).await?))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -116,7 +116,7 @@ pub async fn members(
     SignedIn(user): SignedIn,
     ApiPath(id): ApiPath<String>,
 ) -> AppResult<Json<MemberList>> {
-    Ok(Json(MemberList { members: state.collab.members(&id, &user).await? }))
+    Ok(Json(MemberList { members: state.workspaces.members(&id, &user).await? }))
 }
 
 #[utoipa::path(
@@ -139,7 +139,7 @@ pub async fn remove_member(
     SignedIn(user): SignedIn,
     ApiPath((id, user_id)): ApiPath<(String, String)>,
 ) -> AppResult<StatusCode> {
-    state.collab.remove_member(&id, &user_id, &user).await?;
+    state.workspaces.remove_member(&id, &user_id, &user).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -181,7 +181,7 @@ pub async fn invite(
     ApiJson(input): ApiJson<InviteBody>,
 ) -> AppResult<(StatusCode, Json<CreatedInvite>)> {
     let input = InviteInput { role: input.role, expires_in_hours: input.expires_in_hours };
-    Ok((StatusCode::CREATED, Json(state.collab.invite(&id, &user, input).await?)))
+    Ok((StatusCode::CREATED, Json(state.workspaces.invite(&id, &user, input).await?)))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -208,7 +208,7 @@ pub async fn invites(
     SignedIn(user): SignedIn,
     ApiPath(id): ApiPath<String>,
 ) -> AppResult<Json<InviteList>> {
-    Ok(Json(InviteList { invites: state.collab.invites(&id, &user).await? }))
+    Ok(Json(InviteList { invites: state.workspaces.invites(&id, &user).await? }))
 }
 
 #[utoipa::path(
@@ -230,7 +230,7 @@ pub async fn revoke_invite(
     SignedIn(user): SignedIn,
     ApiPath((id, invite_id)): ApiPath<(String, String)>,
 ) -> AppResult<StatusCode> {
-    state.collab.revoke_invite(&id, &invite_id, &user).await?;
+    state.workspaces.revoke_invite(&id, &invite_id, &user).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -253,5 +253,5 @@ pub async fn accept_invite(
     SignedIn(user): SignedIn,
     ApiPath(token): ApiPath<String>,
 ) -> AppResult<Json<WorkspaceView>> {
-    Ok(Json(state.collab.accept_invite(&token, &user).await?))
+    Ok(Json(state.workspaces.accept_invite(&token, &user).await?))
 }

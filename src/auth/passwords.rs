@@ -5,9 +5,9 @@ use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, Pass
 use argon2::Argon2;
 
 use crate::domain::Password;
-use crate::error::AppResult;
+use super::AuthResult;
 
-pub async fn hash(password: Password) -> AppResult<String> {
+pub async fn hash(password: Password) -> AuthResult<String> {
     let hashed = tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default().hash_password(password.expose().as_bytes(), &salt).map(|h| h.to_string())
@@ -19,7 +19,7 @@ pub async fn hash(password: Password) -> AppResult<String> {
 }
 
 /// Verify `password` against `stored`; with no stored hash, burn the same time and fail.
-pub async fn verify(password: String, stored: Option<String>) -> AppResult<bool> {
+pub async fn verify(password: String, stored: Option<String>) -> AuthResult<bool> {
     let ok = tokio::task::spawn_blocking(move || {
         let stored = stored.unwrap_or_else(dummy_hash);
         let Ok(parsed) = PasswordHash::new(&stored) else {

@@ -8,9 +8,9 @@ use super::people::Person;
 use super::Collab;
 use crate::db::{now_ms, CommentCursor, CommentRow, NewComment, SessionUser, VideoRow};
 use crate::domain::{decode_cursor, encode_cursor, iso8601, random_id, CommentBody, ResourceId, TimestampMs};
-use crate::error::{AppError, AppResult};
+use super::error::{CollabError, CollabResult};
 use crate::events::{EventHub, EventKind};
-use crate::videos::{self, Access};
+use crate::videos::{Access, Watchable};
 use crate::webhooks::WebhookEvent;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -72,16 +72,17 @@ pub struct CommentInput {
 impl Collab {
     pub async fn post_comment(
         &self,
-        video: &VideoRow,
+        watchable: &Watchable,
         author: &SessionUser,
         input: CommentInput,
-    ) -> AppResult<CommentView> {
+    ) -> CollabResult<CommentView> {
+        let video = watchable.video();
         self.limits.check_comment(&author.id)?;
         let timestamp_ms = input
             .timestamp_ms
             .map(|t| TimestampMs::parse(t, video.duration_ms).map(TimestampMs::get))
             .transpose()
-            .map_err(AppError::validation)?;
+            .map_err(CollabError::invalid)?;
         let parent_id = match input.parent_id {
             Some(raw) => Some(self.reply_target(video, &raw).await?),
             None => None,
@@ -117,20 +118,21 @@ impl Collab {
     }
 
     /// A reply goes under a live top-level comment of the same video.
-    async fn reply_target(&self, video: &VideoRow, raw_parent: &str) -> AppResult<String> {
-        let not_a_parent = || AppError::validation("parent_id must name a comment of this video");
+    async fn reply_target(&self, video: &VideoRow, raw_parent: &str) -> CollabResult<String> {
+        let not_a_parent = || CollabError::invalid("parent_id must name a comment of this video");
         let id = ResourceId::parse(raw_parent).ok_or_else(not_a_parent)?;
         let parent = self.db.comment(id.as_str()).await?.filter(|p| p.video_id == video.id).ok_or_else(not_a_parent)?;
         if parent.parent_id.is_some() {
-            return Err(AppError::validation("replies are one level deep: reply to the top-level comment"));
+            return Err(CollabError::invalid("replies are one level deep: reply to the top-level comment"));
         }
         if parent.deleted_at.is_some() {
-            return Err(AppError::validation("that comment was deleted"));
+            return Err(CollabError::invalid("that comment was deleted"));
         }
         Ok(parent.id)
     }
 
-    pub async fn list_comments(&self, video: &VideoRow, cursor: Option<&str>, limit: i64) -> AppResult<CommentPage> {
+    pub async fn list_comments(&self, watchable: &Watchable, cursor: Option<&str>, limit: i64) -> CollabResult<CommentPage> {
+        let video = watchable.video();
         let after = cursor.map(parse_cursor).transpose()?;
         let (mut rows, replies) = self.db.comment_page(&video.id, after.as_ref(), limit + 1).await?;
         // The extra row only says another page exists; its replies (fetched along) are
@@ -155,29 +157,29 @@ impl Collab {
         Ok(CommentPage { comments, next_cursor })
     }
 
-    pub async fn edit_comment(&self, raw_id: &str, user: &SessionUser, body: CommentBody) -> AppResult<CommentView> {
+    pub async fn edit_comment(&self, raw_id: &str, user: &SessionUser, body: CommentBody) -> CollabResult<CommentView> {
         let (comment, _) = self.visible_comment(raw_id, user).await?;
         if comment.author_id != user.id {
-            return Err(AppError::Forbidden("only the comment's author can edit it"));
+            return Err(CollabError::Forbidden("only the comment's author can edit it"));
         }
         if comment.deleted_at.is_some() {
-            return Err(AppError::conflict("this comment was deleted"));
+            return Err(CollabError::Conflict("this comment was deleted".into()));
         }
         self.db.update_comment_body(&comment.id, body.as_str()).await?;
-        let row = self.db.comment(&comment.id).await?.ok_or(AppError::NotFound)?;
+        let row = self.db.comment(&comment.id).await?.ok_or(CollabError::NotFound)?;
         let view = CommentView::from_row(row);
         self.events.publish_or_log(&view.video_id, EventKind::CommentUpdated, &view).await;
         Ok(view)
     }
 
     /// The author, or whoever manages the video (its creator, the workspace's owners).
-    pub async fn delete_comment(&self, raw_id: &str, user: &SessionUser) -> AppResult<()> {
+    pub async fn delete_comment(&self, raw_id: &str, user: &SessionUser) -> CollabResult<()> {
         let (comment, access) = self.visible_comment(raw_id, user).await?;
         if comment.author_id != user.id && access < Access::Manage {
-            return Err(AppError::Forbidden("only the author or the video's owner can delete this comment"));
+            return Err(CollabError::Forbidden("only the author or the video's owner can delete this comment"));
         }
         if comment.deleted_at.is_some() {
-            return Err(AppError::NotFound);
+            return Err(CollabError::NotFound);
         }
         let keeps_thread = comment.parent_id.is_none() && self.db.reply_count(&comment.id).await? > 0;
         if keeps_thread {
@@ -195,7 +197,7 @@ impl Collab {
     }
 
     /// A placeholder whose last reply went away has nothing left to hold together.
-    async fn drop_empty_placeholder(&self, video_id: &str, parent_id: &str) -> AppResult<()> {
+    async fn drop_empty_placeholder(&self, video_id: &str, parent_id: &str) -> CollabResult<()> {
         let Some(parent) = self.db.comment(parent_id).await? else { return Ok(()) };
         if parent.deleted_at.is_some() && self.db.reply_count(parent_id).await? == 0 {
             self.db.delete_comment(parent_id).await?;
@@ -206,10 +208,10 @@ impl Collab {
     }
 
     /// A comment on a video the caller may see; otherwise 404, exactly like a made-up id.
-    async fn visible_comment(&self, raw_id: &str, user: &SessionUser) -> AppResult<(CommentRow, Access)> {
-        let id = ResourceId::parse(raw_id).ok_or(AppError::NotFound)?;
-        let comment = self.db.comment(id.as_str()).await?.ok_or(AppError::NotFound)?;
-        let (_, access) = videos::visible_video(&self.db, &comment.video_id, Some(user)).await?;
+    async fn visible_comment(&self, raw_id: &str, user: &SessionUser) -> CollabResult<(CommentRow, Access)> {
+        let id = ResourceId::parse(raw_id).ok_or(CollabError::NotFound)?;
+        let comment = self.db.comment(id.as_str()).await?.ok_or(CollabError::NotFound)?;
+        let access = self.videos.watchable(&comment.video_id, Some(user)).await?.access();
         Ok((comment, access))
     }
 }
@@ -218,11 +220,11 @@ fn cursor_after(row: &CommentRow) -> String {
     encode_cursor(&[row.sort_ms, row.created_at], &row.id)
 }
 
-fn parse_cursor(raw: &str) -> AppResult<CommentCursor> {
+fn parse_cursor(raw: &str) -> CollabResult<CommentCursor> {
     match decode_cursor::<2>(raw) {
         Some(([sort_ms, created_at], id)) if ResourceId::parse(&id).is_some() => {
             Ok(CommentCursor { sort_ms, created_at, id })
         }
-        _ => Err(AppError::bad_request("cursor is malformed")),
+        _ => Err(CollabError::Malformed("cursor is malformed".into())),
     }
 }

@@ -1,27 +1,29 @@
-//! Collaboration around a video: comments, reactions, views, workspaces and invitations.
-//! Handlers resolve *which* video the caller may see (crate::videos); these services decide
-//! what the caller may do with it, write it, and announce it to live viewers.
+//! Collaboration around a video: comments, reactions and views. Every operation on a
+//! video takes the [`Watchable`](crate::videos::Watchable) proof that the caller may see
+//! it; these services decide what the caller may do with it, write it, and announce it
+//! to live viewers.
 
 mod comments;
+mod error;
 mod people;
 mod rate_limit;
 mod reactions;
 mod views;
-mod workspaces;
 
 use serde::Serialize;
 
 use crate::db::{Db, VideoRow};
 use crate::events::EventHub;
 use crate::jobs::JobQueue;
+use crate::videos::Videos;
 use crate::webhooks::{self, WebhookEvent};
 
 pub use comments::{CommentInput, CommentPage, CommentRemoved, CommentView};
+pub use error::{CollabError, CollabResult};
 pub use people::Person;
 pub use rate_limit::WriteLimits;
 pub use reactions::{ReactionPage, ReactionView};
 pub use views::{ViewRecorded, ViewerSummary};
-pub use workspaces::{CreatedInvite, InviteInput, InviteView, MemberView, WorkspaceView};
 
 #[derive(Clone)]
 pub struct Collab {
@@ -29,11 +31,12 @@ pub struct Collab {
     events: EventHub,
     limits: WriteLimits,
     jobs: JobQueue,
+    videos: Videos,
 }
 
 impl Collab {
-    pub fn new(db: Db, events: EventHub, limits: WriteLimits, jobs: JobQueue) -> Collab {
-        Collab { db, events, limits, jobs }
+    pub fn new(db: Db, events: EventHub, limits: WriteLimits, jobs: JobQueue, videos: Videos) -> Collab {
+        Collab { db, events, limits, jobs, videos }
     }
 
     /// Queue the workspace's webhooks for `event`. What caused it is already saved, so

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
-use crate::error::AppError;
+use super::error::CollabError;
 
 /// Forget idle users' buckets every this many checks, so memory stays bounded.
 const PRUNE_EVERY: u64 = 10_000;
@@ -34,11 +34,11 @@ impl WriteLimits {
         }
     }
 
-    pub fn check_comment(&self, user_id: &str) -> Result<(), AppError> {
+    pub fn check_comment(&self, user_id: &str) -> Result<(), CollabError> {
         self.comments.check(user_id)
     }
 
-    pub fn check_reaction(&self, user_id: &str) -> Result<(), AppError> {
+    pub fn check_reaction(&self, user_id: &str) -> Result<(), CollabError> {
         self.reactions.check(user_id)
     }
 }
@@ -50,13 +50,13 @@ impl Limiter {
         Limiter { buckets: RateLimiter::keyed(Quota::per_minute(rate).allow_burst(burst)), checks: AtomicU64::new(0) }
     }
 
-    fn check(&self, user_id: &str) -> Result<(), AppError> {
+    fn check(&self, user_id: &str) -> Result<(), CollabError> {
         if self.checks.fetch_add(1, Ordering::Relaxed) % PRUNE_EVERY == PRUNE_EVERY - 1 {
             self.buckets.retain_recent();
         }
         self.buckets.check_key(&user_id.to_string()).map_err(|not_until| {
             let wait = not_until.wait_time_from(DefaultClock::default().now());
-            AppError::TooManyRequests { retry_after_secs: wait.as_secs().max(1) }
+            CollabError::RateLimited { retry_after_secs: wait.as_secs().max(1) }
         })
     }
 }
@@ -72,7 +72,7 @@ mod tests {
             limits.check_reaction("alice").expect("within the burst");
         }
         let refused = limits.check_reaction("alice").unwrap_err();
-        assert!(matches!(refused, AppError::TooManyRequests { retry_after_secs } if retry_after_secs >= 1));
+        assert!(matches!(refused, CollabError::RateLimited { retry_after_secs } if retry_after_secs >= 1));
         limits.check_reaction("bob").expect("another user has their own bucket");
         limits.check_comment("alice").expect("comments are limited separately");
     }

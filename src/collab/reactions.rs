@@ -6,11 +6,11 @@ use serde::Serialize;
 
 use super::people::Person;
 use super::Collab;
-use crate::db::{now_ms, NewReaction, ReactionRow, SessionUser, VideoRow};
+use crate::db::{now_ms, NewReaction, ReactionRow, SessionUser};
 use crate::domain::{decode_cursor, encode_cursor, iso8601, random_id, Emoji, ResourceId, TimestampMs};
-use crate::error::{AppError, AppResult};
+use super::error::{CollabError, CollabResult};
 use crate::events::{EventHub, EventKind};
-use crate::videos;
+use crate::videos::Watchable;
 use crate::webhooks::WebhookEvent;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -52,13 +52,14 @@ struct ReactionRemoved<'a> {
 impl Collab {
     pub async fn react(
         &self,
-        video: &VideoRow,
+        watchable: &Watchable,
         user: &SessionUser,
         emoji: Emoji,
         timestamp_ms: i64,
-    ) -> AppResult<ReactionView> {
+    ) -> CollabResult<ReactionView> {
+        let video = watchable.video();
         self.limits.check_reaction(&user.id)?;
-        let at = TimestampMs::parse(timestamp_ms, video.duration_ms).map_err(AppError::validation)?;
+        let at = TimestampMs::parse(timestamp_ms, video.duration_ms).map_err(CollabError::invalid)?;
         let id = random_id(16);
         let created_at = now_ms();
         let view = ReactionView {
@@ -84,7 +85,8 @@ impl Collab {
         Ok(view)
     }
 
-    pub async fn list_reactions(&self, video: &VideoRow, cursor: Option<&str>, limit: i64) -> AppResult<ReactionPage> {
+    pub async fn list_reactions(&self, watchable: &Watchable, cursor: Option<&str>, limit: i64) -> CollabResult<ReactionPage> {
+        let video = watchable.video();
         let after = cursor.map(parse_cursor).transpose()?;
         let mut rows =
             self.db.reactions_page(&video.id, after.as_ref().map(|(ms, id)| (*ms, id.as_str())), limit + 1).await?;
@@ -96,12 +98,12 @@ impl Collab {
     }
 
     /// Only your own reactions can be taken back.
-    pub async fn unreact(&self, raw_id: &str, user: &SessionUser) -> AppResult<()> {
-        let id = ResourceId::parse(raw_id).ok_or(AppError::NotFound)?;
-        let reaction = self.db.reaction(id.as_str()).await?.ok_or(AppError::NotFound)?;
-        videos::visible_video(&self.db, &reaction.video_id, Some(user)).await?;
+    pub async fn unreact(&self, raw_id: &str, user: &SessionUser) -> CollabResult<()> {
+        let id = ResourceId::parse(raw_id).ok_or(CollabError::NotFound)?;
+        let reaction = self.db.reaction(id.as_str()).await?.ok_or(CollabError::NotFound)?;
+        self.videos.watchable(&reaction.video_id, Some(user)).await?;
         if reaction.user_id != user.id {
-            return Err(AppError::Forbidden("only the person who reacted can remove a reaction"));
+            return Err(CollabError::Forbidden("only the person who reacted can remove a reaction"));
         }
         self.db.delete_reaction(&reaction.id).await?;
         self.events
@@ -111,9 +113,9 @@ impl Collab {
     }
 }
 
-fn parse_cursor(raw: &str) -> AppResult<(i64, String)> {
+fn parse_cursor(raw: &str) -> CollabResult<(i64, String)> {
     match decode_cursor::<1>(raw) {
         Some(([timestamp_ms], id)) if ResourceId::parse(&id).is_some() => Ok((timestamp_ms, id)),
-        _ => Err(AppError::bad_request("cursor is malformed")),
+        _ => Err(CollabError::Malformed("cursor is malformed".into())),
     }
 }

@@ -4,10 +4,10 @@ use serde::Serialize;
 
 use super::people::Person;
 use super::Collab;
-use crate::db::{SessionUser, VideoRow};
+use crate::db::SessionUser;
 use crate::domain::{iso8601, random_id};
-use crate::error::{AppError, AppResult};
-use crate::videos::Access;
+use super::error::{CollabError, CollabResult};
+use crate::videos::{Access, Watchable};
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ViewRecorded {
@@ -34,13 +34,14 @@ impl Collab {
     /// Record how far someone got. Positions past the end count as the end.
     pub async fn record_view(
         &self,
-        video: &VideoRow,
+        watchable: &Watchable,
         viewer: Option<&SessionUser>,
         watched_ms: i64,
         anonymous_id: Option<String>,
-    ) -> AppResult<ViewRecorded> {
+    ) -> CollabResult<ViewRecorded> {
+        let video = watchable.video();
         if watched_ms < 0 {
-            return Err(AppError::validation("watched_ms must not be negative"));
+            return Err(CollabError::invalid("watched_ms must not be negative"));
         }
         let watched_ms = match video.duration_ms {
             Some(duration) if duration > 0 => watched_ms.min(duration),
@@ -51,7 +52,7 @@ impl Collab {
             None => {
                 let id = match anonymous_id {
                     Some(id) if is_viewer_id(&id) => id,
-                    Some(_) => return Err(AppError::validation("viewer_id must be 8 to 64 letters, digits, - or _")),
+                    Some(_) => return Err(CollabError::invalid("viewer_id must be 8 to 64 letters, digits, - or _")),
                     None => random_id(20),
                 };
                 (format!("a:{id}"), None, Some(id))
@@ -62,9 +63,10 @@ impl Collab {
     }
 
     /// Workspace members see who watched; the video's creator is not counted as a viewer.
-    pub async fn viewers(&self, video: &VideoRow, access: Access) -> AppResult<ViewerSummary> {
-        if access < Access::Member {
-            return Err(AppError::Forbidden("only members of the video's workspace can see who watched"));
+    pub async fn viewers(&self, watchable: &Watchable) -> CollabResult<ViewerSummary> {
+        let video = watchable.video();
+        if watchable.access() < Access::Member {
+            return Err(CollabError::Forbidden("only members of the video's workspace can see who watched"));
         }
         let (view_count, anonymous_count) = self.db.view_counts(&video.id, &video.owner_id).await?;
         let viewers = self

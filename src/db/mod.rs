@@ -33,7 +33,7 @@ pub use reactions::{NewReaction, ReactionRow};
 pub use search::{SearchRow, SearchScope, SegmentInput};
 pub use uploads::{ChunkCommit, ChunkRow, UploadRow};
 pub use users::{SessionUser, UserRow};
-pub use videos::{VideoListQuery, VideoRow};
+pub use videos::{ChangeGuard, VideoChange, VideoListQuery, VideoRow};
 pub use views::NamedViewRow;
 pub use webhooks::{AttemptRecord, DeliveryRow, WebhookRow};
 pub use workspaces::{MemberRole, WorkspaceRow};

@@ -2,9 +2,12 @@
 //! previous offset, in the same transaction that records the chunk that carried the
 //! bytes, so two racing PATCH requests can never both be acknowledged for one range.
 
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
 use super::{now_ms, Db};
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct UploadRow {
     pub id: String,
     pub video_id: String,
@@ -16,10 +19,33 @@ pub struct UploadRow {
     pub staging_key: String,
     pub staging_handle: String,
     pub next_part: i64,
-    pub created_video: i64,
+    /// The video was made to hold this upload (and goes if the upload does).
+    pub created_video: bool,
     pub created_at: i64,
     pub expires_at: i64,
     pub completed_at: Option<i64>,
+}
+
+/// By hand for the one integer boolean, stored as 0/1 on both engines.
+impl<'r> sqlx::FromRow<'r, AnyRow> for UploadRow {
+    fn from_row(row: &'r AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(UploadRow {
+            id: row.try_get("id")?,
+            video_id: row.try_get("video_id")?,
+            user_id: row.try_get("user_id")?,
+            length: row.try_get("length")?,
+            upload_offset: row.try_get("upload_offset")?,
+            metadata: row.try_get("metadata")?,
+            filetype: row.try_get("filetype")?,
+            staging_key: row.try_get("staging_key")?,
+            staging_handle: row.try_get("staging_handle")?,
+            next_part: row.try_get("next_part")?,
+            created_video: row.try_get::<i64, _>("created_video")? != 0,
+            created_at: row.try_get("created_at")?,
+            expires_at: row.try_get("expires_at")?,
+            completed_at: row.try_get("completed_at")?,
+        })
+    }
 }
 
 /// One acknowledged run of bytes; `locator` is the store's own description of where it lives.
@@ -59,7 +85,7 @@ impl Db {
         .bind(&u.staging_key)
         .bind(&u.staging_handle)
         .bind(u.next_part)
-        .bind(u.created_video)
+        .bind(i64::from(u.created_video))
         .bind(u.created_at)
         .bind(u.expires_at)
         .bind(u.completed_at)

@@ -1,15 +1,24 @@
 //! Video rows: metadata, visibility and lifecycle status.
+//!
+//! Rows are parsed here, at the boundary: a status or visibility this version does not
+//! know is a decode error, never a string handed on. The lifecycle columns change only
+//! through [`Db::change_video`], which writes the change and its live event together.
 
-use super::{now_ms, Db};
+use sqlx::any::AnyRow;
+use sqlx::Row;
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+use super::events::NewEvent;
+use super::{now_ms, Db, EventRow};
+use crate::domain::{TranscriptStatus, VideoStatus, Visibility};
+
+#[derive(Debug, Clone)]
 pub struct VideoRow {
     pub id: String,
     pub workspace_id: String,
     pub owner_id: String,
     pub title: String,
-    pub visibility: String,
-    pub status: String,
+    pub visibility: Visibility,
+    pub status: VideoStatus,
     pub content_type: Option<String>,
     pub size_bytes: Option<i64>,
     pub original_key: Option<String>,
@@ -18,8 +27,64 @@ pub struct VideoRow {
     /// Why processing failed (shown to the owner only).
     pub error: Option<String>,
     pub duration_ms: Option<i64>,
-    pub transcript_status: String,
-    pub has_seekable: i64,
+    pub transcript_status: TranscriptStatus,
+    pub has_seekable: bool,
+}
+
+fn column_error(column: &str, value: &str) -> sqlx::Error {
+    sqlx::Error::ColumnDecode {
+        index: column.to_string(),
+        source: format!("unknown value {value:?} in videos.{column}").into(),
+    }
+}
+
+impl<'r> sqlx::FromRow<'r, AnyRow> for VideoRow {
+    fn from_row(row: &'r AnyRow) -> Result<Self, sqlx::Error> {
+        let text = |column: &str| row.try_get::<String, _>(column);
+        let visibility = text("visibility")?;
+        let status = text("status")?;
+        let transcript_status = text("transcript_status")?;
+        Ok(VideoRow {
+            id: text("id")?,
+            workspace_id: text("workspace_id")?,
+            owner_id: text("owner_id")?,
+            title: text("title")?,
+            visibility: Visibility::parse(&visibility).ok_or_else(|| column_error("visibility", &visibility))?,
+            status: VideoStatus::parse(&status).ok_or_else(|| column_error("status", &status))?,
+            content_type: row.try_get("content_type")?,
+            size_bytes: row.try_get("size_bytes")?,
+            original_key: row.try_get("original_key")?,
+            created_at: row.try_get("created_at")?,
+            updated_at: row.try_get("updated_at")?,
+            error: row.try_get("error")?,
+            duration_ms: row.try_get("duration_ms")?,
+            transcript_status: TranscriptStatus::parse(&transcript_status)
+                .ok_or_else(|| column_error("transcript_status", &transcript_status))?,
+            has_seekable: row.try_get::<i64, _>("has_seekable")? != 0,
+        })
+    }
+}
+
+/// The columns one change writes; `None` leaves a column as it is.
+#[derive(Debug, Clone, Default)]
+pub struct VideoChange {
+    pub status: Option<VideoStatus>,
+    pub transcript_status: Option<TranscriptStatus>,
+    /// A failure of the whole video also fails a transcript that had not finished.
+    pub fail_unfinished_transcript: bool,
+    pub original: Option<(String, i64, String)>,
+    pub duration_ms: Option<i64>,
+    pub has_seekable: Option<bool>,
+    /// `Some(None)` clears it.
+    pub error: Option<Option<String>>,
+    pub details: Option<(String, Visibility)>,
+}
+
+/// Which rows a change may apply to: the states it is allowed from.
+#[derive(Debug, Clone, Copy)]
+pub struct ChangeGuard<'a> {
+    pub from: &'a [VideoStatus],
+    pub transcript_from: Option<&'a [TranscriptStatus]>,
 }
 
 const VIDEO_COLUMNS: &str = "v.id, v.workspace_id, v.owner_id, v.title, v.visibility, v.status, \
@@ -45,8 +110,8 @@ impl Db {
         .bind(&video.workspace_id)
         .bind(&video.owner_id)
         .bind(&video.title)
-        .bind(&video.visibility)
-        .bind(&video.status)
+        .bind(video.visibility.as_str())
+        .bind(video.status.as_str())
         .bind(&video.content_type)
         .bind(video.size_bytes)
         .bind(&video.original_key)
@@ -113,117 +178,112 @@ impl Db {
         .await
     }
 
-    pub async fn update_video_details(&self, id: &str, title: &str, visibility: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE videos SET title = $2, visibility = $3, updated_at = $4 WHERE id = $1")
-            .bind(id)
-            .bind(title)
-            .bind(visibility)
-            .bind(now_ms())
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    /// Move a video between lifecycle states, only from the state the caller expects.
-    /// Returns false when the video was not in `from`.
-    pub async fn transition_video_status(&self, id: &str, from: &[&str], to: &str) -> Result<bool, sqlx::Error> {
-        let mut done = 0;
-        for state in from {
-            let result = sqlx::query("UPDATE videos SET status = $3, updated_at = $4 WHERE id = $1 AND status = $2")
-                .bind(id)
-                .bind(*state)
-                .bind(to)
-                .bind(now_ms())
-                .execute(&self.pool)
-                .await?;
-            done += result.rows_affected();
-        }
-        Ok(done > 0)
-    }
-
-    pub async fn mark_video_uploaded(
+    /// Apply `change` to the video if it is in a state `guard` allows, and record the
+    /// event `announce` makes of the changed row (if it makes one), in one transaction: watchers never see
+    /// a state that was not stored, and no state is stored unannounced. The guarded
+    /// UPDATE comes first, so the transaction writes from its first statement (SQLite
+    /// never has to upgrade a read) and two racing changes cannot both pass the guard.
+    /// `Ok(None)` when the video is gone or not in an allowed state.
+    pub async fn change_video<F>(
         &self,
         id: &str,
-        original_key: &str,
-        size: i64,
-        content_type: &str,
-    ) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "UPDATE videos SET status = 'uploaded', original_key = $2, size_bytes = $3, content_type = $4, \
-             updated_at = $5 WHERE id = $1",
-        )
-        .bind(id)
-        .bind(original_key)
-        .bind(size)
-        .bind(content_type)
-        .bind(now_ms())
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    /// Processing started (or restarted after a crash).
-    pub async fn mark_video_processing(&self, id: &str, transcript_status: &str) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "UPDATE videos SET status = 'processing', error = NULL, transcript_status = $2, updated_at = $3 \
-             WHERE id = $1",
-        )
-        .bind(id)
-        .bind(transcript_status)
-        .bind(now_ms())
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    /// The seekable copy is stored; the duration it measured is known from now on.
-    pub async fn mark_video_seekable(&self, id: &str, duration_ms: i64) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE videos SET has_seekable = 1, duration_ms = $2, updated_at = $3 WHERE id = $1")
+        guard: ChangeGuard<'_>,
+        change: &VideoChange,
+        announce: F,
+    ) -> anyhow::Result<Option<(VideoRow, Option<EventRow>)>>
+    where
+        F: for<'r> FnOnce(&'r VideoRow) -> anyhow::Result<Option<NewEvent<'r>>>,
+    {
+        let (sql, binds) = change_sql(guard, change);
+        let _turn = self.write_turn().await;
+        let mut tx = self.pool.begin().await?;
+        let mut query = sqlx::query(&sql).bind(id).bind(now_ms());
+        for bind in binds {
+            query = match bind {
+                Bind::Text(text) => query.bind(text),
+                Bind::Int(n) => query.bind(n),
+            };
+        }
+        if query.execute(&mut *tx).await?.rows_affected() == 0 {
+            tx.rollback().await?;
+            return Ok(None);
+        }
+        let row: VideoRow = sqlx::query_as(&format!("SELECT {VIDEO_COLUMNS} FROM videos v WHERE v.id = $1"))
             .bind(id)
-            .bind(duration_ms)
-            .bind(now_ms())
-            .execute(&self.pool)
+            .fetch_one(&mut *tx)
             .await?;
-        Ok(())
-    }
-
-    pub async fn mark_video_ready(&self, id: &str, duration_ms: i64) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE videos SET status = 'ready', duration_ms = $2, updated_at = $3 WHERE id = $1")
-            .bind(id)
-            .bind(duration_ms)
-            .bind(now_ms())
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    /// Processing failed for good; a transcript that never started fails with it.
-    pub async fn mark_video_failed(&self, id: &str, error: &str) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "UPDATE videos SET status = 'failed', error = $2, updated_at = $3, transcript_status = \
-             CASE WHEN transcript_status IN ('pending', 'processing') THEN 'failed' ELSE transcript_status END \
-             WHERE id = $1",
-        )
-        .bind(id)
-        .bind(error)
-        .bind(now_ms())
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    pub async fn set_transcript_status(&self, id: &str, status: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE videos SET transcript_status = $2, updated_at = $3 WHERE id = $1")
-            .bind(id)
-            .bind(status)
-            .bind(now_ms())
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+        let event = match announce(&row)? {
+            Some(event) => Some(self.append_event_in(&mut tx, &event).await?),
+            None => None,
+        };
+        tx.commit().await?;
+        Ok(Some((row, event)))
     }
 
     pub async fn delete_video(&self, id: &str) -> Result<(), sqlx::Error> {
         sqlx::query("DELETE FROM videos WHERE id = $1").bind(id).execute(&self.pool).await?;
         Ok(())
     }
+}
+
+enum Bind {
+    Text(String),
+    Int(i64),
+}
+
+/// `UPDATE videos SET ... WHERE id = $1 AND status IN (...)`, with `$2` the time.
+fn change_sql(guard: ChangeGuard<'_>, change: &VideoChange) -> (String, Vec<Bind>) {
+    let mut sets = vec!["updated_at = $2".to_string()];
+    let mut binds = Vec::new();
+    let mut set = |column: &str, bind: Bind, binds: &mut Vec<Bind>| {
+        binds.push(bind);
+        sets.push(format!("{column} = ${}", binds.len() + 2));
+    };
+    if let Some(status) = change.status {
+        set("status", Bind::Text(status.as_str().into()), &mut binds);
+    }
+    if let Some(status) = change.transcript_status {
+        set("transcript_status", Bind::Text(status.as_str().into()), &mut binds);
+    }
+    if let Some((key, size, content_type)) = &change.original {
+        set("original_key", Bind::Text(key.clone()), &mut binds);
+        set("size_bytes", Bind::Int(*size), &mut binds);
+        set("content_type", Bind::Text(content_type.clone()), &mut binds);
+    }
+    if let Some(duration_ms) = change.duration_ms {
+        set("duration_ms", Bind::Int(duration_ms), &mut binds);
+    }
+    if let Some(seekable) = change.has_seekable {
+        set("has_seekable", Bind::Int(i64::from(seekable)), &mut binds);
+    }
+    if let Some((title, visibility)) = &change.details {
+        set("title", Bind::Text(title.clone()), &mut binds);
+        set("visibility", Bind::Text(visibility.as_str().into()), &mut binds);
+    }
+    match &change.error {
+        Some(Some(error)) => set("error", Bind::Text(error.clone()), &mut binds),
+        Some(None) => sets.push("error = NULL".into()),
+        None => {}
+    }
+    if change.fail_unfinished_transcript {
+        sets.push(
+            "transcript_status = CASE WHEN transcript_status IN ('pending', 'processing') THEN 'failed' \
+             ELSE transcript_status END"
+                .into(),
+        );
+    }
+    // The guard's states are this program's own constants, never input: inlined.
+    let quoted = |names: Vec<&str>| names.iter().map(|n| format!("'{n}'")).collect::<Vec<_>>().join(", ");
+    let mut sql = format!(
+        "UPDATE videos SET {} WHERE id = $1 AND status IN ({})",
+        sets.join(", "),
+        quoted(guard.from.iter().map(|s| s.as_str()).collect())
+    );
+    if let Some(transcript_from) = guard.transcript_from {
+        sql.push_str(&format!(
+            " AND transcript_status IN ({})",
+            quoted(transcript_from.iter().map(|s| s.as_str()).collect())
+        ));
+    }
+    (sql, binds)
 }

@@ -1,5 +1,8 @@
 //! Workspaces and their members' roles.
 
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
 use super::Db;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,12 +28,28 @@ impl MemberRole {
     }
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct WorkspaceRow {
     pub id: String,
     pub name: String,
-    pub personal: i64,
-    pub role: String,
+    pub personal: bool,
+    /// The caller's role in it.
+    pub role: MemberRole,
+}
+
+impl<'r> sqlx::FromRow<'r, AnyRow> for WorkspaceRow {
+    fn from_row(row: &'r AnyRow) -> Result<Self, sqlx::Error> {
+        let role: String = row.try_get("role")?;
+        Ok(WorkspaceRow {
+            id: row.try_get("id")?,
+            name: row.try_get("name")?,
+            personal: row.try_get::<i64, _>("personal")? != 0,
+            role: MemberRole::parse(&role).ok_or_else(|| sqlx::Error::ColumnDecode {
+                index: "role".into(),
+                source: format!("unknown member role {role:?}").into(),
+            })?,
+        })
+    }
 }
 
 impl Db {

@@ -10,7 +10,7 @@ pub use account::{DisplayName, Email, Password, TokenName};
 pub use collab::{CommentBody, Emoji, TimestampMs, WorkspaceName};
 pub use cursor::{decode_cursor, encode_cursor};
 pub use ids::{random_id, random_secret, sha256_hex, ResourceId};
-pub use video::{Title, VideoStatus, Visibility};
+pub use video::{Title, TranscriptStatus, VideoStatus, Visibility};
 
 /// Milliseconds since the epoch as RFC 3339 with milliseconds: how the API shows times.
 pub fn iso8601(ms: i64) -> String {

@@ -21,31 +21,90 @@ impl Visibility {
         }
     }
 
-    pub fn from_db(text: &str) -> Visibility {
-        match text {
-            "public" => Visibility::Public,
-            "unlisted" => Visibility::Unlisted,
-            // Unknown values fail closed.
-            _ => Visibility::Private,
-        }
+    pub fn parse(text: &str) -> Option<Visibility> {
+        [Visibility::Private, Visibility::Unlisted, Visibility::Public].into_iter().find(|v| v.as_str() == text)
     }
 }
 
-/// Lifecycle of a video's media.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where a video's media is in its life. The allowed moves between these live in
+/// `videos::lifecycle`; this type only names the states and their stored spelling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
 pub enum VideoStatus {
+    /// Created; no byte received yet.
     WaitingUpload,
+    /// An upload is attached and bytes are arriving.
     Uploading,
+    /// The original is stored; processing is queued.
     Uploaded,
+    /// A worker is making the playable media.
+    Processing,
+    /// The playable MP4, poster and storyboard exist.
+    Ready,
+    /// Processing failed for good; the original stays watchable.
+    Failed,
 }
 
 impl VideoStatus {
+    pub const ALL: [VideoStatus; 6] = [
+        VideoStatus::WaitingUpload,
+        VideoStatus::Uploading,
+        VideoStatus::Uploaded,
+        VideoStatus::Processing,
+        VideoStatus::Ready,
+        VideoStatus::Failed,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             VideoStatus::WaitingUpload => "waiting_upload",
             VideoStatus::Uploading => "uploading",
             VideoStatus::Uploaded => "uploaded",
+            VideoStatus::Processing => "processing",
+            VideoStatus::Ready => "ready",
+            VideoStatus::Failed => "failed",
         }
+    }
+
+    pub fn parse(text: &str) -> Option<VideoStatus> {
+        VideoStatus::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+}
+
+/// Where the transcript of a video is, alongside (not inside) its media status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TranscriptStatus {
+    /// Processing has not started.
+    Pending,
+    Processing,
+    Ready,
+    Failed,
+    /// No speech model is configured.
+    Disabled,
+}
+
+impl TranscriptStatus {
+    pub const ALL: [TranscriptStatus; 5] = [
+        TranscriptStatus::Pending,
+        TranscriptStatus::Processing,
+        TranscriptStatus::Ready,
+        TranscriptStatus::Failed,
+        TranscriptStatus::Disabled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TranscriptStatus::Pending => "pending",
+            TranscriptStatus::Processing => "processing",
+            TranscriptStatus::Ready => "ready",
+            TranscriptStatus::Failed => "failed",
+            TranscriptStatus::Disabled => "disabled",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<TranscriptStatus> {
+        TranscriptStatus::ALL.into_iter().find(|s| s.as_str() == text)
     }
 }
 
@@ -92,5 +151,21 @@ mod tests {
         assert!(Title::parse(&"t".repeat(201)).is_err());
         assert!(Title::parse(" ").is_err());
         assert_eq!(Title::parse(" Hi ").unwrap().as_str(), "Hi");
+    }
+
+    #[test]
+    fn stored_spellings_round_trip_and_unknown_ones_are_refused() {
+        for status in VideoStatus::ALL {
+            assert_eq!(VideoStatus::parse(status.as_str()), Some(status));
+            assert_eq!(serde_json::to_value(status).unwrap(), status.as_str());
+        }
+        for status in TranscriptStatus::ALL {
+            assert_eq!(TranscriptStatus::parse(status.as_str()), Some(status));
+            assert_eq!(serde_json::to_value(status).unwrap(), status.as_str());
+        }
+        assert_eq!(VideoStatus::parse("Ready"), None);
+        assert_eq!(TranscriptStatus::parse("done"), None);
+        assert_eq!(Visibility::parse("secret"), None);
+        assert_eq!(Visibility::parse("unlisted"), Some(Visibility::Unlisted));
     }
 }

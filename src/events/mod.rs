@@ -64,17 +64,14 @@ impl EventHub {
         }
     }
 
-    /// Tell live viewers a video changed (status, transcript, title...). The payload is
-    /// the video as anyone allowed to watch it sees it: no manager-only fields.
-    pub async fn announce_video(&self, video_id: &str) {
-        match self.db.video(video_id).await {
-            Ok(Some(video)) => {
-                let view = crate::api::VideoView::new(video, Some(crate::videos::Access::View));
-                self.publish_or_log(video_id, EventKind::VideoUpdated, &view).await;
-            }
-            Ok(None) => {}
-            Err(err) => tracing::warn!(video.id = %video_id, error = %err, "could not load video to announce it"),
-        }
+    /// The newest event id overall: where "now" is for a fresh subscriber.
+    pub async fn latest_id(&self) -> anyhow::Result<i64> {
+        Ok(self.db.latest_event_id().await?)
+    }
+
+    /// A video's events after `after_id`, oldest first: what a reconnecting client missed.
+    pub async fn replay(&self, video_id: &str, after_id: i64, limit: i64) -> anyhow::Result<Vec<EventRow>> {
+        Ok(self.db.events_after(video_id, after_id, limit).await?)
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<EventRow>> {

@@ -96,6 +96,8 @@ pub struct ProcessOutput {
     pub remuxed_video: bool,
     /// Present when the input has video.
     pub poster_jpeg: Option<PathBuf>,
+    /// The poster 320 px wide, for listings; present with the poster.
+    pub thumbnail_jpeg: Option<PathBuf>,
     /// Present when the input has video.
     pub storyboard: Option<Storyboard>,
     /// Raw f32 little-endian PCM, 16 kHz mono; present when the input has audio.

@@ -23,6 +23,7 @@ use super::mux::Muxer;
 use super::plan::{make_plan, Plan};
 use super::probe::{next_packet, open_input};
 use super::speech_feed::EndGuard;
+use super::poster::THUMBNAIL_FILE;
 use super::video::{VideoBranch, POSTER_FILE};
 use super::{ProcessOptions, ProcessOutput};
 
@@ -93,10 +94,11 @@ pub(super) fn run(input_path: &Path, out_dir: &Path, opts: &ProcessOptions) -> R
     validate(&plan, video.as_ref(), audio.as_ref(), read_error, duration_ms)?;
 
     mux.finish()?;
-    let (poster_jpeg, storyboard) = match video {
+    let (stills, storyboard) = match video {
         Some(v) => v.finish_stills(duration_ms)?,
         None => (None, None),
     };
+    let (poster_jpeg, thumbnail_jpeg) = stills.unzip();
     let audio_16k_mono = audio.as_ref().and_then(|a| a.speech_file());
     if audio_16k_mono.is_none() {
         let _ = std::fs::remove_file(out_dir.join(SPEECH_FILE));
@@ -107,6 +109,7 @@ pub(super) fn run(input_path: &Path, out_dir: &Path, opts: &ProcessOptions) -> R
         mp4: out_dir.join(MP4_FILE),
         remuxed_video: plan.video.as_ref().is_some_and(|v| v.copy),
         poster_jpeg,
+        thumbnail_jpeg,
         storyboard,
         audio_16k_mono,
         duration_ms,
@@ -209,7 +212,7 @@ impl Drop for Cleanup {
         if !self.armed {
             return;
         }
-        for name in [MP4_FILE, POSTER_FILE, SPEECH_FILE] {
+        for name in [MP4_FILE, POSTER_FILE, THUMBNAIL_FILE, SPEECH_FILE] {
             let _ = std::fs::remove_file(self.dir.join(name));
         }
         if let Ok(entries) = std::fs::read_dir(&self.dir) {

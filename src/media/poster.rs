@@ -6,7 +6,8 @@
 //! those bright enough to not be "black". Recordings often open on a black or
 //! fading-in frame, so the first frame is a bad default. Only the current best
 //! candidate is held (already scaled to poster size, at most 1280x1280), and it is
-//! written as soon as the sampling window has passed.
+//! written as soon as the sampling window has passed, with a 320-px-wide copy for
+//! listings (`thumbnail.jpg` beside it), scaled from the poster rather than decoded again.
 
 use std::path::{Path, PathBuf};
 
@@ -17,10 +18,13 @@ use ffmpeg_next as ffmpeg;
 
 use super::error::{MediaError, ResultExt};
 use super::jpeg::write_jpeg;
-use super::scale::{fit_within, Rescaler};
+use super::scale::{fit_within, height_for_width, Rescaler};
 
 /// Longest side of the poster.
 const POSTER_MAX: u32 = 1280;
+/// Width of the listing thumbnail (a library card is about this wide).
+pub(super) const THUMBNAIL_WIDTH: u32 = 320;
+pub(super) const THUMBNAIL_FILE: &str = "thumbnail.jpg";
 /// Size of the grey thumbnail used to score candidates; detail doesn't matter.
 const STATS_W: u32 = 64;
 const STATS_H: u32 = 36;
@@ -88,19 +92,28 @@ impl PosterPicker {
         Ok(())
     }
 
-    /// Write the chosen frame if that hasn't happened yet. `None` when the video
-    /// produced no frames at all.
-    pub(super) fn finish(&mut self) -> Result<Option<PathBuf>, MediaError> {
+    /// Write the chosen frame if that hasn't happened yet: the poster's path and the
+    /// thumbnail's. `None` when the video produced no frames at all.
+    pub(super) fn finish(&mut self) -> Result<Option<(PathBuf, PathBuf)>, MediaError> {
         if !self.written && self.best.is_some() {
             self.write()?;
         }
-        Ok(self.written.then(|| self.path.clone()))
+        Ok(self.written.then(|| (self.path.clone(), self.thumbnail_path())))
+    }
+
+    fn thumbnail_path(&self) -> PathBuf {
+        self.path.with_file_name(THUMBNAIL_FILE)
     }
 
     fn write(&mut self) -> Result<(), MediaError> {
         if let Some((score, still)) = self.best.take() {
             tracing::debug!(score, path = %self.path.display(), "writing poster");
             write_jpeg(&still, &self.path)?;
+            let height = height_for_width(still.width(), still.height(), THUMBNAIL_WIDTH);
+            let thumbnail = Rescaler::new(Pixel::YUVJ420P, THUMBNAIL_WIDTH, height, Flags::AREA)
+                .run(&still)
+                .internal("scaling thumbnail")?;
+            write_jpeg(&thumbnail, &self.thumbnail_path())?;
             self.written = true;
         }
         Ok(())

@@ -144,10 +144,10 @@ impl VideoBranch {
     pub(super) fn finish_stills(
         mut self,
         duration_ms: i64,
-    ) -> Result<(Option<PathBuf>, Option<Storyboard>), MediaError> {
-        let poster = self.sinks.poster.finish()?;
+    ) -> Result<(Option<(PathBuf, PathBuf)>, Option<Storyboard>), MediaError> {
+        let stills = self.sinks.poster.finish()?;
         let storyboard = self.sinks.storyboard.finish(duration_ms)?;
-        Ok((poster, storyboard))
+        Ok((stills, storyboard))
     }
 
     fn drain(&mut self, mux: &mut Muxer) -> Result<(), MediaError> {

@@ -22,23 +22,23 @@ use tokio::io::AsyncWriteExt;
 
 use crate::config::Config;
 use crate::db::{Db, VideoRow};
-use crate::events::EventHub;
+use crate::domain::{TranscriptStatus, VideoStatus};
 use crate::jobs::{Job, JobHandler, JobQueue};
 use crate::media::{self, MediaError, ProcessOptions};
 use crate::speech::{SpeechError, SpeechModel, Transcript};
 use crate::store::Store;
+use crate::videos::{Asset, Transition, VideoError, VideoView, Videos};
 use crate::webhooks::{self, DeliveryOptions, WebhookEvent};
 use transcription::Transcription;
-
-pub use outputs::{asset_key, storyboard_sprite_key};
 
 pub struct VideoProcessor {
     db: Db,
     store: Arc<dyn Store>,
+    /// Every state change goes through the videos' lifecycle, which announces it.
+    videos: Videos,
     work_root: PathBuf,
     speech: Option<Arc<SpeechModel>>,
     whisper_threads: usize,
-    events: EventHub,
     /// For the jobs a finished video causes (webhook deliveries).
     jobs: JobQueue,
     webhooks: DeliveryOptions,
@@ -54,7 +54,7 @@ impl VideoProcessor {
         config: &Config,
         db: Db,
         store: Arc<dyn Store>,
-        events: EventHub,
+        videos: Videos,
         jobs: JobQueue,
     ) -> anyhow::Result<VideoProcessor> {
         let speech = match &config.whisper_model {
@@ -72,33 +72,37 @@ impl VideoProcessor {
         Ok(VideoProcessor {
             db,
             store,
+            videos,
             work_root,
             speech,
             whisper_threads: config.whisper_threads,
-            events,
             jobs,
             webhooks: DeliveryOptions::new(config.webhook_allow_private_targets),
         })
     }
 
     async fn process_video(&self, video_id: &str) -> anyhow::Result<()> {
-        let Some(video) = self.db.video(video_id).await? else {
+        let Some(video) = self.videos.load(video_id).await? else {
             return Ok(()); // Deleted while queued.
         };
-        match video.status.as_str() {
-            "uploaded" | "processing" => {}
+        match video.status {
+            VideoStatus::Uploaded | VideoStatus::Processing => {}
             // The job was queued just before the upload was marked complete.
-            "uploading" => anyhow::bail!("video {video_id} is not uploaded yet"),
-            _ => return Ok(()), // Already ready or failed.
+            VideoStatus::WaitingUpload | VideoStatus::Uploading => {
+                anyhow::bail!("video {video_id} is not uploaded yet")
+            }
+            VideoStatus::Ready | VideoStatus::Failed => return Ok(()),
         }
         let Some(original_key) = video.original_key.clone() else {
-            self.db.mark_video_failed(video_id, "the video has no uploaded media").await?;
-            self.events.announce_video(video_id).await;
-            return Ok(());
+            return self.fail(video_id, "the video has no uploaded media").await;
         };
-        let transcript_status = if self.speech.is_some() { "processing" } else { "disabled" };
-        self.db.mark_video_processing(video_id, transcript_status).await?;
-        self.events.announce_video(video_id).await;
+        let transcript = if self.speech.is_some() { TranscriptStatus::Processing } else { TranscriptStatus::Disabled };
+        match self.videos.lifecycle().apply(video_id, Transition::StartProcessing { transcript }).await {
+            Ok(_) => {}
+            // Deleted, or finished by another worker that took the job over meanwhile.
+            Err(VideoError::NotFound | VideoError::IllegalTransition { .. }) => return Ok(()),
+            Err(err) => return Err(err.into()),
+        }
         let work = scratch::Scratch::create(&self.work_root, video_id)?;
         let original = work.path().join("original");
         self.download(&original_key, &original).await?;
@@ -138,18 +142,16 @@ impl VideoProcessor {
                 if err.is_user_error() || matches!(err, MediaError::DeadlineExceeded) {
                     // Bad media, or media too slow to process within its budget: retrying will not help.
                     tracing::info!(video.id = %video_id, error = %err, "media rejected");
-                    self.db.mark_video_failed(video_id, &err.to_string()).await?;
-                    self.events.announce_video(video_id).await;
-                    return Ok(());
+                    return self.fail(video_id, &err.to_string()).await;
                 }
                 return Err(anyhow::Error::new(err).context("processing media"));
             }
         };
         outputs::upload_media(self.store.as_ref(), video_id, &output).await?;
-        self.db.mark_video_ready(video_id, output.duration_ms).await?;
-        self.events.announce_video(video_id).await;
+        let ready =
+            self.videos.lifecycle().apply(video_id, Transition::FinishMedia { duration_ms: output.duration_ms }).await?;
         tracing::info!(video.id = %video_id, remuxed = output.remuxed_video, "media ready");
-        self.announce_ready(video_id).await;
+        self.announce_ready(&ready).await;
         if let Some(transcription) = transcription {
             let transcript = transcription.finish().await?;
             self.publish_transcript(video_id, transcript).await?;
@@ -171,9 +173,9 @@ impl VideoProcessor {
             tokio::task::spawn_blocking(move || media::remux_seekable(&input, &target, Some(deadline))).await?;
         match remuxed {
             Ok(copy) => {
-                outputs::put_file(self.store.as_ref(), &asset_key(&video.id, "seekable.webm"), &output).await?;
-                self.db.mark_video_seekable(&video.id, copy.duration_ms).await?;
-                self.events.announce_video(&video.id).await;
+                outputs::put_file(self.store.as_ref(), &Asset::Seekable.key(&video.id), &output).await?;
+                let stored = Transition::StoreSeekableCopy { duration_ms: copy.duration_ms };
+                self.videos.lifecycle().apply(&video.id, stored).await?;
                 let _ = tokio::fs::remove_file(&output).await;
             }
             Err(err) => tracing::info!(video.id = %video.id, error = %err, "no seekable copy"),
@@ -189,15 +191,13 @@ impl VideoProcessor {
         match transcript {
             Ok(transcript) => {
                 outputs::upload_transcript(self.store.as_ref(), &self.db, video_id, &transcript).await?;
-                self.db.set_transcript_status(video_id, "ready").await?;
-                self.events.announce_video(video_id).await;
+                self.videos.lifecycle().apply(video_id, Transition::FinishTranscript { succeeded: true }).await?;
                 tracing::info!(video.id = %video_id, segments = transcript.segments.len(), "transcript ready");
             }
             Err(err) => {
                 // The video itself is fine; only what was said is missing.
                 tracing::warn!(video.id = %video_id, error = %err, "transcription failed");
-                self.db.set_transcript_status(video_id, "failed").await?;
-                self.events.announce_video(video_id).await;
+                self.videos.lifecycle().apply(video_id, Transition::FinishTranscript { succeeded: false }).await?;
             }
         }
         Ok(())
@@ -205,18 +205,29 @@ impl VideoProcessor {
 
     /// Tell the workspace's `video.ready` webhooks. The video is ready whatever happens
     /// here, and a retried job would not announce it again, so trouble is only logged.
-    async fn announce_ready(&self, video_id: &str) {
+    async fn announce_ready(&self, video: &VideoRow) {
         let announced = async {
-            let Some(video) = self.db.video(video_id).await? else { return Ok(()) };
-            let workspace_id = video.workspace_id.clone();
             // The video as GET /api/videos/{id} shows it to someone who may not manage it
             // (the same view live `video.updated` events carry).
-            let data = serde_json::to_value(crate::api::VideoView::new(video, Some(crate::videos::Access::View)))?;
-            webhooks::enqueue_deliveries(&self.db, &self.jobs, &workspace_id, WebhookEvent::VideoReady.as_str(), data)
-                .await
+            let data = serde_json::to_value(VideoView::for_watchers(video))?;
+            let event = WebhookEvent::VideoReady.as_str();
+            webhooks::enqueue_deliveries(&self.db, &self.jobs, &video.workspace_id, event, data).await
         };
         if let Err(err) = announced.await {
-            tracing::error!(video.id = %video_id, error = ?err, "could not queue video.ready webhooks");
+            tracing::error!(video.id = %video.id, error = ?err, "could not queue video.ready webhooks");
+        }
+    }
+
+    /// The video failed for good: bad media, or a job given up. A video that finished
+    /// meanwhile (or was deleted) is left as it is.
+    async fn fail(&self, video_id: &str, reason: &str) -> anyhow::Result<()> {
+        match self.videos.lifecycle().apply(video_id, Transition::Fail { reason: reason.to_string() }).await {
+            Ok(_) | Err(VideoError::NotFound) => Ok(()),
+            Err(VideoError::IllegalTransition { from, .. }) => {
+                tracing::info!(video.id = %video_id, status = from.as_str(), reason, "not failing a settled video");
+                Ok(())
+            }
+            Err(err) => Err(err.into()),
         }
     }
 
@@ -254,10 +265,9 @@ impl JobHandler for VideoProcessor {
     async fn gave_up(&self, job: Option<&Job>, reason: &str) {
         match job {
             Some(Job::ProcessVideo { video_id }) => {
-                if let Err(err) = self.db.mark_video_failed(video_id, reason).await {
+                if let Err(err) = self.fail(video_id, reason).await {
                     tracing::error!(video.id = %video_id, error = %err, "could not mark video failed");
                 }
-                self.events.announce_video(video_id).await;
             }
             Some(Job::DeliverWebhook { delivery_id }) => webhooks::give_up(&self.db, delivery_id, reason).await,
             None => {}

@@ -1,4 +1,4 @@
-//! Where processing results live in the store, and putting them there.
+//! Putting processing results in the store, each under its catalogue key.
 
 use std::path::Path;
 
@@ -9,16 +9,7 @@ use crate::db::{Db, SegmentInput};
 use crate::media::{self, ProcessOutput};
 use crate::speech::{self, Transcript};
 use crate::store::Store;
-
-/// `videos/{id}/{name}`: every object of a video shares its prefix, so deleting the video
-/// deletes all of them.
-pub fn asset_key(video_id: &str, name: &str) -> String {
-    format!("videos/{video_id}/{name}")
-}
-
-pub fn storyboard_sprite_key(video_id: &str, index: usize) -> String {
-    asset_key(video_id, &format!("storyboard/{index}.jpg"))
-}
+use crate::videos::Asset;
 
 pub async fn put_file(store: &dyn Store, key: &str, path: &Path) -> anyhow::Result<()> {
     let file = tokio::fs::File::open(path).await?;
@@ -27,16 +18,19 @@ pub async fn put_file(store: &dyn Store, key: &str, path: &Path) -> anyhow::Resu
 }
 
 pub async fn upload_media(store: &dyn Store, video_id: &str, output: &ProcessOutput) -> anyhow::Result<()> {
-    put_file(store, &asset_key(video_id, "media.mp4"), &output.mp4).await?;
+    put_file(store, &Asset::Media.key(video_id), &output.mp4).await?;
     if let Some(poster) = &output.poster_jpeg {
-        put_file(store, &asset_key(video_id, "poster.jpg"), poster).await?;
+        put_file(store, &Asset::Poster.key(video_id), poster).await?;
+    }
+    if let Some(thumbnail) = &output.thumbnail_jpeg {
+        put_file(store, &Asset::Thumbnail.key(video_id), thumbnail).await?;
     }
     if let Some(storyboard) = &output.storyboard {
         for (index, sprite) in storyboard.sprites.iter().enumerate() {
-            put_file(store, &storyboard_sprite_key(video_id, index), sprite).await?;
+            put_file(store, &Asset::StoryboardSprite(index).key(video_id), sprite).await?;
         }
-        let vtt = media::storyboard_vtt(storyboard, |index| format!("/api/videos/{video_id}/storyboard/{index}.jpg"));
-        store.put_bytes(&asset_key(video_id, "storyboard.vtt"), Bytes::from(vtt)).await?;
+        let vtt = media::storyboard_vtt(storyboard, Asset::storyboard_cue_path);
+        store.put_bytes(&Asset::Storyboard.key(video_id), Bytes::from(vtt)).await?;
     }
     Ok(())
 }
@@ -47,9 +41,9 @@ pub async fn upload_transcript(
     video_id: &str,
     transcript: &Transcript,
 ) -> anyhow::Result<()> {
-    store.put_bytes(&asset_key(video_id, "transcript.json"), Bytes::from(serde_json::to_vec(transcript)?)).await?;
-    store.put_bytes(&asset_key(video_id, "captions.vtt"), Bytes::from(speech::to_webvtt(transcript))).await?;
-    store.put_bytes(&asset_key(video_id, "captions.srt"), Bytes::from(speech::to_srt(transcript))).await?;
+    store.put_bytes(&Asset::Transcript.key(video_id), Bytes::from(serde_json::to_vec(transcript)?)).await?;
+    store.put_bytes(&Asset::Captions.key(video_id), Bytes::from(speech::to_webvtt(transcript))).await?;
+    store.put_bytes(&Asset::CaptionsSrt.key(video_id), Bytes::from(speech::to_srt(transcript))).await?;
     let segments: Vec<SegmentInput> = transcript
         .segments
         .iter()

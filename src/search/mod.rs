@@ -1,7 +1,22 @@
 //! Search across what was said (transcripts), titles and comments, limited to what the caller may see.
 
 use crate::db::{Db, SearchRow, SearchScope};
-use crate::error::{AppError, AppResult};
+
+/// What can go wrong, in this service's words; `api/` maps these to HTTP.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    /// The query is not usable (400).
+    #[error("{0}")]
+    Malformed(&'static str),
+    #[error(transparent)]
+    Internal(#[from] sqlx::Error),
+}
+
+/// Full-text search over what the caller may see.
+#[derive(Clone)]
+pub struct Search {
+    db: Db,
+}
 
 /// At most this many words of a query are used.
 const MAX_TERMS: usize = 16;
@@ -19,13 +34,24 @@ pub struct SearchHit {
     pub snippet: String,
 }
 
-pub async fn search(db: &Db, raw_query: &str, scope: SearchScope<'_>, limit: i64) -> AppResult<Vec<SearchHit>> {
-    let terms = terms_of(raw_query);
-    if terms.is_empty() {
-        return Err(AppError::bad_request("q must contain at least one word"));
+impl Search {
+    pub fn new(db: Db) -> Search {
+        Search { db }
     }
-    let rows = db.search(&fts5_expression(&terms), &terms.join(" "), scope, limit).await?;
-    Ok(rows.into_iter().map(hit_from_row).collect())
+
+    pub async fn search(
+        &self,
+        raw_query: &str,
+        scope: SearchScope<'_>,
+        limit: i64,
+    ) -> Result<Vec<SearchHit>, SearchError> {
+        let terms = terms_of(raw_query);
+        if terms.is_empty() {
+            return Err(SearchError::Malformed("q must contain at least one word"));
+        }
+        let rows = self.db.search(&fts5_expression(&terms), &terms.join(" "), scope, limit).await?;
+        Ok(rows.into_iter().map(hit_from_row).collect())
+    }
 }
 
 /// Words of the query: letters and digits only, so nothing the user types can change the

@@ -9,7 +9,7 @@ use futures::StreamExt;
 use super::{parse_locator, piece_prefix, Uploads, CHUNK_SIZE};
 use crate::db::{ChunkCommit, ChunkRow, UploadRow};
 use crate::domain::random_id;
-use crate::error::{AppError, AppResult};
+use crate::uploads::{UploadError, UploadResult};
 use crate::store::{read_small_object, ByteStream, ChunkLocator, StoreError};
 
 pub(super) struct Ingest<'a> {
@@ -23,12 +23,12 @@ pub(super) struct Ingest<'a> {
 /// S3 allows parts of up to 5 GiB.
 const MAX_STREAMED_PART: u64 = 5 * 1024 * 1024 * 1024;
 
-fn offset_moved() -> AppError {
-    AppError::conflict("another request wrote to this upload first; HEAD it and resume")
+fn offset_moved() -> UploadError {
+    UploadError::conflict("another request wrote to this upload first; HEAD it and resume")
 }
 
 /// A staged upload that vanished under us was completed or terminated by a racing request.
-fn staging_error(err: StoreError) -> AppError {
+fn staging_error(err: StoreError) -> UploadError {
     match err {
         StoreError::NotFound => offset_moved(),
         other => other.into(),
@@ -36,7 +36,7 @@ fn staging_error(err: StoreError) -> AppError {
 }
 
 impl<'a> Ingest<'a> {
-    pub async fn new(uploads: &'a Uploads, upload: UploadRow, limit: u64) -> AppResult<Ingest<'a>> {
+    pub async fn new(uploads: &'a Uploads, upload: UploadRow, limit: u64) -> UploadResult<Ingest<'a>> {
         let tail =
             if uploads.store.min_part_size().is_some() { pieces_of(uploads, &upload.id).await? } else { Vec::new() };
         Ok(Ingest { uploads, upload, tail, limit })
@@ -45,7 +45,7 @@ impl<'a> Ingest<'a> {
     /// Store the body. `declared_len` is the request's Content-Length, when it had one.
     /// The caller keeps the (possibly half-read) body, so it can drain what is left after
     /// an early error.
-    pub async fn run(mut self, body: &mut ByteStream, declared_len: Option<u64>) -> AppResult<()> {
+    pub async fn run(mut self, body: &mut ByteStream, declared_len: Option<u64>) -> UploadResult<()> {
         if let Some(len) = declared_len.filter(|len| self.can_stream_as_one_part(*len)) {
             // The store needs to own the stream while it sends it on.
             let owned = std::mem::replace(body, Box::pin(futures::stream::empty()));
@@ -66,7 +66,7 @@ impl<'a> Ingest<'a> {
             && self.upload.upload_offset as u64 + len <= self.limit
     }
 
-    async fn write_streamed(&mut self, body: ByteStream, len: u64) -> AppResult<()> {
+    async fn write_streamed(&mut self, body: ByteStream, len: u64) -> UploadResult<()> {
         let offset = self.upload.upload_offset;
         let number = self.uploads.db.allocate_part_number(&self.upload.id).await?;
         let locator = self
@@ -85,14 +85,14 @@ impl<'a> Ingest<'a> {
                 StoreError::NotFound => offset_moved(),
                 other => {
                     tracing::info!(upload.id = %self.upload.id, error = %other, "streamed part not stored");
-                    AppError::bad_request("the request body could not be stored; HEAD the upload and resume")
+                    UploadError::malformed("the request body could not be stored; HEAD the upload and resume")
                 }
             })?;
         let row = ChunkRow { chunk_offset: offset, length: len as i64, locator: to_json(&locator) };
         self.commit(vec![row], &[]).await
     }
 
-    async fn run_buffered(&mut self, body: &mut ByteStream) -> AppResult<()> {
+    async fn run_buffered(&mut self, body: &mut ByteStream) -> UploadResult<()> {
         let mut buffer = BytesMut::new();
         while let Some(frame) = body.next().await {
             let frame = match frame {
@@ -103,12 +103,12 @@ impl<'a> Ingest<'a> {
                         self.write(buffer.split().freeze()).await?;
                     }
                     tracing::info!(upload.id = %self.upload.id, error = %err, "upload body interrupted");
-                    return Err(AppError::bad_request("the request body was interrupted"));
+                    return Err(UploadError::malformed("the request body was interrupted"));
                 }
             };
             let received = self.upload.upload_offset as u64 + (buffer.len() + frame.len()) as u64;
             if received > self.limit {
-                return Err(AppError::PayloadTooLarge("the body goes past the upload's length".into()));
+                return Err(UploadError::TooLarge("the body goes past the upload's length".into()));
             }
             buffer.extend_from_slice(&frame);
             while buffer.len() >= CHUNK_SIZE {
@@ -122,7 +122,7 @@ impl<'a> Ingest<'a> {
         Ok(())
     }
 
-    async fn write(&mut self, data: Bytes) -> AppResult<()> {
+    async fn write(&mut self, data: Bytes) -> UploadResult<()> {
         let store = self.uploads.store.as_ref();
         let offset = self.upload.upload_offset;
         let len = data.len() as i64;
@@ -155,7 +155,7 @@ impl<'a> Ingest<'a> {
         Ok(())
     }
 
-    async fn commit(&mut self, added: Vec<ChunkRow>, merged: &[i64]) -> AppResult<()> {
+    async fn commit(&mut self, added: Vec<ChunkRow>, merged: &[i64]) -> UploadResult<()> {
         let new_offset = self.upload.upload_offset + added.iter().map(|c| c.length).sum::<i64>()
             - merged_len(&added, merged, self.upload.upload_offset);
         let done = self
@@ -193,7 +193,7 @@ async fn write_part(
     tail: &[ChunkRow],
     data: Bytes,
     offset: i64,
-) -> AppResult<ChunkRow> {
+) -> UploadResult<ChunkRow> {
     let start = tail.first().map(|c| c.chunk_offset).unwrap_or(offset);
     let bytes = if tail.is_empty() {
         data
@@ -201,7 +201,7 @@ async fn write_part(
         let mut joined = BytesMut::with_capacity((offset - start) as usize + data.len());
         for piece in tail {
             let ChunkLocator::Piece { key } = parse_locator(piece)? else {
-                return Err(AppError::Internal(anyhow::anyhow!("tail chunk is not a piece")));
+                return Err(UploadError::Internal(anyhow::anyhow!("tail chunk is not a piece")));
             };
             // NotFound here means a racing request folded these pieces first.
             let bytes = read_small_object(uploads.store.as_ref(), &key).await.map_err(staging_error)?;
@@ -222,7 +222,7 @@ async fn write_part(
 
 /// Before completing on S3: the remaining pieces become the final part (which may be
 /// small), and an empty upload still needs one (empty) part.
-pub(super) async fn fold_tail_into_last_part(uploads: &Uploads, upload: &UploadRow) -> AppResult<()> {
+pub(super) async fn fold_tail_into_last_part(uploads: &Uploads, upload: &UploadRow) -> UploadResult<()> {
     let chunks = uploads.db.upload_chunks(&upload.id).await?;
     let tail = pieces_of(uploads, &upload.id).await?;
     if tail.is_empty() && !chunks.is_empty() {
@@ -247,7 +247,7 @@ pub(super) async fn fold_tail_into_last_part(uploads: &Uploads, upload: &UploadR
     Ok(())
 }
 
-async fn pieces_of(uploads: &Uploads, upload_id: &str) -> AppResult<Vec<ChunkRow>> {
+async fn pieces_of(uploads: &Uploads, upload_id: &str) -> UploadResult<Vec<ChunkRow>> {
     let chunks = uploads.db.upload_chunks(upload_id).await?;
     let mut pieces = Vec::new();
     for chunk in chunks {

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use crate::db::{now_ms, Db};
 use crate::domain::random_id;
-use crate::error::{AppError, AppResult};
+use crate::uploads::{UploadError, UploadResult};
 use crate::store::StagingLock;
 
 /// How long a lease lasts without renewal.
@@ -25,11 +25,11 @@ pub struct WriterLease {
 }
 
 impl WriterLease {
-    pub async fn acquire(db: &Db, upload_id: &str) -> AppResult<WriterLease> {
+    pub async fn acquire(db: &Db, upload_id: &str) -> UploadResult<WriterLease> {
         let token = random_id(16);
         let lease_ms = LEASE.as_millis() as i64;
         if !db.try_acquire_upload_writer(upload_id, &token, now_ms(), lease_ms).await? {
-            return Err(AppError::Locked);
+            return Err(UploadError::Locked);
         }
         let heartbeat = {
             let (db, upload_id, token) = (db.clone(), upload_id.to_string(), token.clone());

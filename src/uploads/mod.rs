@@ -6,6 +6,7 @@
 //! unacknowledged bytes, and two racing writers cannot both succeed for one range.
 
 mod checksum;
+mod error;
 mod ingest;
 mod lease;
 mod metadata;
@@ -17,14 +18,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::db::{now_ms, ChunkCommit, ChunkRow, Db, SessionUser, UploadRow};
-use crate::domain::{random_id, ResourceId, Title, VideoStatus, Visibility};
-use crate::error::{AppError, AppResult};
-use crate::events::EventHub;
+use crate::domain::{random_id, ResourceId, Title, Visibility};
 use crate::jobs::{Job, JobQueue};
-use crate::store::{ByteStream, ChunkLocator, Store, StoreError};
-use crate::videos;
+use crate::store::{ByteStream, ChunkLocator, Store};
+use crate::videos::{self, Asset, Managed, Transition, VideoError, Videos};
 
 pub use checksum::{ExpectedChecksum, SUPPORTED_ALGORITHMS};
+pub use error::{UploadError, UploadResult};
 pub use metadata::{safe_media_type, UploadMetadata};
 pub use sweeper::spawn_sweeper;
 
@@ -39,7 +39,7 @@ pub struct Uploads {
     expiry: Duration,
     spool_dir: PathBuf,
     jobs: JobQueue,
-    events: EventHub,
+    videos: Videos,
 }
 
 /// What a PATCH request claims about itself.
@@ -59,9 +59,9 @@ impl Uploads {
         expiry: Duration,
         spool_dir: PathBuf,
         jobs: JobQueue,
-        events: EventHub,
+        videos: Videos,
     ) -> Uploads {
-        Uploads { db, store, max_size, expiry, spool_dir, jobs, events }
+        Uploads { db, store, max_size, expiry, spool_dir, jobs, videos }
     }
 
     pub fn max_size(&self) -> u64 {
@@ -72,28 +72,30 @@ impl Uploads {
         now_ms() + self.expiry.as_millis() as i64
     }
 
-    /// Start an upload, attached to `video_id` from the metadata or to a new video.
-    pub async fn create(&self, user: &SessionUser, length: Option<u64>, metadata_raw: &str) -> AppResult<UploadRow> {
+    /// Start an upload, attached to `video_id` from the metadata (which the caller must
+    /// manage) or to a new video.
+    pub async fn create(&self, user: &SessionUser, length: Option<u64>, metadata_raw: &str) -> UploadResult<UploadRow> {
         if length.is_some_and(|l| l > self.max_size) {
             return Err(self.too_large());
         }
-        let metadata = UploadMetadata::parse(metadata_raw).map_err(AppError::BadRequest)?;
+        let metadata = UploadMetadata::parse(metadata_raw).map_err(UploadError::Malformed)?;
         let filetype = media_type_for(metadata.get("filetype"), metadata.get("filename"));
-        let (video, created_video) = match metadata.get("video_id") {
-            Some(video_id) => (videos::managed_video(&self.db, video_id, user).await?, false),
+        let (video, created_video): (Managed, bool) = match metadata.get("video_id") {
+            Some(video_id) => (self.videos.managed(video_id, user).await?, false),
             None => {
                 let title = Title::from_filename(metadata.get("filename"));
-                (videos::create(&self.db, user, title, Visibility::Private, None).await?, true)
+                (self.videos.create(user, title, Visibility::Private, None).await?, true)
             }
         };
-        let claimed = self
-            .db
-            .transition_video_status(&video.id, &[VideoStatus::WaitingUpload.as_str()], VideoStatus::Uploading.as_str())
-            .await?;
-        if !claimed {
-            return Err(AppError::conflict("this video already has media or an upload in progress"));
+        let video = video.video();
+        match self.videos.lifecycle().apply(&video.id, Transition::StartUpload).await {
+            Ok(_) => {}
+            Err(VideoError::IllegalTransition { .. }) => {
+                return Err(UploadError::conflict("this video already has media or an upload in progress"))
+            }
+            Err(err) => return Err(err.into()),
         }
-        let staging_key = videos::original_key(&video.id);
+        let staging_key = Asset::Original.key(&video.id);
         let staging_handle = match self.store.staging_begin(&staging_key).await {
             Ok(handle) => handle,
             Err(err) => {
@@ -112,7 +114,7 @@ impl Uploads {
             staging_key,
             staging_handle,
             next_part: 0,
-            created_video: i64::from(created_video),
+            created_video,
             created_at: now_ms(),
             expires_at: self.next_expiry(),
             completed_at: None,
@@ -126,7 +128,7 @@ impl Uploads {
 
     /// The upload as HEAD reports it. A fully received upload whose assembly was
     /// interrupted (a crash after the last acknowledgement) is finished here.
-    pub async fn status(&self, user: &SessionUser, raw_id: &str) -> AppResult<UploadRow> {
+    pub async fn status(&self, user: &SessionUser, raw_id: &str) -> UploadResult<UploadRow> {
         let upload = self.owned(user, raw_id).await?;
         if upload.completed_at.is_none() && upload.length == Some(upload.upload_offset) {
             self.finish_if_idle(&upload).await?;
@@ -142,14 +144,14 @@ impl Uploads {
         raw_id: &str,
         input: PatchInput,
         body: &mut ByteStream,
-    ) -> AppResult<UploadRow> {
+    ) -> UploadResult<UploadRow> {
         let mut upload = self.owned(user, raw_id).await?;
         if let Some(length) = input.declared_length {
             upload = self.declare_length(upload, length).await?;
         }
         let offset = input.offset as i64;
         if offset != upload.upload_offset {
-            return Err(AppError::conflict(format!("Upload-Offset must be {}", upload.upload_offset)));
+            return Err(UploadError::conflict(format!("Upload-Offset must be {}", upload.upload_offset)));
         }
         let limit = upload.length.map(|l| l as u64).unwrap_or(self.max_size);
         if input.content_length.is_some_and(|len| input.offset.saturating_add(len) > limit) {
@@ -171,12 +173,12 @@ impl Uploads {
         input: PatchInput,
         limit: u64,
         body: &mut ByteStream,
-    ) -> AppResult<UploadRow> {
+    ) -> UploadResult<UploadRow> {
         let offset = input.offset as i64;
         // Re-read under the lock: a request that held it a moment ago may have moved on.
         let upload = self.reload(&upload.id).await?;
         if offset != upload.upload_offset {
-            return Err(AppError::conflict(format!("Upload-Offset must be {}", upload.upload_offset)));
+            return Err(UploadError::conflict(format!("Upload-Offset must be {}", upload.upload_offset)));
         }
         let ingest = ingest::Ingest::new(self, upload.clone(), limit).await?;
         match input.checksum {
@@ -197,11 +199,9 @@ impl Uploads {
 
     /// One writer per upload at a time: the store's own lock where it has one (disk:
     /// `flock`, released by the kernel even on `kill -9`), a database lease otherwise (S3).
-    async fn exclusive_writer(&self, upload: &UploadRow) -> AppResult<lease::WriterGuard> {
-        let store_lock = self.store.staging_lock(&upload.staging_handle).await.map_err(|err| match err {
-            StoreError::Locked => AppError::Locked,
-            other => other.into(),
-        })?;
+    async fn exclusive_writer(&self, upload: &UploadRow) -> UploadResult<lease::WriterGuard> {
+        // A store lock held elsewhere is `UploadError::Locked` (see its `From`).
+        let store_lock = self.store.staging_lock(&upload.staging_handle).await?;
         Ok(match store_lock {
             Some(lock) => lease::WriterGuard::store(lock),
             None => lease::WriterGuard::lease(lease::WriterLease::acquire(&self.db, &upload.id).await?),
@@ -209,29 +209,29 @@ impl Uploads {
     }
 
     /// Finish an upload whose bytes all arrived, unless a writer is busy with it right now.
-    async fn finish_if_idle(&self, upload: &UploadRow) -> AppResult<()> {
+    async fn finish_if_idle(&self, upload: &UploadRow) -> UploadResult<()> {
         match self.exclusive_writer(upload).await {
             Ok(_writer) => {
                 let fresh = self.reload(&upload.id).await?;
                 self.finish(&fresh).await
             }
-            Err(AppError::Locked) => Ok(()),
+            Err(UploadError::Locked) => Ok(()),
             Err(err) => Err(err),
         }
     }
 
     /// tus termination: forget the upload and its bytes.
-    pub async fn terminate(&self, user: &SessionUser, raw_id: &str) -> AppResult<()> {
+    pub async fn terminate(&self, user: &SessionUser, raw_id: &str) -> UploadResult<()> {
         let upload = self.owned_even_if_expired(user, raw_id).await?;
         self.abandon(&upload).await
     }
 
     /// The upload row goes last: while it exists a retry can still find and finish the
     /// clean-up, and once HEAD answers 404 the video has already been released.
-    async fn abandon(&self, upload: &UploadRow) -> AppResult<()> {
-        discard_staged_bytes(self.store.as_ref(), upload).await?;
+    async fn abandon(&self, upload: &UploadRow) -> UploadResult<()> {
+        videos::discard_upload_bytes(self.store.as_ref(), upload).await?;
         if upload.completed_at.is_none() {
-            self.release_video(&upload.video_id, upload.created_video == 1).await?;
+            self.release_video(&upload.video_id, upload.created_video).await?;
         }
         self.db.delete_upload(&upload.id).await?;
         Ok(())
@@ -239,51 +239,53 @@ impl Uploads {
 
     /// Give a video back after its upload went away: a video made only to hold this
     /// upload is deleted, an existing one waits for a new upload.
-    async fn release_video(&self, video_id: &str, created_for_upload: bool) -> AppResult<()> {
+    async fn release_video(&self, video_id: &str, created_for_upload: bool) -> UploadResult<()> {
         if created_for_upload {
             self.store.delete_prefix(&videos::media_prefix(video_id)).await?;
             self.db.delete_video(video_id).await?;
-        } else {
-            self.db
-                .transition_video_status(
-                    video_id,
-                    &[VideoStatus::Uploading.as_str()],
-                    VideoStatus::WaitingUpload.as_str(),
-                )
-                .await?;
+            return Ok(());
         }
-        Ok(())
+        match self.videos.lifecycle().apply(video_id, Transition::AbandonUpload).await {
+            // Deleted meanwhile, or no longer waiting on this upload: nothing to give back.
+            Ok(_) | Err(VideoError::NotFound | VideoError::IllegalTransition { .. }) => Ok(()),
+            Err(err) => Err(err.into()),
+        }
     }
 
-    async fn owned_even_if_expired(&self, user: &SessionUser, raw_id: &str) -> AppResult<UploadRow> {
-        let id = ResourceId::parse(raw_id).ok_or(AppError::NotFound)?;
+    async fn owned_even_if_expired(&self, user: &SessionUser, raw_id: &str) -> UploadResult<UploadRow> {
+        let id = ResourceId::parse(raw_id).ok_or(UploadError::NotFound)?;
         match self.db.upload(id.as_str()).await? {
             Some(upload) if upload.user_id == user.id => Ok(upload),
-            _ => Err(AppError::NotFound),
+            _ => Err(UploadError::NotFound),
         }
     }
 
-    async fn owned(&self, user: &SessionUser, raw_id: &str) -> AppResult<UploadRow> {
+    async fn owned(&self, user: &SessionUser, raw_id: &str) -> UploadResult<UploadRow> {
         let upload = self.owned_even_if_expired(user, raw_id).await?;
         if upload.completed_at.is_none() && upload.expires_at < now_ms() {
-            return Err(AppError::Gone("this upload expired; start a new one"));
+            return Err(UploadError::Gone("this upload expired; start a new one"));
         }
         Ok(upload)
     }
 
-    async fn reload(&self, id: &str) -> AppResult<UploadRow> {
-        self.db.upload(id).await?.ok_or(AppError::NotFound)
+    /// The upload as stored now, without an ownership check (the caller just made it).
+    pub async fn reread(&self, id: &str) -> UploadResult<Option<UploadRow>> {
+        Ok(self.db.upload(id).await?)
     }
 
-    async fn declare_length(&self, upload: UploadRow, length: u64) -> AppResult<UploadRow> {
+    async fn reload(&self, id: &str) -> UploadResult<UploadRow> {
+        self.db.upload(id).await?.ok_or(UploadError::NotFound)
+    }
+
+    async fn declare_length(&self, upload: UploadRow, length: u64) -> UploadResult<UploadRow> {
         if length > self.max_size {
             return Err(self.too_large());
         }
         match upload.length {
             Some(existing) if existing as u64 == length => Ok(upload),
-            Some(_) => Err(AppError::bad_request("Upload-Length is already set and cannot change")),
+            Some(_) => Err(UploadError::malformed("Upload-Length is already set and cannot change")),
             None if (length as i64) < upload.upload_offset => {
-                Err(AppError::bad_request("Upload-Length is smaller than the bytes already received"))
+                Err(UploadError::malformed("Upload-Length is smaller than the bytes already received"))
             }
             None => {
                 self.db.set_upload_length(&upload.id, length as i64).await?;
@@ -292,12 +294,12 @@ impl Uploads {
         }
     }
 
-    fn too_large(&self) -> AppError {
-        AppError::PayloadTooLarge(format!("uploads are limited to {} bytes", self.max_size))
+    fn too_large(&self) -> UploadError {
+        UploadError::TooLarge(format!("uploads are limited to {} bytes", self.max_size))
     }
 
     /// Assemble the staged chunks into the original and mark the video uploaded.
-    async fn finish(&self, upload: &UploadRow) -> AppResult<()> {
+    async fn finish(&self, upload: &UploadRow) -> UploadResult<()> {
         let Some(length) = upload.length else {
             return Ok(());
         };
@@ -311,7 +313,7 @@ impl Uploads {
             return Ok(()); // Someone else is finishing it.
         }
         let chunks = self.db.upload_chunks(&upload.id).await?;
-        let locators = chunks.iter().map(parse_locator).collect::<AppResult<Vec<_>>>()?;
+        let locators = chunks.iter().map(parse_locator).collect::<UploadResult<Vec<_>>>()?;
         if let Err(err) =
             self.store.staging_finish(&upload.staging_handle, &upload.staging_key, &locators, length as u64).await
         {
@@ -322,14 +324,16 @@ impl Uploads {
         // Queue processing first: a worker that sees the video still `uploading` retries
         // shortly, while a crash between the two steps can never lose the job.
         self.jobs.enqueue(&Job::ProcessVideo { video_id: upload.video_id.clone() }).await?;
-        self.db.mark_video_uploaded(&upload.video_id, &upload.staging_key, length, &content_type).await?;
+        // The share page switches from "recording" to playing the original (the
+        // transition's live event).
+        let uploaded =
+            Transition::FinishUpload { original_key: upload.staging_key.clone(), size: length, content_type };
+        self.videos.lifecycle().apply(&upload.video_id, uploaded).await?;
         tracing::info!(upload.id = %upload.id, video.id = %upload.video_id, bytes = length, "upload complete");
-        // The share page switches from "recording" to playing the original.
-        self.events.announce_video(&upload.video_id).await;
         Ok(())
     }
 
-    async fn commit(&self, commit: ChunkCommit<'_>) -> AppResult<bool> {
+    async fn commit(&self, commit: ChunkCommit<'_>) -> UploadResult<bool> {
         match self.db.commit_chunks(commit).await {
             Ok(done) => Ok(done),
             Err(err) if crate::db::is_unique_violation(&err) => Ok(false),
@@ -338,28 +342,13 @@ impl Uploads {
     }
 }
 
-pub(crate) fn parse_locator(chunk: &ChunkRow) -> AppResult<ChunkLocator> {
-    serde_json::from_str(&chunk.locator).map_err(|e| AppError::Internal(anyhow::anyhow!("bad chunk locator: {e}")))
+pub(crate) fn parse_locator(chunk: &ChunkRow) -> UploadResult<ChunkLocator> {
+    serde_json::from_str(&chunk.locator).map_err(|e| UploadError::Internal(anyhow::anyhow!("bad chunk locator: {e}")))
 }
 
 /// Where small S3 pieces of an upload live until they are folded into a part.
 fn piece_prefix(upload_id: &str) -> String {
-    format!("staging/{upload_id}/")
-}
-
-/// Drop an upload's staged bytes and its row. Completed media is left alone.
-pub async fn discard_staging(db: &Db, store: &dyn Store, upload: &UploadRow) -> AppResult<()> {
-    discard_staged_bytes(store, upload).await?;
-    db.delete_upload(&upload.id).await?;
-    Ok(())
-}
-
-async fn discard_staged_bytes(store: &dyn Store, upload: &UploadRow) -> AppResult<()> {
-    if upload.completed_at.is_none() {
-        store.staging_abort(&upload.staging_handle, &upload.staging_key).await?;
-    }
-    store.delete_prefix(&piece_prefix(&upload.id)).await?;
-    Ok(())
+    videos::upload_pieces_prefix(upload_id)
 }
 
 /// Browsers and tus clients send `filetype`; fall back to the file name's extension.

@@ -10,7 +10,7 @@ use tokio_util::io::ReaderStream;
 
 use super::ExpectedChecksum;
 use crate::domain::random_id;
-use crate::error::{AppError, AppResult};
+use crate::uploads::{UploadError, UploadResult};
 use crate::store::ByteStream;
 
 /// Returns the verified body and its exact length.
@@ -19,7 +19,7 @@ pub async fn verified(
     body: &mut ByteStream,
     expected: &ExpectedChecksum,
     limit: u64,
-) -> AppResult<(ByteStream, Option<u64>)> {
+) -> UploadResult<(ByteStream, Option<u64>)> {
     tokio::fs::create_dir_all(dir).await.map_err(anyhow::Error::from)?;
     let path = dir.join(format!("spool-{}", random_id(16)));
     let mut file = tokio::fs::OpenOptions::new()
@@ -34,16 +34,16 @@ pub async fn verified(
     let mut hasher = expected.hasher();
     let mut received = 0u64;
     while let Some(frame) = body.next().await {
-        let frame = frame.map_err(|_| AppError::bad_request("the request body was interrupted"))?;
+        let frame = frame.map_err(|_| UploadError::malformed("the request body was interrupted"))?;
         received += frame.len() as u64;
         if received > limit {
-            return Err(AppError::PayloadTooLarge("the body goes past the upload's length".into()));
+            return Err(UploadError::TooLarge("the body goes past the upload's length".into()));
         }
         hasher.update(&frame);
         file.write_all(&frame).await.map_err(anyhow::Error::from)?;
     }
     if !expected.matches(hasher) {
-        return Err(AppError::ChecksumMismatch);
+        return Err(UploadError::ChecksumMismatch);
     }
     file.flush().await.map_err(anyhow::Error::from)?;
     file.seek(std::io::SeekFrom::Start(0)).await.map_err(anyhow::Error::from)?;

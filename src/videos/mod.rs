@@ -1,148 +1,209 @@
-//! Videos: who may do what, and the operations on them.
+//! Videos: who may see and manage them, their lifecycle, the catalogue of their stored
+//! assets, and the view the API shows of them.
 //!
-//! Access policy, in one place:
-//! - `Manage` (rename, change visibility, delete, upload): the video's creator while a
-//!   member of its workspace, or any owner of the workspace.
-//! - `View`: any member of the workspace; anyone at all for `unlisted` and `public`.
-//! - Otherwise the video does not exist as far as the caller can tell (404, never 403).
+//! Everything that reads or changes a video goes through [`Videos`]: it hands out the
+//! access proofs ([`Watchable`], [`Managed`]) other services require, applies state
+//! changes through the [`Lifecycle`], and opens stored assets named by the catalogue.
+
+mod access;
+mod assets;
+mod error;
+mod files;
+mod lifecycle;
+mod view;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use crate::db::{now_ms, Db, MemberRole, SessionUser, VideoListQuery, VideoRow};
-use crate::domain::{random_id, ResourceId, Title, VideoStatus, Visibility};
-use crate::error::{AppError, AppResult};
+use crate::db::{now_ms, Db, MemberRole, SessionUser, UploadRow, VideoListQuery, VideoRow};
+use crate::domain::{decode_cursor, encode_cursor, random_id, ResourceId, Title, TranscriptStatus, VideoStatus, Visibility};
+use crate::events::EventHub;
 use crate::store::Store;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Access {
-    View,
-    Member,
-    Manage,
+pub use access::{access_given_roles, Access, Managed, Watchable};
+pub use assets::{media_prefix, share_path, upload_pieces_prefix, Asset, AssetAccess, MAX_STORYBOARD_SPRITES};
+pub use error::{VideoError, VideoResult};
+pub use files::{AssetFile, Delivery};
+pub use lifecycle::{Lifecycle, Transition};
+pub use view::VideoView;
+
+/// One page of a listing.
+pub struct VideoPage {
+    pub videos: Vec<VideoView>,
+    pub next_cursor: Option<String>,
 }
 
-pub async fn access_to(db: &Db, video: &VideoRow, viewer: Option<&SessionUser>) -> AppResult<Option<Access>> {
-    let role = match viewer {
-        Some(user) => db.member_role(&video.workspace_id, &user.id).await?,
-        None => None,
-    };
-    Ok(access_with_role(video, viewer, role))
+#[derive(Clone)]
+pub struct Videos {
+    db: Db,
+    store: Arc<dyn Store>,
+    lifecycle: Lifecycle,
+    /// Serve media by redirecting to a presigned URL valid this long (S3 only).
+    presign_ttl: Option<std::time::Duration>,
 }
 
-/// The caller's role in each workspace they belong to (empty for anonymous callers).
-pub async fn roles_of(db: &Db, viewer: Option<&SessionUser>) -> AppResult<HashMap<String, MemberRole>> {
-    let Some(user) = viewer else { return Ok(HashMap::new()) };
-    Ok(db
-        .workspaces_of(&user.id)
-        .await?
-        .into_iter()
-        .filter_map(|w| MemberRole::parse(&w.role).map(|role| (w.id, role)))
-        .collect())
-}
-
-/// [`access_to`] for many videos, with the caller's roles looked up once ([`roles_of`]).
-pub fn access_given_roles(
-    video: &VideoRow,
-    viewer: Option<&SessionUser>,
-    roles: &HashMap<String, MemberRole>,
-) -> Option<Access> {
-    access_with_role(video, viewer, roles.get(&video.workspace_id).copied())
-}
-
-/// The policy itself, given the caller's role in the video's workspace.
-fn access_with_role(video: &VideoRow, viewer: Option<&SessionUser>, role: Option<MemberRole>) -> Option<Access> {
-    let is_creator = viewer.is_some_and(|user| user.id == video.owner_id);
-    match role {
-        Some(MemberRole::Owner) => Some(Access::Manage),
-        Some(MemberRole::Member) if is_creator => Some(Access::Manage),
-        Some(MemberRole::Member) => Some(Access::Member),
-        None => match Visibility::from_db(&video.visibility) {
-            Visibility::Public | Visibility::Unlisted => Some(Access::View),
-            Visibility::Private => None,
-        },
+impl Videos {
+    pub fn new(db: Db, store: Arc<dyn Store>, events: EventHub, presign_ttl: Option<std::time::Duration>) -> Videos {
+        let lifecycle = Lifecycle::new(db.clone(), events);
+        Videos { db, store, lifecycle, presign_ttl }
     }
-}
 
-/// Load a video the caller may at least see, or answer 404.
-pub async fn visible_video(db: &Db, raw_id: &str, viewer: Option<&SessionUser>) -> AppResult<(VideoRow, Access)> {
-    let id = ResourceId::parse(raw_id).ok_or(AppError::NotFound)?;
-    let (video, role) =
-        db.video_with_role(id.as_str(), viewer.map(|u| u.id.as_str())).await?.ok_or(AppError::NotFound)?;
-    let role = role.as_deref().and_then(MemberRole::parse);
-    let access = access_with_role(&video, viewer, role).ok_or(AppError::NotFound)?;
-    Ok((video, access))
-}
-
-/// Load a video the caller may manage: 404 when they cannot see it, 403 when they can.
-pub async fn managed_video(db: &Db, raw_id: &str, user: &SessionUser) -> AppResult<VideoRow> {
-    let (video, access) = visible_video(db, raw_id, Some(user)).await?;
-    if access < Access::Manage {
-        return Err(AppError::Forbidden("only the video's owner can do this"));
+    pub fn lifecycle(&self) -> &Lifecycle {
+        &self.lifecycle
     }
-    Ok(video)
-}
 
-pub async fn create(
-    db: &Db,
-    user: &SessionUser,
-    title: Title,
-    visibility: Visibility,
-    workspace_id: Option<&str>,
-) -> AppResult<VideoRow> {
-    let workspace_id = match workspace_id {
-        Some(id) => {
-            let member = ResourceId::parse(id).is_some() && db.member_role(id, &user.id).await?.is_some();
-            if !member {
-                return Err(AppError::validation("workspace_id does not name a workspace you belong to"));
+    /// A video the caller may at least see, or `NotFound`.
+    pub async fn watchable(&self, raw_id: &str, viewer: Option<&SessionUser>) -> VideoResult<Watchable> {
+        let id = ResourceId::parse(raw_id).ok_or(VideoError::NotFound)?;
+        let (video, role) =
+            self.db.video_with_role(id.as_str(), viewer.map(|u| u.id.as_str())).await?.ok_or(VideoError::NotFound)?;
+        let role = role.as_deref().and_then(MemberRole::parse);
+        let access = access::access_with_role(&video, viewer, role).ok_or(VideoError::NotFound)?;
+        Ok(Watchable::new(video, access))
+    }
+
+    /// A video the caller may manage: `NotFound` when they cannot see it, `NotManager`
+    /// when they can.
+    pub async fn managed(&self, raw_id: &str, user: &SessionUser) -> VideoResult<Managed> {
+        self.watchable(raw_id, Some(user)).await?.manage()
+    }
+
+    /// A new video waiting for its upload, in `workspace_id` or the caller's personal one.
+    pub async fn create(
+        &self,
+        user: &SessionUser,
+        title: Title,
+        visibility: Visibility,
+        workspace_id: Option<&str>,
+    ) -> VideoResult<Managed> {
+        let workspace_id = match workspace_id {
+            Some(id) => {
+                let member = ResourceId::parse(id).is_some() && self.db.member_role(id, &user.id).await?.is_some();
+                if !member {
+                    return Err(VideoError::Invalid("workspace_id does not name a workspace you belong to".into()));
+                }
+                id.to_string()
             }
-            id.to_string()
-        }
-        None => db
-            .personal_workspace(&user.id)
-            .await?
-            .ok_or_else(|| anyhow::anyhow!("user {} has no personal workspace", user.id))?,
-    };
-    let now = now_ms();
-    let video = VideoRow {
-        id: random_id(16),
-        workspace_id,
-        owner_id: user.id.clone(),
-        title: title.as_str().to_string(),
-        visibility: visibility.as_str().to_string(),
-        status: VideoStatus::WaitingUpload.as_str().to_string(),
-        content_type: None,
-        size_bytes: None,
-        original_key: None,
-        created_at: now,
-        updated_at: now,
-        error: None,
-        duration_ms: None,
-        transcript_status: "pending".into(),
-        has_seekable: 0,
-    };
-    db.insert_video(&video).await?;
-    Ok(video)
-}
-
-pub async fn list(db: &Db, query: VideoListQuery) -> AppResult<Vec<VideoRow>> {
-    Ok(db.list_videos(&query).await?)
-}
-
-/// Delete a video with everything stored for it. Storage goes first: if it fails, the
-/// row stays and the delete can be retried, so no object is ever orphaned by design.
-pub async fn delete(db: &Db, store: &dyn Store, video: &VideoRow) -> AppResult<()> {
-    for upload in db.uploads_of_video(&video.id).await? {
-        crate::uploads::discard_staging(db, store, &upload).await?;
+            None => self
+                .db
+                .personal_workspace(&user.id)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("user {} has no personal workspace", user.id))?,
+        };
+        let now = now_ms();
+        let video = VideoRow {
+            id: random_id(16),
+            workspace_id,
+            owner_id: user.id.clone(),
+            title: title.as_str().to_string(),
+            visibility,
+            status: VideoStatus::WaitingUpload,
+            content_type: None,
+            size_bytes: None,
+            original_key: None,
+            created_at: now,
+            updated_at: now,
+            error: None,
+            duration_ms: None,
+            transcript_status: TranscriptStatus::Pending,
+            has_seekable: false,
+        };
+        self.db.insert_video(&video).await?;
+        Ok(Managed::created(video))
     }
-    store.delete_prefix(&media_prefix(&video.id)).await?;
-    db.delete_video(&video.id).await?;
+
+    /// Videos the viewer may see, newest first; `cursor` is a previous page's `next_cursor`.
+    pub async fn list(
+        &self,
+        viewer: Option<&SessionUser>,
+        workspace_id: Option<String>,
+        cursor: Option<&str>,
+        limit: i64,
+    ) -> VideoResult<VideoPage> {
+        let before = cursor.map(parse_cursor).transpose()?;
+        let query =
+            VideoListQuery { viewer_id: viewer.map(|u| u.id.clone()), workspace_id, before, limit: limit + 1 };
+        let mut rows = self.db.list_videos(&query).await?;
+        let next_cursor = if rows.len() as i64 > limit {
+            rows.truncate(limit as usize);
+            rows.last().map(|last| encode_cursor(&[last.created_at], &last.id))
+        } else {
+            None
+        };
+        let ids: Vec<String> = rows.iter().map(|row| row.id.clone()).collect();
+        let counts = self.db.engagement_counts(&ids).await?;
+        // The caller's roles once for the page, rather than one membership query per video.
+        let roles = self.roles_of(viewer).await?;
+        let videos = rows
+            .iter()
+            .map(|row| {
+                let access = access_given_roles(row, viewer, &roles);
+                let (view_count, comment_count) = counts.get(&row.id).copied().unwrap_or((0, 0));
+                VideoView::new(row, access).with_counts(view_count, comment_count)
+            })
+            .collect();
+        Ok(VideoPage { videos, next_cursor })
+    }
+
+    /// The caller's role in each workspace they belong to (empty for anonymous callers).
+    async fn roles_of(&self, viewer: Option<&SessionUser>) -> VideoResult<HashMap<String, MemberRole>> {
+        let Some(user) = viewer else { return Ok(HashMap::new()) };
+        Ok(self.db.workspaces_of(&user.id).await?.into_iter().map(|w| (w.id, w.role)).collect())
+    }
+
+    /// Rename and/or change visibility; unchanged fields keep their values.
+    pub async fn edit_details(
+        &self,
+        video: Managed,
+        title: Option<Title>,
+        visibility: Option<Visibility>,
+    ) -> VideoResult<Managed> {
+        let current = video.video();
+        let transition = Transition::EditDetails {
+            title: title.map(|t| t.as_str().to_string()).unwrap_or_else(|| current.title.clone()),
+            visibility: visibility.unwrap_or(current.visibility),
+        };
+        let updated = self.lifecycle.apply(&current.id, transition).await?;
+        Ok(Managed::created(updated))
+    }
+
+    /// Delete a video with everything stored for it. Storage goes first: if it fails, the
+    /// row stays and the delete can be retried, so no object is ever orphaned by design.
+    pub async fn delete(&self, video: Managed) -> VideoResult<()> {
+        let id = &video.video().id;
+        for upload in self.db.uploads_of_video(id).await? {
+            discard_upload(&self.db, self.store.as_ref(), &upload).await?;
+        }
+        self.store.delete_prefix(&media_prefix(id)).await?;
+        self.db.delete_video(id).await?;
+        Ok(())
+    }
+
+    /// A video by id, without an access check: for workers, which act for the system.
+    pub async fn load(&self, id: &str) -> VideoResult<Option<VideoRow>> {
+        Ok(self.db.video(id).await?)
+    }
+}
+
+fn parse_cursor(raw: &str) -> VideoResult<(i64, String)> {
+    decode_cursor::<1>(raw)
+        .map(|([created_at], id)| (created_at, id))
+        .ok_or_else(|| VideoError::Malformed("cursor is not valid; use next_cursor from a previous page".into()))
+}
+
+/// Drop an upload's staged bytes and its row; completed media is left alone. Lives here
+/// rather than in `uploads` because deleting a video needs it and videos sit below uploads.
+pub async fn discard_upload(db: &Db, store: &dyn Store, upload: &UploadRow) -> VideoResult<()> {
+    discard_upload_bytes(store, upload).await?;
+    db.delete_upload(&upload.id).await?;
     Ok(())
 }
 
-/// Every object of a video lives under this prefix.
-pub fn media_prefix(video_id: &str) -> String {
-    format!("videos/{video_id}/")
-}
-
-pub fn original_key(video_id: &str) -> String {
-    format!("videos/{video_id}/original")
+/// The staged bytes of an upload, but not its row.
+pub async fn discard_upload_bytes(store: &dyn Store, upload: &UploadRow) -> VideoResult<()> {
+    if upload.completed_at.is_none() {
+        store.staging_abort(&upload.staging_handle, &upload.staging_key).await?;
+    }
+    store.delete_prefix(&upload_pieces_prefix(&upload.id)).await?;
+    Ok(())
 }

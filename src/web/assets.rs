@@ -17,7 +17,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
-use crate::error::AppError;
+use crate::api::error::AppError;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/web_files.rs"));

@@ -12,7 +12,8 @@ use serde_json::json;
 use super::html::escape;
 use super::pages::{base_url, shareable_video};
 use crate::app::AppState;
-use crate::error::AppError;
+use crate::api::error::AppError;
+use crate::videos::{share_path, Asset};
 
 const EMBED_WIDTH: u32 = 960;
 const EMBED_HEIGHT: u32 = 540;
@@ -57,7 +58,7 @@ pub async fn oembed(
     let id = video_id_from_url(url).ok_or(AppError::NotFound)?;
     let video = shareable_video(&state, id).await.ok_or(AppError::NotFound)?;
     let base = base_url(&state, &headers);
-    let player = format!("{base}/v/{}?embed=1", video.id);
+    let player = format!("{base}{}?embed=1", share_path(&video.id));
     let html = format!(
         "<iframe src=\"{}\" width=\"{EMBED_WIDTH}\" height=\"{EMBED_HEIGHT}\" title=\"{}\" \
          frameborder=\"0\" allow=\"fullscreen; picture-in-picture\" allowfullscreen></iframe>",
@@ -74,8 +75,8 @@ pub async fn oembed(
         "width": EMBED_WIDTH,
         "height": EMBED_HEIGHT,
     });
-    if video.status == "ready" {
-        body["thumbnail_url"] = json!(format!("{base}/api/videos/{}/poster.jpg", video.id));
+    if let Some(poster) = Asset::Poster.url_if_exists(&video) {
+        body["thumbnail_url"] = json!(format!("{base}{poster}"));
     }
     if let Some(ms) = video.duration_ms {
         body["duration"] = json!((ms + 500) / 1000);

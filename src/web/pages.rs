@@ -11,7 +11,7 @@ use super::assets::embedded;
 use super::html::escape;
 use crate::app::AppState;
 use crate::db::VideoRow;
-use crate::videos;
+use crate::videos::{share_path, Asset};
 
 /// Scripts and styles only from this origin; media and images may also be blob:/data:
 /// (the recorder previews its own stream). A stray `<script>` in user text could not run.
@@ -72,7 +72,7 @@ pub fn base_url(state: &AppState, headers: &HeaderMap) -> String {
 
 /// A video anonymous visitors may watch (public or unlisted), or `None`.
 pub async fn shareable_video(state: &AppState, id: &str) -> Option<VideoRow> {
-    videos::visible_video(&state.db, id, None).await.ok().map(|(video, _)| video)
+    state.videos.watchable(id, None).await.ok().map(|video| video.into_video())
 }
 
 pub async fn watch(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Response {
@@ -86,7 +86,7 @@ pub async fn watch(State(state): State<AppState>, Path(id): Path<String>, header
 }
 
 fn share_meta(video: &VideoRow, base: &str) -> String {
-    let page = format!("{base}/v/{}", video.id);
+    let page = format!("{base}{}", share_path(&video.id));
     let title = escape(&video.title);
     let mut tags = vec![
         ("og:type", "video.other".to_string()),
@@ -95,12 +95,12 @@ fn share_meta(video: &VideoRow, base: &str) -> String {
         ("og:url", escape(&page)),
         ("twitter:title", title),
     ];
-    if video.status == "ready" {
-        let poster = escape(&format!("{base}/api/videos/{}/poster.jpg", video.id));
+    if let (Some(poster), Some(media)) = (Asset::Poster.url_if_exists(video), Asset::Media.url_if_exists(video)) {
+        let poster = escape(&format!("{base}{poster}"));
         tags.push(("og:image", poster.clone()));
         tags.push(("twitter:image", poster));
         tags.push(("twitter:card", "summary_large_image".to_string()));
-        tags.push(("og:video", escape(&format!("{base}/api/videos/{}/media.mp4", video.id))));
+        tags.push(("og:video", escape(&format!("{base}{media}"))));
         tags.push(("og:video:type", "video/mp4".to_string()));
     } else {
         tags.push(("twitter:card", "summary".to_string()));

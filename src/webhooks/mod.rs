@@ -19,7 +19,7 @@ use serde::Serialize;
 pub use delivery::DeliveryOptions;
 pub use dispatch::{deliver, enqueue_deliveries, give_up, DELIVERY_RETENTION_MS};
 pub use guard::{is_public, MAX_URL_CHARS};
-pub use manage::{create, delete, deliveries, events_of, list, CreatedWebhook, MAX_HOOKS_PER_WORKSPACE};
+pub use manage::{events_of, CreatedWebhook, WebhookError, Webhooks, MAX_HOOKS_PER_WORKSPACE};
 
 /// The events a hook can subscribe to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]

@@ -186,3 +186,22 @@ pub fn whisper_model() -> PathBuf {
     );
     path
 }
+
+/// Width and height from a baseline or progressive JPEG's frame header (SOF0/SOF2).
+pub fn jpeg_dimensions(data: &[u8]) -> Option<(u16, u16)> {
+    let mut at = 2;
+    while at + 9 < data.len() {
+        if data[at] != 0xFF {
+            return None;
+        }
+        let marker = data[at + 1];
+        let length = usize::from(u16::from_be_bytes([data[at + 2], data[at + 3]]));
+        if matches!(marker, 0xC0 | 0xC2) {
+            let height = u16::from_be_bytes([data[at + 5], data[at + 6]]);
+            let width = u16::from_be_bytes([data[at + 7], data[at + 8]]);
+            return Some((width, height));
+        }
+        at += 2 + length;
+    }
+    None
+}

@@ -14,6 +14,7 @@ mod collab_authorization;
 mod comments;
 mod events;
 mod jobs;
+mod layers;
 mod media;
 mod openapi;
 mod processes;

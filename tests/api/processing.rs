@@ -77,12 +77,25 @@ async fn webm_recording_becomes_playable_and_searchable(app: TestApp) {
     let (content_type, poster) = bytes(&ada, &format!("/api/videos/{id}/poster.jpg")).await;
     assert_eq!(content_type, "image/jpeg");
     assert_eq!(&poster[..2], &[0xFF, 0xD8], "a JPEG");
+    // The listing thumbnail: the poster frame, 320 px wide, linked from the video.
+    assert_eq!(video["thumbnail_url"], format!("/api/videos/{id}/thumbnail.jpg"), "{video}");
+    let (content_type, thumbnail) = bytes(&ada, &format!("/api/videos/{id}/thumbnail.jpg")).await;
+    assert_eq!(content_type, "image/jpeg");
+    let (width, height) = fixtures::jpeg_dimensions(&thumbnail).expect("a JPEG with a frame header");
+    let (poster_width, poster_height) = fixtures::jpeg_dimensions(&poster).unwrap();
+    assert_eq!(width, 320, "thumbnail width");
+    let aspect = |w: u16, h: u16| f64::from(w) / f64::from(h);
+    assert!((aspect(width, height) - aspect(poster_width, poster_height)).abs() < 0.05, "same shape as the poster");
     let (_, storyboard) = bytes(&ada, &format!("/api/videos/{id}/storyboard.vtt")).await;
     let storyboard = String::from_utf8(storyboard).unwrap();
     assert!(storyboard.starts_with("WEBVTT"), "{storyboard}");
     let sprite = storyboard.lines().find(|l| l.contains("#xywh=")).expect("a thumbnail cue");
+    // Cues name their sprites relative to the storyboard itself, so stored files never
+    // carry a route.
     let sprite_path = sprite.split('#').next().unwrap();
-    let (content_type, sprite) = bytes(&ada, sprite_path).await;
+    assert!(!sprite_path.starts_with('/'), "relative cue: {sprite_path}");
+    let sprite_path = format!("/api/videos/{id}/{sprite_path}");
+    let (content_type, sprite) = bytes(&ada, &sprite_path).await;
     assert_eq!(content_type, "image/jpeg");
     assert_eq!(&sprite[..2], &[0xFF, 0xD8]);
 

@@ -56,7 +56,8 @@ impl FastWorkers {
         let db = Db::connect(app.config.database_url()).await.unwrap();
         let queue = JobQueue::new(db.clone());
         let events = EventHub::new(db.clone());
-        let processor = VideoProcessor::new(&app.config, db.clone(), app.store.clone(), events, queue.clone()).unwrap();
+        let videos = briefly::videos::Videos::new(db.clone(), app.store.clone(), events, None);
+        let processor = VideoProcessor::new(&app.config, db.clone(), app.store.clone(), videos, queue.clone()).unwrap();
         let options = WorkerOptions {
             concurrency: 2,
             lease: Duration::from_secs(15),

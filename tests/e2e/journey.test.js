@@ -245,6 +245,15 @@ test('the library lists the recordings; the watch page fits a phone', async () =
   // Bob's comment is counted on the card.
   await page.locator('.video-card', { hasText: 'Monday update' }).getByText('1 comment').waitFor({ timeout: 10000 });
   await page.waitForFunction(() => [...document.images].every((img) => img.complete));
+  // Cards show the 320-px list thumbnail, not the full-size poster.
+  const thumbnails = await page
+    .locator('.video-card .poster img')
+    .evaluateAll((images) => images.map((img) => [img.getAttribute('src'), img.naturalWidth]));
+  assert.ok(thumbnails.length >= 1, 'a processed recording has a thumbnail on its card');
+  for (const [src, width] of thumbnails) {
+    assert.match(src, /\/api\/videos\/[^/]+\/thumbnail\.jpg$/);
+    assert.equal(width, 320);
+  }
   await screenshot(page, '10-library');
   const phone = await browser.newContext({ baseURL: server.base, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const phonePage = await phone.newPage();

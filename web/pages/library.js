@@ -1,4 +1,4 @@
-// The library: this workspace's videos, newest first, with poster, status and counts.
+// The library: this workspace's videos, newest first, with thumbnail, status and counts.
 import { h, replace } from '../lib/dom.js';
 import { get, requireLogin } from '../lib/api.js';
 import { formatTime, relativeTime } from '../lib/time.js';
@@ -19,8 +19,9 @@ function count(n, word) {
 }
 
 function videoCard(video) {
-  const poster = video.poster_url
-    ? h('img', { src: video.poster_url, alt: '', loading: 'lazy' })
+  // The 320-px list thumbnail: a card needs no 1280-px poster.
+  const poster = video.thumbnail_url
+    ? h('img', { src: video.thumbnail_url, alt: '', loading: 'lazy', width: 320 })
     : h('div', { class: 'poster-placeholder', 'aria-hidden': 'true' }, '▶');
   const facts = [
     STATUS_LABELS[video.status] || video.status,

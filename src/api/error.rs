@@ -1,6 +1,7 @@
-//! One error type for the HTTP boundary.
+//! One error type for the HTTP boundary, and the one place service errors become HTTP.
 //!
-//! Every failure a client can see becomes an [`AppError`] with a stable machine-readable
+//! Services speak their own error types (no HTTP in them); the `From` impls at the end
+//! of this file decide each one's status. Every failure a client can see becomes an [`AppError`] with a stable machine-readable
 //! `code`; the body is always `{"error":{"code":"...","message":"..."}}`. Internal errors
 //! are logged with their full chain and answered with a generic message: a 5xx never
 //! carries internals.
@@ -137,7 +138,7 @@ impl IntoResponse for AppError {
     }
 }
 
-/// Database errors are internal unless a caller maps them first (see `db::is_unique_violation`).
+/// Database errors are internal unless a service maps them first (see `db::is_unique_violation`).
 impl From<sqlx::Error> for AppError {
     fn from(err: sqlx::Error) -> Self {
         AppError::Internal(err.into())
@@ -149,6 +150,102 @@ impl From<crate::store::StoreError> for AppError {
         match err {
             crate::store::StoreError::NotFound => AppError::NotFound,
             other => AppError::Internal(other.into()),
+        }
+    }
+}
+
+impl From<crate::videos::VideoError> for AppError {
+    fn from(err: crate::videos::VideoError) -> Self {
+        use crate::videos::VideoError;
+        match err {
+            VideoError::NotFound => AppError::NotFound,
+            VideoError::NotManager => AppError::Forbidden("only the video's owner can do this"),
+            VideoError::Invalid(message) => AppError::Validation(message),
+            VideoError::Malformed(message) => AppError::BadRequest(message),
+            err @ VideoError::IllegalTransition { .. } => AppError::Conflict(err.to_string()),
+            VideoError::Storage(err) => err.into(),
+            VideoError::Internal(err) => AppError::Internal(err),
+        }
+    }
+}
+
+impl From<crate::uploads::UploadError> for AppError {
+    fn from(err: crate::uploads::UploadError) -> Self {
+        use crate::uploads::UploadError;
+        match err {
+            UploadError::NotFound => AppError::NotFound,
+            UploadError::Gone(message) => AppError::Gone(message),
+            UploadError::Conflict(message) => AppError::Conflict(message),
+            UploadError::Malformed(message) => AppError::BadRequest(message),
+            UploadError::TooLarge(message) => AppError::PayloadTooLarge(message),
+            UploadError::Locked => AppError::Locked,
+            UploadError::ChecksumMismatch => AppError::ChecksumMismatch,
+            UploadError::Video(err) => err.into(),
+            UploadError::Storage(err) => err.into(),
+            UploadError::Internal(err) => AppError::Internal(err),
+        }
+    }
+}
+
+impl From<crate::collab::CollabError> for AppError {
+    fn from(err: crate::collab::CollabError) -> Self {
+        use crate::collab::CollabError;
+        match err {
+            CollabError::NotFound => AppError::NotFound,
+            CollabError::Forbidden(message) => AppError::Forbidden(message),
+            CollabError::Invalid(message) => AppError::Validation(message),
+            CollabError::Conflict(message) => AppError::Conflict(message),
+            CollabError::Malformed(message) => AppError::BadRequest(message),
+            CollabError::RateLimited { retry_after_secs } => AppError::TooManyRequests { retry_after_secs },
+            CollabError::Video(err) => err.into(),
+            CollabError::Internal(err) => AppError::Internal(err),
+        }
+    }
+}
+
+impl From<crate::workspaces::WorkspaceError> for AppError {
+    fn from(err: crate::workspaces::WorkspaceError) -> Self {
+        use crate::workspaces::WorkspaceError;
+        match err {
+            WorkspaceError::NotFound => AppError::NotFound,
+            WorkspaceError::Forbidden(message) => AppError::Forbidden(message),
+            WorkspaceError::Invalid(message) => AppError::Validation(message),
+            WorkspaceError::Conflict(message) => AppError::Conflict(message),
+            WorkspaceError::Gone(message) => AppError::Gone(message),
+            WorkspaceError::Internal(err) => AppError::Internal(err),
+        }
+    }
+}
+
+impl From<crate::auth::AuthError> for AppError {
+    fn from(err: crate::auth::AuthError) -> Self {
+        use crate::auth::AuthError;
+        match err {
+            AuthError::InvalidCredentials => AppError::InvalidCredentials,
+            AuthError::Conflict(message) => AppError::Conflict(message),
+            AuthError::Internal(err) => AppError::Internal(err),
+        }
+    }
+}
+
+impl From<crate::search::SearchError> for AppError {
+    fn from(err: crate::search::SearchError) -> Self {
+        use crate::search::SearchError;
+        match err {
+            SearchError::Malformed(message) => AppError::BadRequest(message.into()),
+            SearchError::Internal(err) => AppError::Internal(err.into()),
+        }
+    }
+}
+
+impl From<crate::webhooks::WebhookError> for AppError {
+    fn from(err: crate::webhooks::WebhookError) -> Self {
+        use crate::webhooks::WebhookError;
+        match err {
+            WebhookError::NotFound => AppError::NotFound,
+            WebhookError::Forbidden(message) => AppError::Forbidden(message),
+            WebhookError::Invalid(message) => AppError::Validation(message),
+            WebhookError::Internal(err) => AppError::Internal(err),
         }
     }
 }

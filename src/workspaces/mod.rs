@@ -1,4 +1,5 @@
-//! Workspaces, invitations and membership.
+//! Workspaces, invitations and membership: who belongs where, which is access control
+//! (videos ask it who may see what), not collaboration.
 //!
 //! Rules: members see the workspace, its members and its private videos; only owners
 //! invite and remove others; anyone may leave, except the last owner. Someone outside a
@@ -6,10 +7,39 @@
 
 use serde::Serialize;
 
-use super::Collab;
-use crate::db::{now_ms, InviteRow, MemberRole, NewInvite, SessionUser, WorkspaceRow};
+use crate::db::{now_ms, Db, InviteRow, MemberRole, NewInvite, SessionUser, WorkspaceRow};
 use crate::domain::{iso8601, random_id, random_secret, sha256_hex, ResourceId, WorkspaceName};
-use crate::error::{AppError, AppResult};
+
+/// What can go wrong, in this service's words; `api/` maps these to HTTP.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkspaceError {
+    /// Unknown, or the caller is not a member: the same to them.
+    #[error("not found")]
+    NotFound,
+    #[error("{0}")]
+    Forbidden(&'static str),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Gone(&'static str),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for WorkspaceError {
+    fn from(err: sqlx::Error) -> Self {
+        WorkspaceError::Internal(err.into())
+    }
+}
+
+pub type WorkspaceResult<T> = Result<T, WorkspaceError>;
+
+#[derive(Clone)]
+pub struct Workspaces {
+    db: Db,
+}
 
 const DEFAULT_INVITE_HOURS: i64 = 7 * 24;
 const MAX_INVITE_HOURS: i64 = 30 * 24;
@@ -25,7 +55,7 @@ pub struct WorkspaceView {
 
 impl From<WorkspaceRow> for WorkspaceView {
     fn from(row: WorkspaceRow) -> WorkspaceView {
-        WorkspaceView { id: row.id, name: row.name, personal: row.personal != 0, role: row.role }
+        WorkspaceView { id: row.id, name: row.name, personal: row.personal, role: row.role.as_str().to_string() }
     }
 }
 
@@ -81,23 +111,27 @@ pub struct InviteInput {
     pub expires_in_hours: Option<i64>,
 }
 
-impl Collab {
-    pub async fn create_workspace(&self, user: &SessionUser, name: WorkspaceName) -> AppResult<WorkspaceView> {
+impl Workspaces {
+    pub fn new(db: Db) -> Workspaces {
+        Workspaces { db }
+    }
+
+    pub async fn create_workspace(&self, user: &SessionUser, name: WorkspaceName) -> WorkspaceResult<WorkspaceView> {
         let id = random_id(16);
         self.db.create_workspace(&id, name.as_str(), &user.id).await?;
         Ok(WorkspaceView { id, name: name.as_str().to_string(), personal: false, role: "owner".into() })
     }
 
-    pub async fn workspaces(&self, user: &SessionUser) -> AppResult<Vec<WorkspaceView>> {
+    pub async fn workspaces(&self, user: &SessionUser) -> WorkspaceResult<Vec<WorkspaceView>> {
         Ok(self.db.workspaces_of(&user.id).await?.into_iter().map(WorkspaceView::from).collect())
     }
 
     /// The workspace as its member sees it; 404 for everyone else.
-    pub async fn workspace(&self, raw_id: &str, user: &SessionUser) -> AppResult<WorkspaceView> {
+    pub async fn workspace(&self, raw_id: &str, user: &SessionUser) -> WorkspaceResult<WorkspaceView> {
         Ok(self.membership(raw_id, user).await?.into())
     }
 
-    pub async fn members(&self, raw_id: &str, user: &SessionUser) -> AppResult<Vec<MemberView>> {
+    pub async fn members(&self, raw_id: &str, user: &SessionUser) -> WorkspaceResult<Vec<MemberView>> {
         let workspace = self.membership(raw_id, user).await?;
         Ok(self
             .db
@@ -112,17 +146,17 @@ impl Collab {
             .collect())
     }
 
-    pub async fn invite(&self, raw_id: &str, user: &SessionUser, input: InviteInput) -> AppResult<CreatedInvite> {
+    pub async fn invite(&self, raw_id: &str, user: &SessionUser, input: InviteInput) -> WorkspaceResult<CreatedInvite> {
         let workspace = self.owned(raw_id, user).await?;
         let role = match input.role.as_deref() {
             None => MemberRole::Member,
             Some(text) => {
-                MemberRole::parse(text).ok_or_else(|| AppError::validation("role must be member or owner"))?
+                MemberRole::parse(text).ok_or_else(|| WorkspaceError::Invalid("role must be member or owner".into()))?
             }
         };
         let hours = input.expires_in_hours.unwrap_or(DEFAULT_INVITE_HOURS);
         if !(1..=MAX_INVITE_HOURS).contains(&hours) {
-            return Err(AppError::validation(format!("expires_in_hours must be from 1 to {MAX_INVITE_HOURS}")));
+            return Err(WorkspaceError::Invalid(format!("expires_in_hours must be from 1 to {MAX_INVITE_HOURS}")));
         }
         let token = random_secret();
         let id = random_id(16);
@@ -146,66 +180,66 @@ impl Collab {
         })
     }
 
-    pub async fn invites(&self, raw_id: &str, user: &SessionUser) -> AppResult<Vec<InviteView>> {
+    pub async fn invites(&self, raw_id: &str, user: &SessionUser) -> WorkspaceResult<Vec<InviteView>> {
         let workspace = self.owned(raw_id, user).await?;
         Ok(self.db.open_invites(&workspace.id).await?.into_iter().map(InviteView::from).collect())
     }
 
-    pub async fn revoke_invite(&self, raw_id: &str, invite_id: &str, user: &SessionUser) -> AppResult<()> {
+    pub async fn revoke_invite(&self, raw_id: &str, invite_id: &str, user: &SessionUser) -> WorkspaceResult<()> {
         let workspace = self.owned(raw_id, user).await?;
-        let invite_id = ResourceId::parse(invite_id).ok_or(AppError::NotFound)?;
+        let invite_id = ResourceId::parse(invite_id).ok_or(WorkspaceError::NotFound)?;
         if !self.db.revoke_invite(&workspace.id, invite_id.as_str()).await? {
-            return Err(AppError::NotFound);
+            return Err(WorkspaceError::NotFound);
         }
         Ok(())
     }
 
     /// Join through an invite link. Accepting twice is harmless.
-    pub async fn accept_invite(&self, token: &str, user: &SessionUser) -> AppResult<WorkspaceView> {
+    pub async fn accept_invite(&self, token: &str, user: &SessionUser) -> WorkspaceResult<WorkspaceView> {
         if token.is_empty() || token.len() > 256 {
-            return Err(AppError::NotFound);
+            return Err(WorkspaceError::NotFound);
         }
-        let invite = self.db.invite_by_token_hash(&sha256_hex(token)).await?.ok_or(AppError::NotFound)?;
+        let invite = self.db.invite_by_token_hash(&sha256_hex(token)).await?.ok_or(WorkspaceError::NotFound)?;
         if invite.revoked_at.is_some() {
-            return Err(AppError::Gone("this invite was revoked"));
+            return Err(WorkspaceError::Gone("this invite was revoked"));
         }
         if invite.expires_at <= now_ms() {
-            return Err(AppError::Gone("this invite has expired"));
+            return Err(WorkspaceError::Gone("this invite has expired"));
         }
         let role = MemberRole::parse(&invite.role).unwrap_or(MemberRole::Member);
         self.db.add_member(&invite.workspace_id, &user.id, role).await?;
-        let joined = self.db.workspace_for_member(&invite.workspace_id, &user.id).await?.ok_or(AppError::NotFound)?;
+        let joined = self.db.workspace_for_member(&invite.workspace_id, &user.id).await?.ok_or(WorkspaceError::NotFound)?;
         Ok(joined.into())
     }
 
     /// Owners remove anyone; anyone removes themself (leaves). The last owner stays.
-    pub async fn remove_member(&self, raw_id: &str, member_id: &str, user: &SessionUser) -> AppResult<()> {
+    pub async fn remove_member(&self, raw_id: &str, member_id: &str, user: &SessionUser) -> WorkspaceResult<()> {
         let workspace = self.membership(raw_id, user).await?;
         let leaving = member_id == user.id;
-        if !leaving && workspace.role != MemberRole::Owner.as_str() {
-            return Err(AppError::Forbidden("only owners can remove members"));
+        if !leaving && workspace.role != MemberRole::Owner {
+            return Err(WorkspaceError::Forbidden("only owners can remove members"));
         }
         let target_role = match ResourceId::parse(member_id) {
             Some(id) => self.db.member_role(&workspace.id, id.as_str()).await?,
             None => None,
         };
-        let target_role = target_role.ok_or(AppError::NotFound)?;
+        let target_role = target_role.ok_or(WorkspaceError::NotFound)?;
         if target_role == MemberRole::Owner && self.db.owner_count(&workspace.id).await? <= 1 {
-            return Err(AppError::conflict("a workspace needs an owner: make someone else owner first"));
+            return Err(WorkspaceError::Conflict("a workspace needs an owner: make someone else owner first".into()));
         }
         self.db.remove_member(&workspace.id, member_id).await?;
         Ok(())
     }
 
-    async fn membership(&self, raw_id: &str, user: &SessionUser) -> AppResult<WorkspaceRow> {
-        let id = ResourceId::parse(raw_id).ok_or(AppError::NotFound)?;
-        self.db.workspace_for_member(id.as_str(), &user.id).await?.ok_or(AppError::NotFound)
+    async fn membership(&self, raw_id: &str, user: &SessionUser) -> WorkspaceResult<WorkspaceRow> {
+        let id = ResourceId::parse(raw_id).ok_or(WorkspaceError::NotFound)?;
+        self.db.workspace_for_member(id.as_str(), &user.id).await?.ok_or(WorkspaceError::NotFound)
     }
 
-    async fn owned(&self, raw_id: &str, user: &SessionUser) -> AppResult<WorkspaceRow> {
+    async fn owned(&self, raw_id: &str, user: &SessionUser) -> WorkspaceResult<WorkspaceRow> {
         let workspace = self.membership(raw_id, user).await?;
-        if workspace.role != MemberRole::Owner.as_str() {
-            return Err(AppError::Forbidden("only the workspace's owners can do this"));
+        if workspace.role != MemberRole::Owner {
+            return Err(WorkspaceError::Forbidden("only the workspace's owners can do this"));
         }
         Ok(workspace)
     }

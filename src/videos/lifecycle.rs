@@ -1,0 +1,358 @@
+//! A video's lifecycle: the one place its state changes.
+//!
+//! Every change is a [`Transition`]; each names the states it may start from, and
+//! [`Lifecycle::apply`] writes it together with the `video.updated` event live watchers
+//! receive (if they would see a difference), in one transaction, refusing it when the
+//! video is elsewhere in its life.
+//!
+//! ```text
+//! waiting_upload ──StartUpload──▶ uploading ──FinishUpload──▶ uploaded ──StartProcessing──▶ processing
+//!       ▲                            │                           │                        │   │
+//!       └───────AbandonUpload────────┘                           └──────── Fail ──────────┤   │ FinishMedia
+//!                                    └──────────────── Fail ─────────────────▶ failed ◀───┘   ▼
+//!                                                                                           ready
+//! ```
+//! `StoreSeekableCopy` and a repeated `StartProcessing` (a retried job) stay in
+//! `processing`; `FinishTranscript` moves only the transcript, of a `ready` video;
+//! `EditDetails` (title, visibility) applies in any state.
+
+use crate::db::{ChangeGuard, Db, VideoChange, VideoRow};
+use crate::domain::{TranscriptStatus, VideoStatus, Visibility};
+use crate::events::{EventHub, EventKind};
+
+use super::error::{VideoError, VideoResult};
+use super::view::VideoView;
+
+use VideoStatus::{Failed, Processing, Ready, Uploaded, Uploading, WaitingUpload};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Transition {
+    /// An upload was attached to a video waiting for one.
+    StartUpload,
+    /// The upload went away before it finished; the video waits for another.
+    AbandonUpload,
+    /// Every byte is stored as the original.
+    FinishUpload { original_key: String, size: i64, content_type: String },
+    /// A worker took the video (again, after a crash); `transcript` is `processing`, or
+    /// `disabled` when no speech model is configured.
+    StartProcessing { transcript: TranscriptStatus },
+    /// The quick seekable copy is stored; its measured length is known from now on.
+    StoreSeekableCopy { duration_ms: i64 },
+    /// The playable media is stored.
+    FinishMedia { duration_ms: i64 },
+    /// Processing failed for good; an unfinished transcript fails with it.
+    Fail { reason: String },
+    /// The transcript of a ready video is stored (or could not be made).
+    FinishTranscript { succeeded: bool },
+    /// Title and visibility, whatever the state.
+    EditDetails { title: String, visibility: Visibility },
+}
+
+impl Transition {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Transition::StartUpload => "an upload",
+            Transition::AbandonUpload => "abandoning its upload",
+            Transition::FinishUpload { .. } => "a finished upload",
+            Transition::StartProcessing { .. } => "processing",
+            Transition::StoreSeekableCopy { .. } => "a seekable copy",
+            Transition::FinishMedia { .. } => "finished media",
+            Transition::Fail { .. } => "a failure",
+            Transition::FinishTranscript { .. } => "a finished transcript",
+            Transition::EditDetails { .. } => "new details",
+        }
+    }
+
+    /// The states this transition may start from.
+    pub fn allowed_from(&self) -> &'static [VideoStatus] {
+        match self {
+            Transition::StartUpload => &[WaitingUpload],
+            Transition::AbandonUpload => &[Uploading],
+            Transition::FinishUpload { .. } => &[Uploading],
+            Transition::StartProcessing { .. } => &[Uploaded, Processing],
+            Transition::StoreSeekableCopy { .. } => &[Processing],
+            Transition::FinishMedia { .. } => &[Processing],
+            // A job given up while the upload's last step was interrupted fails too.
+            Transition::Fail { .. } => &[Uploading, Uploaded, Processing],
+            Transition::FinishTranscript { .. } => &[Ready],
+            Transition::EditDetails { .. } => &VideoStatus::ALL,
+        }
+    }
+
+    /// Whether watchers hear of it. An upload starting or going away changes nothing they
+    /// can see (the media is not there either way), so those two stay quiet.
+    pub fn is_announced(&self) -> bool {
+        !matches!(self, Transition::StartUpload | Transition::AbandonUpload)
+    }
+
+    /// The transcript states it may start from, when it cares.
+    fn transcript_from(&self) -> Option<&'static [TranscriptStatus]> {
+        match self {
+            Transition::FinishTranscript { .. } => Some(&[TranscriptStatus::Processing]),
+            _ => None,
+        }
+    }
+
+    /// The state a video in `from` is in afterwards, or `None` when it may not take this.
+    pub fn target(&self, from: VideoStatus) -> Option<VideoStatus> {
+        if !self.allowed_from().contains(&from) {
+            return None;
+        }
+        Some(match self {
+            Transition::StartUpload => Uploading,
+            Transition::AbandonUpload => WaitingUpload,
+            Transition::FinishUpload { .. } => Uploaded,
+            Transition::StartProcessing { .. } | Transition::StoreSeekableCopy { .. } => Processing,
+            Transition::FinishMedia { .. } => Ready,
+            Transition::Fail { .. } => Failed,
+            Transition::FinishTranscript { .. } | Transition::EditDetails { .. } => from,
+        })
+    }
+
+    fn change(&self) -> VideoChange {
+        let mut change = VideoChange::default();
+        match self {
+            Transition::StartUpload => change.status = Some(Uploading),
+            Transition::AbandonUpload => change.status = Some(WaitingUpload),
+            Transition::FinishUpload { original_key, size, content_type } => {
+                change.status = Some(Uploaded);
+                change.original = Some((original_key.clone(), *size, content_type.clone()));
+            }
+            Transition::StartProcessing { transcript } => {
+                change.status = Some(Processing);
+                change.transcript_status = Some(*transcript);
+                change.error = Some(None);
+            }
+            Transition::StoreSeekableCopy { duration_ms } => {
+                change.has_seekable = Some(true);
+                change.duration_ms = Some(*duration_ms);
+            }
+            Transition::FinishMedia { duration_ms } => {
+                change.status = Some(Ready);
+                change.duration_ms = Some(*duration_ms);
+            }
+            Transition::Fail { reason } => {
+                change.status = Some(Failed);
+                change.error = Some(Some(reason.clone()));
+                change.fail_unfinished_transcript = true;
+            }
+            Transition::FinishTranscript { succeeded } => {
+                change.transcript_status =
+                    Some(if *succeeded { TranscriptStatus::Ready } else { TranscriptStatus::Failed });
+            }
+            Transition::EditDetails { title, visibility } => change.details = Some((title.clone(), *visibility)),
+        }
+        change
+    }
+}
+
+/// Applies transitions: the only writer of a video's state.
+#[derive(Clone)]
+pub struct Lifecycle {
+    db: Db,
+    events: EventHub,
+}
+
+impl Lifecycle {
+    pub fn new(db: Db, events: EventHub) -> Lifecycle {
+        Lifecycle { db, events }
+    }
+
+    /// Apply `transition` to the video and announce it, or refuse it (`IllegalTransition`
+    /// when the video is in a state the transition may not start from).
+    pub async fn apply(&self, video_id: &str, transition: Transition) -> VideoResult<VideoRow> {
+        let guard = ChangeGuard { from: transition.allowed_from(), transcript_from: transition.transcript_from() };
+        let announced = transition.is_announced();
+        let applied = self
+            .db
+            .change_video(video_id, guard, &transition.change(), |row| {
+                // The video as anyone allowed to watch it sees it: no manager-only fields.
+                announced
+                    .then(|| EventHub::event(&row.id, EventKind::VideoUpdated, &VideoView::for_watchers(row)))
+                    .transpose()
+            })
+            .await?;
+        match applied {
+            Some((row, event)) => {
+                if let Some(event) = event {
+                    self.events.fan_out(event);
+                }
+                Ok(row)
+            }
+            None => match self.db.video(video_id).await? {
+                None => Err(VideoError::NotFound),
+                Some(row) => Err(VideoError::IllegalTransition { from: row.status, transition }),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finish_upload() -> Transition {
+        Transition::FinishUpload { original_key: "k".into(), size: 1, content_type: "video/webm".into() }
+    }
+
+    /// Every state a transition is tried from, and where it lands (`None`: refused).
+    fn assert_rule(transition: Transition, expected: &[(VideoStatus, Option<VideoStatus>)]) {
+        assert_eq!(expected.len(), VideoStatus::ALL.len(), "the rule covers every state");
+        for (from, to) in expected {
+            assert_eq!(transition.target(*from), *to, "{} from {}", transition.name(), from.as_str());
+        }
+    }
+
+    #[test]
+    fn an_upload_starts_only_on_a_video_waiting_for_one() {
+        assert_rule(
+            Transition::StartUpload,
+            &[
+                (WaitingUpload, Some(Uploading)),
+                (Uploading, None),
+                (Uploaded, None),
+                (Processing, None),
+                (Ready, None),
+                (Failed, None),
+            ],
+        );
+    }
+
+    #[test]
+    fn an_abandoned_upload_gives_the_video_back_only_while_uploading() {
+        assert_rule(
+            Transition::AbandonUpload,
+            &[
+                (WaitingUpload, None),
+                (Uploading, Some(WaitingUpload)),
+                (Uploaded, None),
+                (Processing, None),
+                (Ready, None),
+                (Failed, None),
+            ],
+        );
+    }
+
+    #[test]
+    fn an_upload_finishes_only_while_uploading() {
+        assert_rule(
+            finish_upload(),
+            &[
+                (WaitingUpload, None),
+                (Uploading, Some(Uploaded)),
+                (Uploaded, None),
+                (Processing, None),
+                (Ready, None),
+                (Failed, None),
+            ],
+        );
+    }
+
+    #[test]
+    fn processing_starts_on_an_uploaded_video_and_restarts_after_a_crash() {
+        assert_rule(
+            Transition::StartProcessing { transcript: TranscriptStatus::Processing },
+            &[
+                (WaitingUpload, None),
+                (Uploading, None),
+                (Uploaded, Some(Processing)),
+                (Processing, Some(Processing)),
+                (Ready, None),
+                (Failed, None),
+            ],
+        );
+    }
+
+    #[test]
+    fn a_seekable_copy_is_stored_only_during_processing() {
+        assert_rule(
+            Transition::StoreSeekableCopy { duration_ms: 1 },
+            &[
+                (WaitingUpload, None),
+                (Uploading, None),
+                (Uploaded, None),
+                (Processing, Some(Processing)),
+                (Ready, None),
+                (Failed, None),
+            ],
+        );
+    }
+
+    #[test]
+    fn media_finishes_only_during_processing() {
+        assert_rule(
+            Transition::FinishMedia { duration_ms: 1 },
+            &[
+                (WaitingUpload, None),
+                (Uploading, None),
+                (Uploaded, None),
+                (Processing, Some(Ready)),
+                (Ready, None),
+                (Failed, None),
+            ],
+        );
+    }
+
+    #[test]
+    fn a_ready_or_failed_video_cannot_fail_and_one_never_uploaded_cannot_either() {
+        assert_rule(
+            Transition::Fail { reason: "bad media".into() },
+            &[
+                (WaitingUpload, None),
+                (Uploading, Some(Failed)),
+                (Uploaded, Some(Failed)),
+                (Processing, Some(Failed)),
+                (Ready, None),
+                (Failed, None),
+            ],
+        );
+    }
+
+    #[test]
+    fn a_transcript_finishes_only_on_a_ready_video_whose_transcript_is_running() {
+        let transition = Transition::FinishTranscript { succeeded: true };
+        assert_rule(
+            transition.clone(),
+            &[
+                (WaitingUpload, None),
+                (Uploading, None),
+                (Uploaded, None),
+                (Processing, None),
+                (Ready, Some(Ready)),
+                (Failed, None),
+            ],
+        );
+        assert_eq!(transition.transcript_from(), Some(&[TranscriptStatus::Processing][..]));
+        assert_eq!(transition.change().transcript_status, Some(TranscriptStatus::Ready));
+        let failed = Transition::FinishTranscript { succeeded: false };
+        assert_eq!(failed.change().transcript_status, Some(TranscriptStatus::Failed));
+    }
+
+    #[test]
+    fn details_change_in_any_state_and_leave_it_alone() {
+        let transition = Transition::EditDetails { title: "t".into(), visibility: Visibility::Public };
+        let every_state: Vec<_> = VideoStatus::ALL.into_iter().map(|s| (s, Some(s))).collect();
+        assert_rule(transition.clone(), &every_state);
+        assert_eq!(transition.change().status, None);
+    }
+
+    #[test]
+    fn watchers_hear_of_every_change_but_an_upload_coming_and_going() {
+        assert!(!Transition::StartUpload.is_announced());
+        assert!(!Transition::AbandonUpload.is_announced());
+        assert!(finish_upload().is_announced());
+        assert!(Transition::FinishMedia { duration_ms: 1 }.is_announced());
+        assert!(Transition::EditDetails { title: "t".into(), visibility: Visibility::Private }.is_announced());
+    }
+
+    #[test]
+    fn failing_records_the_reason_and_fails_an_unfinished_transcript() {
+        let change = Transition::Fail { reason: "bad media".into() }.change();
+        assert_eq!(change.status, Some(Failed));
+        assert_eq!(change.error, Some(Some("bad media".into())));
+        assert!(change.fail_unfinished_transcript);
+        let restart = Transition::StartProcessing { transcript: TranscriptStatus::Disabled }.change();
+        assert_eq!(restart.error, Some(None), "a restart clears the old failure");
+        assert_eq!(restart.transcript_status, Some(TranscriptStatus::Disabled));
+    }
+}
