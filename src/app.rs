@@ -10,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::collab::{Collab, WriteLimits};
 use crate::config::{Config, StorageConfig};
-use crate::db::Db;
+use crate::db::{Backend, Db, Notifications, EVENTS_CHANNEL, JOBS_CHANNEL};
 use crate::events::EventHub;
 use crate::jobs::{spawn_workers, JobQueue, WorkerOptions};
 use crate::processing::VideoProcessor;
@@ -72,19 +72,29 @@ impl AppState {
             self.events.clone(),
             self.jobs.clone(),
         )?;
-        if let Some(listener) = self.jobs.spawn_listener(self.config.database_url().to_string()) {
-            let stop = stop.clone();
-            tokio::spawn(async move {
-                stop.cancelled().await;
-                listener.abort();
-            });
-        }
         let options = WorkerOptions {
             concurrency: self.config.worker_concurrency,
             lease: self.config.job_lease,
             ..WorkerOptions::default()
         };
         Ok(spawn_workers(self.jobs.clone(), Arc::new(processor), options, stop))
+    }
+
+    /// On PostgreSQL, this process's one LISTEN connection: live events for its watchers
+    /// (`events`, API processes) and wake-ups for its workers (`jobs`). Aborting the
+    /// returned task also ends what it fed.
+    fn spawn_notifications(&self, events: bool, jobs: bool) -> Option<tokio::task::JoinHandle<()>> {
+        if self.db.backend() != Backend::Postgres || !(events || jobs) {
+            return None;
+        }
+        let mut notifications = Notifications::new(self.config.database_url());
+        if events {
+            self.events.relay_from(notifications.subscribe(EVENTS_CHANNEL));
+        }
+        if jobs {
+            self.jobs.wake_on(notifications.subscribe(JOBS_CHANNEL));
+        }
+        Some(notifications.spawn())
     }
 }
 
@@ -120,13 +130,13 @@ impl Application {
             self.state.db.clone(),
             self.state.config.sweep_interval,
         );
-        let event_listener = self.state.events.spawn_listener(self.state.config.database_url().to_string());
+        let notifications = self.state.spawn_notifications(true, self.run_worker);
         let event_pruner = crate::events::spawn_pruner(self.state.db.clone());
         let router = crate::api::router(self.state.clone());
         let result = axum::serve(self.listener, router).with_graceful_shutdown(shutdown).await;
         sweeper.abort();
         event_pruner.abort();
-        if let Some(listener) = event_listener {
+        if let Some(listener) = notifications {
             listener.abort();
         }
         stop.cancel();
@@ -146,8 +156,12 @@ pub async fn run_workers_until_stopped(config: Config) -> anyhow::Result<()> {
     let state = AppState::build(config).await?;
     let stop = CancellationToken::new();
     let workers = state.spawn_workers(stop.clone())?;
+    let notifications = state.spawn_notifications(false, true);
     tracing::info!(concurrency = state.config.worker_concurrency, "worker running");
     shutdown_signal().await;
+    if let Some(listener) = notifications {
+        listener.abort();
+    }
     stop.cancel();
     for worker in workers {
         let _ = worker.await;

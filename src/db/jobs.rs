@@ -4,6 +4,9 @@
 
 use super::{Backend, Db};
 
+/// The channel idle workers listen on.
+pub const JOBS_CHANNEL: &str = "briefly_jobs";
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct JobRecord {
     pub id: String,
@@ -44,7 +47,7 @@ impl Db {
         .await?;
         if self.backend == Backend::Postgres {
             // Wake idle workers in every process; they poll anyway if this is missed.
-            sqlx::query("SELECT pg_notify('briefly_jobs', '')").execute(&self.pool).await?;
+            sqlx::query("SELECT pg_notify($1, '')").bind(JOBS_CHANNEL).execute(&self.pool).await?;
         }
         Ok(())
     }

@@ -5,8 +5,10 @@
 //! `kill -9`) is taken over by the next claim. Failures are retried with exponential
 //! backoff up to the job's `max_attempts`, then the job is marked failed with a readable
 //! reason. A panic inside a job is caught and recorded like any other failure.
-//! PostgreSQL claims with `FOR UPDATE SKIP LOCKED` and wakes workers with `LISTEN/NOTIFY`;
-//! SQLite (one process) wakes them in-process. Both also poll as a fallback.
+//! PostgreSQL claims with `FOR UPDATE SKIP LOCKED` and wakes workers with `NOTIFY` (the
+//! process's one LISTEN connection, `db::Notifications`, relays it through
+//! [`JobQueue::wake_on`]); SQLite (one process) wakes them in-process. Both also poll as a
+//! fallback.
 
 mod kinds;
 mod queue;

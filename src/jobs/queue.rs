@@ -3,10 +3,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::sync::Notify;
 
 use super::Job;
-use crate::db::{now_ms, Backend, Db, JobRecord};
+use crate::db::{now_ms, Db, JobRecord, Signal};
 use crate::domain::random_id;
 
 pub type JobRow = JobRecord;
@@ -96,34 +97,19 @@ impl JobQueue {
         self.wake.notify_one();
     }
 
-    /// On PostgreSQL, relay `NOTIFY briefly_jobs` from other processes to local workers.
-    pub fn spawn_listener(&self, database_url: String) -> Option<tokio::task::JoinHandle<()>> {
-        if self.db.backend() != Backend::Postgres {
-            return None;
-        }
+    /// Relay `NOTIFY briefly_jobs` from every process (ours included) to this process's
+    /// workers; a fresh LISTEN connection (some notifications may have been missed) makes
+    /// every idle worker look once.
+    pub fn wake_on(&self, mut signals: UnboundedReceiver<Signal>) -> tokio::task::JoinHandle<()> {
         let wake = self.wake.clone();
-        Some(tokio::spawn(async move {
-            let mut delay = Duration::from_millis(500);
-            loop {
-                match listen(&database_url, &wake).await {
-                    Ok(()) => delay = Duration::from_millis(500),
-                    Err(err) => {
-                        tracing::warn!(error = %err, "job notifications lost; polling until reconnected")
-                    }
+        tokio::spawn(async move {
+            while let Some(signal) = signals.recv().await {
+                match signal {
+                    Signal::Notified(_) => wake.notify_one(),
+                    Signal::Listening => wake.notify_waiters(),
                 }
-                tokio::time::sleep(delay).await;
-                delay = (delay * 2).min(Duration::from_secs(30));
             }
-        }))
-    }
-}
-
-async fn listen(database_url: &str, wake: &Notify) -> anyhow::Result<()> {
-    let mut listener = sqlx::postgres::PgListener::connect(database_url).await?;
-    listener.listen("briefly_jobs").await?;
-    loop {
-        listener.recv().await?;
-        wake.notify_one();
+        })
     }
 }
 

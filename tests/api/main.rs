@@ -15,6 +15,7 @@ mod comments;
 mod events;
 mod jobs;
 mod media;
+mod notifications;
 mod openapi;
 mod processes;
 mod processing;
