@@ -1,6 +1,9 @@
 //! Building and running the application: `Application::build` wires config, database,
 //! storage and routes onto an already-bound listener, so tests can bind `127.0.0.1:0`.
 //! `serve` runs an in-process worker by default; `briefly worker` runs workers alone.
+//! Here the layers meet: the job kinds are registered, each queue gets its workers, and
+//! (on PostgreSQL) each process opens its one LISTEN connection for live events and job
+//! wake-ups.
 
 use std::sync::Arc;
 
@@ -12,10 +15,11 @@ use crate::collab::{Collab, WriteLimits};
 use crate::config::{Config, StorageConfig};
 use crate::db::{Backend, Db, Notifications, EVENTS_CHANNEL, JOBS_CHANNEL};
 use crate::events::EventHub;
-use crate::jobs::{spawn_workers, JobQueue, WorkerOptions};
-use crate::processing::VideoProcessor;
+use crate::jobs::{spawn_workers, JobQueue, Queue, Registry, WorkerOptions};
+use crate::processing::{ProcessVideo, VideoProcessor};
 use crate::store::{LocalStore, S3Store, Store};
 use crate::uploads::Uploads;
+use crate::webhooks::{DeliverWebhook, DeliveryContext, DeliveryOptions};
 
 /// Everything a request handler may reach.
 #[derive(Clone)]
@@ -63,21 +67,20 @@ impl AppState {
         Ok(AppState { config: Arc::new(config), db, store, uploads, jobs, events, collab })
     }
 
-    /// Start this process's workers; they stop when `stop` is cancelled.
+    /// Start this process's workers for every queue; they stop when `stop` is cancelled.
     pub fn spawn_workers(&self, stop: CancellationToken) -> anyhow::Result<Vec<tokio::task::JoinHandle<()>>> {
-        let processor = VideoProcessor::new(
+        let registry = Arc::new(job_registry(
             &self.config,
             self.db.clone(),
             self.store.clone(),
             self.events.clone(),
             self.jobs.clone(),
-        )?;
-        let options = WorkerOptions {
-            concurrency: self.config.worker_concurrency,
-            lease: self.config.job_lease,
-            ..WorkerOptions::default()
-        };
-        Ok(spawn_workers(self.jobs.clone(), Arc::new(processor), options, stop))
+        )?);
+        let mut workers = Vec::new();
+        for (queue, options) in queue_options(&self.config) {
+            workers.extend(spawn_workers(self.jobs.clone(), registry.clone(), queue, options, stop.clone()));
+        }
+        Ok(workers)
     }
 
     /// On PostgreSQL, this process's one LISTEN connection: live events for its watchers
@@ -96,6 +99,28 @@ impl AppState {
         }
         Some(notifications.spawn())
     }
+}
+
+/// Every job kind this build runs, each with what running it needs.
+pub fn job_registry(
+    config: &Config,
+    db: Db,
+    store: Arc<dyn Store>,
+    events: EventHub,
+    jobs: JobQueue,
+) -> anyhow::Result<Registry> {
+    let processor = VideoProcessor::new(config, db.clone(), store, events, jobs)?;
+    let deliveries = DeliveryContext::new(db, DeliveryOptions::new(config.webhook_allow_private_targets));
+    let mut registry = Registry::new();
+    registry.register::<ProcessVideo>(Arc::new(processor)).register::<DeliverWebhook>(Arc::new(deliveries));
+    Ok(registry)
+}
+
+/// Each queue's workers as configured: media work is CPU-bound (a few at a time),
+/// deliveries wait on the network (more at a time).
+pub fn queue_options(config: &Config) -> [(Queue, WorkerOptions); 2] {
+    let with = |concurrency| WorkerOptions { concurrency, lease: config.job_lease, ..WorkerOptions::default() };
+    [(Queue::MEDIA, with(config.worker_concurrency)), (Queue::DELIVERIES, with(config.delivery_concurrency))]
 }
 
 impl Application {
@@ -157,7 +182,11 @@ pub async fn run_workers_until_stopped(config: Config) -> anyhow::Result<()> {
     let stop = CancellationToken::new();
     let workers = state.spawn_workers(stop.clone())?;
     let notifications = state.spawn_notifications(false, true);
-    tracing::info!(concurrency = state.config.worker_concurrency, "worker running");
+    tracing::info!(
+        media = state.config.worker_concurrency,
+        deliveries = state.config.delivery_concurrency,
+        "worker running"
+    );
     shutdown_signal().await;
     if let Some(listener) = notifications {
         listener.abort();

@@ -20,7 +20,8 @@ use crate::db::{now_ms, ChunkCommit, ChunkRow, Db, SessionUser, UploadRow};
 use crate::domain::{random_id, ResourceId, Title, VideoStatus, Visibility};
 use crate::error::{AppError, AppResult};
 use crate::events::EventHub;
-use crate::jobs::{Job, JobQueue};
+use crate::jobs::JobQueue;
+use crate::processing::ProcessVideo;
 use crate::store::{ByteStream, ChunkLocator, Store, StoreError};
 use crate::videos;
 
@@ -321,7 +322,7 @@ impl Uploads {
         let content_type = upload.filetype.clone().unwrap_or_else(|| "application/octet-stream".into());
         // Queue processing first: a worker that sees the video still `uploading` retries
         // shortly, while a crash between the two steps can never lose the job.
-        self.jobs.enqueue(&Job::ProcessVideo { video_id: upload.video_id.clone() }).await?;
+        self.jobs.enqueue(&ProcessVideo { video_id: upload.video_id.clone() }).await?;
         self.db.mark_video_uploaded(&upload.video_id, &upload.staging_key, length, &content_type).await?;
         tracing::info!(upload.id = %upload.id, video.id = %upload.video_id, bytes = length, "upload complete");
         // The share page switches from "recording" to playing the original.

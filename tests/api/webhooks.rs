@@ -9,8 +9,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use briefly::db::{now_ms, Db, DeliveryRow, WebhookRow};
 use briefly::events::EventHub;
-use briefly::jobs::{spawn_workers, JobQueue, WorkerOptions};
-use briefly::processing::VideoProcessor;
+use briefly::jobs::{spawn_workers, JobQueue, Queue, WorkerOptions};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
@@ -44,7 +43,8 @@ matrix!(
 );
 matrix!(tweaks = super::private_refused_fast_workers; private_targets_are_refused);
 
-/// Workers like the app's (same job handler), but polling every 50 ms with a 20 ms backoff.
+/// Workers like the app's (same job kinds, both queues), but polling every 50 ms with a
+/// 20 ms backoff.
 struct FastWorkers {
     db: Db,
     queue: JobQueue,
@@ -56,7 +56,9 @@ impl FastWorkers {
         let db = Db::connect(app.config.database_url()).await.unwrap();
         let queue = JobQueue::new(db.clone());
         let events = EventHub::new(db.clone());
-        let processor = VideoProcessor::new(&app.config, db.clone(), app.store.clone(), events, queue.clone()).unwrap();
+        let registry =
+            briefly::app::job_registry(&app.config, db.clone(), app.store.clone(), events, queue.clone()).unwrap();
+        let registry = Arc::new(registry);
         let options = WorkerOptions {
             concurrency: 2,
             lease: Duration::from_secs(15),
@@ -64,7 +66,9 @@ impl FastWorkers {
             base_backoff: Duration::from_millis(20),
         };
         let stop = CancellationToken::new();
-        spawn_workers(queue.clone(), Arc::new(processor), options, stop.clone());
+        for target in [Queue::MEDIA, Queue::DELIVERIES] {
+            spawn_workers(queue.clone(), registry.clone(), target, options.clone(), stop.clone());
+        }
         FastWorkers { db, queue, stop }
     }
 

@@ -1,0 +1,31 @@
+//! The `process_video` job on the media queue.
+
+use serde::{Deserialize, Serialize};
+
+use super::VideoProcessor;
+use crate::jobs::{Job, Queue};
+
+/// Probe, transcode, thumbnail and transcribe an uploaded video.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcessVideo {
+    pub video_id: String,
+}
+
+#[async_trait::async_trait]
+impl Job for ProcessVideo {
+    const KIND: &'static str = "process_video";
+    const QUEUE: Queue = Queue::MEDIA;
+    const MAX_ATTEMPTS: i64 = 4;
+    type Context = VideoProcessor;
+
+    async fn run(&self, processor: &VideoProcessor) -> anyhow::Result<()> {
+        processor.process_video(&self.video_id).await
+    }
+
+    async fn gave_up(&self, processor: &VideoProcessor, reason: &str) {
+        if let Err(err) = processor.db.mark_video_failed(&self.video_id, reason).await {
+            tracing::error!(video.id = %self.video_id, error = %err, "could not mark video failed");
+        }
+        processor.events.announce_video(&self.video_id).await;
+    }
+}
