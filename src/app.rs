@@ -1,9 +1,9 @@
 //! Building and running the application: `Application::build` wires config, database,
 //! storage and routes onto an already-bound listener, so tests can bind `127.0.0.1:0`.
 //! `serve` runs an in-process worker by default; `briefly worker` runs workers alone.
-//! Here the layers meet: the job kinds are registered, each queue gets its workers, and
-//! (on PostgreSQL) each process opens its one LISTEN connection for live events and job
-//! wake-ups.
+//! Here the layers meet: the job kinds are registered, each queue gets its workers, the
+//! processing queue is handed to uploads, and (on PostgreSQL) each process opens its one
+//! LISTEN connection for live events and job wake-ups.
 
 use std::sync::Arc;
 
@@ -16,7 +16,7 @@ use crate::config::{Config, StorageConfig};
 use crate::db::{Backend, Db, Notifications, EVENTS_CHANNEL, JOBS_CHANNEL};
 use crate::events::EventHub;
 use crate::jobs::{spawn_workers, JobQueue, Queue, Registry, WorkerOptions};
-use crate::processing::{ProcessVideo, VideoProcessor};
+use crate::processing::{ProcessVideo, ProcessingJobs, VideoProcessor};
 use crate::store::{LocalStore, S3Store, Store};
 use crate::uploads::Uploads;
 use crate::webhooks::{DeliverWebhook, DeliveryContext, DeliveryOptions};
@@ -59,7 +59,7 @@ impl AppState {
             config.tus_max_size,
             config.upload_expiry,
             config.data_dir.join("tmp"),
-            jobs.clone(),
+            Arc::new(ProcessingJobs::new(jobs.clone())),
             events.clone(),
         );
         let limits = WriteLimits::new(config.comments_per_minute, config.reactions_per_minute);

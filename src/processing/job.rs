@@ -1,9 +1,10 @@
-//! The `process_video` job on the media queue.
+//! The `process_video` job on the media queue, and the way uploads reach it.
 
 use serde::{Deserialize, Serialize};
 
 use super::VideoProcessor;
-use crate::jobs::{Job, Queue};
+use crate::jobs::{Job, JobQueue, Queue};
+use crate::videos::ProcessingQueue;
 
 /// Probe, transcode, thumbnail and transcribe an uploaded video.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,5 +28,25 @@ impl Job for ProcessVideo {
             tracing::error!(video.id = %self.video_id, error = %err, "could not mark video failed");
         }
         processor.events.announce_video(&self.video_id).await;
+    }
+}
+
+/// Queues [`ProcessVideo`] for finished uploads.
+#[derive(Clone)]
+pub struct ProcessingJobs {
+    jobs: JobQueue,
+}
+
+impl ProcessingJobs {
+    pub fn new(jobs: JobQueue) -> ProcessingJobs {
+        ProcessingJobs { jobs }
+    }
+}
+
+#[async_trait::async_trait]
+impl ProcessingQueue for ProcessingJobs {
+    async fn queue_processing(&self, video_id: &str) -> anyhow::Result<()> {
+        self.jobs.enqueue(&ProcessVideo { video_id: video_id.to_string() }).await?;
+        Ok(())
     }
 }

@@ -31,7 +31,7 @@ use crate::store::Store;
 use crate::webhooks::{self, WebhookEvent};
 use transcription::Transcription;
 
-pub use job::ProcessVideo;
+pub use job::{ProcessVideo, ProcessingJobs};
 pub use outputs::{asset_key, storyboard_sprite_key};
 
 pub struct VideoProcessor {

@@ -20,10 +20,8 @@ use crate::db::{now_ms, ChunkCommit, ChunkRow, Db, SessionUser, UploadRow};
 use crate::domain::{random_id, ResourceId, Title, VideoStatus, Visibility};
 use crate::error::{AppError, AppResult};
 use crate::events::EventHub;
-use crate::jobs::JobQueue;
-use crate::processing::ProcessVideo;
 use crate::store::{ByteStream, ChunkLocator, Store, StoreError};
-use crate::videos;
+use crate::videos::{self, ProcessingQueue};
 
 pub use checksum::{ExpectedChecksum, SUPPORTED_ALGORITHMS};
 pub use metadata::{safe_media_type, UploadMetadata};
@@ -39,7 +37,7 @@ pub struct Uploads {
     max_size: u64,
     expiry: Duration,
     spool_dir: PathBuf,
-    jobs: JobQueue,
+    processing: Arc<dyn ProcessingQueue>,
     events: EventHub,
 }
 
@@ -59,10 +57,10 @@ impl Uploads {
         max_size: u64,
         expiry: Duration,
         spool_dir: PathBuf,
-        jobs: JobQueue,
+        processing: Arc<dyn ProcessingQueue>,
         events: EventHub,
     ) -> Uploads {
-        Uploads { db, store, max_size, expiry, spool_dir, jobs, events }
+        Uploads { db, store, max_size, expiry, spool_dir, processing, events }
     }
 
     pub fn max_size(&self) -> u64 {
@@ -322,7 +320,7 @@ impl Uploads {
         let content_type = upload.filetype.clone().unwrap_or_else(|| "application/octet-stream".into());
         // Queue processing first: a worker that sees the video still `uploading` retries
         // shortly, while a crash between the two steps can never lose the job.
-        self.jobs.enqueue(&ProcessVideo { video_id: upload.video_id.clone() }).await?;
+        self.processing.queue_processing(&upload.video_id).await?;
         self.db.mark_video_uploaded(&upload.video_id, &upload.staging_key, length, &content_type).await?;
         tracing::info!(upload.id = %upload.id, video.id = %upload.video_id, bytes = length, "upload complete");
         // The share page switches from "recording" to playing the original.

@@ -6,6 +6,9 @@
 //! - `View`: any member of the workspace; anyone at all for `unlisted` and `public`.
 //! - Otherwise the video does not exist as far as the caller can tell (404, never 403).
 
+mod processing_queue;
+pub use processing_queue::ProcessingQueue;
+
 use std::collections::HashMap;
 
 use crate::db::{now_ms, Db, MemberRole, SessionUser, VideoListQuery, VideoRow};
