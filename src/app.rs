@@ -1,6 +1,9 @@
 //! Building and running the application: `Application::build` wires config, database,
 //! storage and routes onto an already-bound listener, so tests can bind `127.0.0.1:0`.
 //! `serve` runs an in-process worker by default; `briefly worker` runs workers alone.
+//! Here the layers meet: the job kinds are registered, each queue gets its workers, the
+//! processing queue is handed to uploads, and (on PostgreSQL) each process opens its one
+//! LISTEN connection for live events and job wake-ups.
 
 use std::sync::Arc;
 
@@ -11,15 +14,15 @@ use tokio_util::sync::CancellationToken;
 use crate::auth::Accounts;
 use crate::collab::{Collab, WriteLimits};
 use crate::config::{Config, StorageConfig};
-use crate::db::Db;
+use crate::db::{Backend, Db, Notifications, EVENTS_CHANNEL, JOBS_CHANNEL};
 use crate::events::EventHub;
-use crate::jobs::{spawn_workers, JobQueue, WorkerOptions};
-use crate::processing::VideoProcessor;
+use crate::jobs::{spawn_workers, JobQueue, Queue, Registry, WorkerOptions};
+use crate::processing::{ProcessVideo, ProcessingJobs, VideoProcessor};
 use crate::search::Search;
 use crate::store::{LocalStore, S3Store, Store};
 use crate::uploads::Uploads;
 use crate::videos::Videos;
-use crate::webhooks::Webhooks;
+use crate::webhooks::{DeliverWebhook, DeliveryContext, DeliveryOptions, Webhooks};
 use crate::workspaces::Workspaces;
 
 /// The services, wired once. Handlers reach only the public ones; the database and the
@@ -84,7 +87,7 @@ impl AppState {
             config.tus_max_size,
             config.upload_expiry,
             config.data_dir.join("tmp"),
-            jobs.clone(),
+            Arc::new(ProcessingJobs::new(jobs.clone())),
             videos.clone(),
         );
         let limits = WriteLimits::new(config.comments_per_minute, config.reactions_per_minute);
@@ -111,29 +114,65 @@ impl AppState {
         &self.store
     }
 
-    /// Start this process's workers; they stop when `stop` is cancelled.
+    /// The job queue (tests enqueue through it directly).
+    pub fn jobs(&self) -> &JobQueue {
+        &self.jobs
+    }
+
+    /// Start this process's workers for every queue; they stop when `stop` is cancelled.
     pub fn spawn_workers(&self, stop: CancellationToken) -> anyhow::Result<Vec<tokio::task::JoinHandle<()>>> {
-        let processor = VideoProcessor::new(
+        let registry = Arc::new(job_registry(
             &self.config,
             self.db.clone(),
             self.store.clone(),
             self.videos.clone(),
             self.jobs.clone(),
-        )?;
-        if let Some(listener) = self.jobs.spawn_listener(self.config.database_url().to_string()) {
-            let stop = stop.clone();
-            tokio::spawn(async move {
-                stop.cancelled().await;
-                listener.abort();
-            });
+        )?);
+        let mut workers = Vec::new();
+        for (queue, options) in queue_options(&self.config) {
+            workers.extend(spawn_workers(self.jobs.clone(), registry.clone(), queue, options, stop.clone()));
         }
-        let options = WorkerOptions {
-            concurrency: self.config.worker_concurrency,
-            lease: self.config.job_lease,
-            ..WorkerOptions::default()
-        };
-        Ok(spawn_workers(self.jobs.clone(), Arc::new(processor), options, stop))
+        Ok(workers)
     }
+
+    /// On PostgreSQL, this process's one LISTEN connection: live events for its watchers
+    /// (`events`, API processes) and wake-ups for its workers (`jobs`). Aborting the
+    /// returned task also ends what it fed.
+    fn spawn_notifications(&self, events: bool, jobs: bool) -> Option<tokio::task::JoinHandle<()>> {
+        if self.db.backend() != Backend::Postgres || !(events || jobs) {
+            return None;
+        }
+        let mut notifications = Notifications::new(self.config.database_url());
+        if events {
+            self.events.relay_from(notifications.subscribe(EVENTS_CHANNEL));
+        }
+        if jobs {
+            self.jobs.wake_on(notifications.subscribe(JOBS_CHANNEL));
+        }
+        Some(notifications.spawn())
+    }
+}
+
+/// Every job kind this build runs, each with what running it needs.
+pub fn job_registry(
+    config: &Config,
+    db: Db,
+    store: Arc<dyn Store>,
+    videos: Videos,
+    jobs: JobQueue,
+) -> anyhow::Result<Registry> {
+    let processor = VideoProcessor::new(config, db.clone(), store, videos, jobs)?;
+    let deliveries = DeliveryContext::new(db, DeliveryOptions::new(config.webhook_allow_private_targets));
+    let mut registry = Registry::new();
+    registry.register::<ProcessVideo>(Arc::new(processor)).register::<DeliverWebhook>(Arc::new(deliveries));
+    Ok(registry)
+}
+
+/// Each queue's workers as configured: media work is CPU-bound (a few at a time),
+/// deliveries wait on the network (more at a time).
+pub fn queue_options(config: &Config) -> [(Queue, WorkerOptions); 2] {
+    let with = |concurrency| WorkerOptions { concurrency, lease: config.job_lease, ..WorkerOptions::default() };
+    [(Queue::MEDIA, with(config.worker_concurrency)), (Queue::DELIVERIES, with(config.delivery_concurrency))]
 }
 
 impl Application {
@@ -168,13 +207,13 @@ impl Application {
             self.state.db.clone(),
             self.state.config.sweep_interval,
         );
-        let event_listener = self.state.events.spawn_listener(self.state.config.database_url().to_string());
+        let notifications = self.state.spawn_notifications(true, self.run_worker);
         let event_pruner = crate::events::spawn_pruner(self.state.db.clone());
         let router = crate::api::router(self.state.clone());
         let result = axum::serve(self.listener, router).with_graceful_shutdown(shutdown).await;
         sweeper.abort();
         event_pruner.abort();
-        if let Some(listener) = event_listener {
+        if let Some(listener) = notifications {
             listener.abort();
         }
         stop.cancel();
@@ -194,8 +233,16 @@ pub async fn run_workers_until_stopped(config: Config) -> anyhow::Result<()> {
     let state = AppState::build(config).await?;
     let stop = CancellationToken::new();
     let workers = state.spawn_workers(stop.clone())?;
-    tracing::info!(concurrency = state.config.worker_concurrency, "worker running");
+    let notifications = state.spawn_notifications(false, true);
+    tracing::info!(
+        media = state.config.worker_concurrency,
+        deliveries = state.config.delivery_concurrency,
+        "worker running"
+    );
     shutdown_signal().await;
+    if let Some(listener) = notifications {
+        listener.abort();
+    }
     stop.cancel();
     for worker in workers {
         let _ = worker.await;

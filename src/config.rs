@@ -28,8 +28,11 @@ pub struct Config {
     pub sweep_interval: Duration,
     /// Mark session cookies `Secure` (turn on behind HTTPS).
     pub secure_cookies: bool,
-    /// Jobs one worker process runs at the same time.
+    /// Media jobs (video processing) one worker process runs at the same time.
     pub worker_concurrency: usize,
+    /// Webhook deliveries one worker process sends at the same time (their own queue, so
+    /// they never wait behind processing).
+    pub delivery_concurrency: usize,
     /// whisper.cpp (ggml) model; without one, transcription is disabled.
     pub whisper_model: Option<PathBuf>,
     /// CPU threads per transcription.
@@ -123,9 +126,12 @@ pub struct Overrides {
     pub sweep_interval_secs: Option<u64>,
     #[arg(long, env = "BRIEFLY_SECURE_COOKIES", global = true)]
     pub secure_cookies: Option<bool>,
-    /// Jobs a worker process runs at once.
+    /// Media jobs (video processing) a worker process runs at once.
     #[arg(long, env = "BRIEFLY_WORKER_CONCURRENCY", global = true)]
     pub worker_concurrency: Option<usize>,
+    /// Webhook deliveries a worker process sends at once.
+    #[arg(long, env = "BRIEFLY_DELIVERY_CONCURRENCY", global = true)]
+    pub delivery_concurrency: Option<usize>,
     /// Path of a whisper.cpp (ggml) speech model; unset disables transcription.
     #[arg(long, env = "BRIEFLY_WHISPER_MODEL", global = true)]
     pub whisper_model: Option<PathBuf>,
@@ -164,6 +170,7 @@ struct FileSettings {
     sweep_interval_secs: Option<u64>,
     secure_cookies: Option<bool>,
     worker_concurrency: Option<usize>,
+    delivery_concurrency: Option<usize>,
     whisper_model: Option<PathBuf>,
     whisper_threads: Option<usize>,
     job_lease_secs: Option<u64>,
@@ -176,6 +183,10 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub const DEFAULT_TUS_MAX_SIZE: u64 = 16 * 1024 * 1024 * 1024;
 const DEFAULT_UPLOAD_EXPIRY_SECS: u64 = 24 * 3600;
 const DEFAULT_SWEEP_INTERVAL_SECS: u64 = 300;
+/// Deliveries are I/O-bound: an attempt mostly waits (up to 10 s) on someone else's server
+/// and costs next to no CPU or memory, so a few at once keep one slow receiver from holding
+/// up the others without flooding anyone.
+const DEFAULT_DELIVERY_CONCURRENCY: usize = 4;
 
 impl Config {
     /// Resolve settings from an optional TOML file plus flags/environment.
@@ -221,6 +232,11 @@ impl Config {
             ),
             secure_cookies: o.secure_cookies.or(file.secure_cookies).unwrap_or(false),
             worker_concurrency: o.worker_concurrency.or(file.worker_concurrency).unwrap_or(1).clamp(1, 64),
+            delivery_concurrency: o
+                .delivery_concurrency
+                .or(file.delivery_concurrency)
+                .unwrap_or(DEFAULT_DELIVERY_CONCURRENCY)
+                .clamp(1, 64),
             whisper_model: o.whisper_model.or(file.whisper_model),
             whisper_threads: o.whisper_threads.or(file.whisper_threads).unwrap_or(1).clamp(1, 64),
             job_lease: Duration::from_secs(o.job_lease_secs.or(file.job_lease_secs).unwrap_or(30).clamp(2, 3600)),
@@ -303,6 +319,16 @@ mod tests {
         assert!(!Config::resolve(FileSettings::default(), Overrides::default()).webhook_allow_private_targets);
         let file: FileSettings = toml::from_str("webhook_allow_private_targets = true").unwrap();
         assert!(Config::resolve(file, Overrides::default()).webhook_allow_private_targets);
+    }
+
+    #[test]
+    fn each_queue_has_its_own_concurrency() {
+        let defaults = Config::resolve(FileSettings::default(), Overrides::default());
+        assert_eq!((defaults.worker_concurrency, defaults.delivery_concurrency), (1, 4));
+        let file: FileSettings = toml::from_str("worker_concurrency = 2\ndelivery_concurrency = 8").unwrap();
+        let overrides = Overrides { delivery_concurrency: Some(16), ..Default::default() };
+        let config = Config::resolve(file, overrides);
+        assert_eq!((config.worker_concurrency, config.delivery_concurrency), (2, 16));
     }
 
     #[test]

@@ -3,9 +3,9 @@
 //! Every event is first appended to the `video_events` table (its row id is the SSE id, so
 //! a reconnecting client can replay what it missed), then fanned out to this process's
 //! subscribers. SQLite runs in one process, so an in-process broadcast is enough there.
-//! On PostgreSQL the append also `NOTIFY`s; each `serve` process LISTENs, loads the row
-//! and broadcasts it, so an event raised by any API or worker process reaches every
-//! subscriber of every process.
+//! On PostgreSQL the append also `NOTIFY`s; each `serve` process LISTENs (on the one
+//! connection it shares with job wake-ups), loads the row and broadcasts it, so an event
+//! raised by any API or worker process reaches every subscriber of every process.
 
 mod kinds;
 mod listener;
@@ -14,8 +14,9 @@ use std::sync::Arc;
 
 use serde::Serialize;
 use tokio::sync::broadcast;
+use tokio::sync::mpsc::UnboundedReceiver;
 
-use crate::db::{Backend, Db, EventRow, NewEvent};
+use crate::db::{Backend, Db, EventRow, NewEvent, Signal};
 
 pub use kinds::EventKind;
 
@@ -82,10 +83,11 @@ impl EventHub {
         &self.db
     }
 
-    /// On PostgreSQL, relay other processes' events (and our own) to local subscribers.
-    pub fn spawn_listener(&self, database_url: String) -> Option<tokio::task::JoinHandle<()>> {
-        (self.db.backend() == Backend::Postgres)
-            .then(|| tokio::spawn(listener::relay_forever(self.db.clone(), database_url, self.fanout.clone())))
+    /// On PostgreSQL, relay every process's events (our own included) to local
+    /// subscribers, from the `briefly_events` notifications of the process's LISTEN
+    /// connection (`db::Notifications`).
+    pub fn relay_from(&self, signals: UnboundedReceiver<Signal>) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(listener::relay_forever(self.db.clone(), signals, self.fanout.clone()))
     }
 }
 

@@ -1,48 +1,68 @@
-//! Enqueue, claim and settle jobs.
+//! Enqueue, claim and settle jobs, per named queue.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::sync::Notify;
 
 use super::Job;
-use crate::db::{now_ms, Backend, Db, JobRecord};
+use crate::db::{now_ms, Db, JobRecord, Signal};
 use crate::domain::random_id;
 
 pub type JobRow = JobRecord;
 
+/// A named queue. Each queue has its own workers (and concurrency), so the jobs of one
+/// never wait behind the jobs of another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Queue(&'static str);
+
+impl Queue {
+    /// Video processing: CPU- and memory-heavy, a few at a time.
+    pub const MEDIA: Queue = Queue("media");
+    /// Webhook deliveries: short, waiting on the network, many at a time.
+    pub const DELIVERIES: Queue = Queue("deliveries");
+
+    /// Stored in `jobs.queue` and sent as the NOTIFY payload.
+    pub fn name(self) -> &'static str {
+        self.0
+    }
+}
+
+impl std::fmt::Display for Queue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
 #[derive(Clone)]
 pub struct JobQueue {
     db: Db,
-    wake: Arc<Notify>,
-}
-
-/// A job this worker holds the lease on.
-#[derive(Debug, Clone)]
-pub struct ClaimedJob {
-    pub row: JobRow,
-    /// `None` when the payload no longer parses (a job kind from a newer version).
-    pub job: Option<Job>,
+    /// One wake-up per queue, made when first needed.
+    wakes: Arc<Mutex<HashMap<&'static str, Arc<Notify>>>>,
 }
 
 impl JobQueue {
     pub fn new(db: Db) -> JobQueue {
-        JobQueue { db, wake: Arc::new(Notify::new()) }
+        JobQueue { db, wakes: Arc::default() }
     }
 
     pub fn db(&self) -> &Db {
         &self.db
     }
 
-    pub async fn enqueue(&self, job: &Job) -> anyhow::Result<String> {
+    /// Store `job` on its kind's queue; one idle worker of that queue wakes for it.
+    pub async fn enqueue<J: Job>(&self, job: &J) -> anyhow::Result<String> {
         let now = now_ms();
         let row = JobRow {
             id: random_id(20),
-            kind: job.kind().to_string(),
+            kind: J::KIND.to_string(),
+            queue: J::QUEUE.name().to_string(),
             payload: serde_json::to_string(job)?,
             status: "queued".into(),
             attempts: 0,
-            max_attempts: job.max_attempts(),
+            max_attempts: J::MAX_ATTEMPTS,
             run_at: now,
             lease_owner: None,
             lease_until: None,
@@ -51,17 +71,14 @@ impl JobQueue {
             updated_at: now,
         };
         self.db.insert_job(&row).await?;
-        self.wake.notify_one();
+        self.wake(J::QUEUE);
         Ok(row.id)
     }
 
-    pub async fn claim(&self, owner: &str, lease: Duration) -> anyhow::Result<Option<ClaimedJob>> {
+    /// Claim the next runnable job of `queue` (and only of it).
+    pub async fn claim(&self, queue: Queue, owner: &str, lease: Duration) -> anyhow::Result<Option<JobRow>> {
         let now = now_ms();
-        let Some(row) = self.db.claim_job(owner, now, now + lease.as_millis() as i64).await? else {
-            return Ok(None);
-        };
-        let job = serde_json::from_str(&row.payload).ok();
-        Ok(Some(ClaimedJob { row, job }))
+        Ok(self.db.claim_job(queue.name(), owner, now, now + lease.as_millis() as i64).await?)
     }
 
     pub async fn renew(&self, row: &JobRow, owner: &str, lease: Duration) -> anyhow::Result<bool> {
@@ -87,43 +104,54 @@ impl JobQueue {
         Ok(false)
     }
 
-    /// Resolves when a job may have become available (or never, if nobody enqueues here).
-    pub async fn wait_for_work(&self) {
-        self.wake.notified().await;
+    /// Resolves when a job of `queue` may have become available (or never, if nobody
+    /// enqueues on it).
+    pub async fn wait_for_work(&self, queue: Queue) {
+        let wake = self.wake_of(queue.name());
+        wake.notified().await;
     }
 
-    pub fn wake_one(&self) {
-        self.wake.notify_one();
+    /// Wake one idle worker of `queue` (or the next one to wait, if none is idle).
+    pub fn wake(&self, queue: Queue) {
+        self.wake_of(queue.name()).notify_one();
     }
 
-    /// On PostgreSQL, relay `NOTIFY briefly_jobs` from other processes to local workers.
-    pub fn spawn_listener(&self, database_url: String) -> Option<tokio::task::JoinHandle<()>> {
-        if self.db.backend() != Backend::Postgres {
-            return None;
+    /// Wake every idle worker of every queue, so each looks for work once now.
+    pub fn wake_all(&self) {
+        for wake in self.wakes.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).values() {
+            wake.notify_waiters();
         }
-        let wake = self.wake.clone();
-        Some(tokio::spawn(async move {
-            let mut delay = Duration::from_millis(500);
-            loop {
-                match listen(&database_url, &wake).await {
-                    Ok(()) => delay = Duration::from_millis(500),
-                    Err(err) => {
-                        tracing::warn!(error = %err, "job notifications lost; polling until reconnected")
-                    }
-                }
-                tokio::time::sleep(delay).await;
-                delay = (delay * 2).min(Duration::from_secs(30));
-            }
-        }))
     }
-}
 
-async fn listen(database_url: &str, wake: &Notify) -> anyhow::Result<()> {
-    let mut listener = sqlx::postgres::PgListener::connect(database_url).await?;
-    listener.listen("briefly_jobs").await?;
-    loop {
-        listener.recv().await?;
-        wake.notify_one();
+    /// Relay `NOTIFY briefly_jobs` from every process (ours included) to this process's
+    /// workers: the payload names the queue, and a fresh LISTEN connection (some
+    /// notifications may have been missed) makes every queue look once.
+    pub fn wake_on(&self, mut signals: UnboundedReceiver<Signal>) -> tokio::task::JoinHandle<()> {
+        let queue = self.clone();
+        tokio::spawn(async move {
+            while let Some(signal) = signals.recv().await {
+                match signal {
+                    Signal::Notified(name) => queue.wake_named(&name),
+                    Signal::Listening => queue.wake_all(),
+                }
+            }
+        })
+    }
+
+    fn wake_named(&self, name: &str) {
+        if name.is_empty() {
+            // An older version's NOTIFY names no queue.
+            return self.wake_all();
+        }
+        // Nobody here ever waited on that queue: nothing to wake.
+        let wake = self.wakes.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).get(name).cloned();
+        if let Some(wake) = wake {
+            wake.notify_one();
+        }
+    }
+
+    fn wake_of(&self, name: &'static str) -> Arc<Notify> {
+        self.wakes.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).entry(name).or_default().clone()
     }
 }
 

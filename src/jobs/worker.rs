@@ -7,18 +7,9 @@ use std::time::Duration;
 use futures::FutureExt;
 use tokio_util::sync::CancellationToken;
 
-use super::{ClaimedJob, Job, JobQueue, JobRow};
+use super::registry::Loaded;
+use super::{JobQueue, JobRow, Queue, Registry};
 use crate::domain::random_id;
-
-/// What a job kind does. Failures that retrying cannot fix (bad media) should be recorded
-/// by the handler and reported as success; an `Err` means "try again later".
-#[async_trait::async_trait]
-pub trait JobHandler: Send + Sync {
-    async fn handle(&self, job: &Job) -> anyhow::Result<()>;
-
-    /// The job failed for the last time (or its payload is unreadable).
-    async fn gave_up(&self, job: Option<&Job>, reason: &str);
-}
 
 /// How a run ended, for logs and tests.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,7 +21,7 @@ pub enum JobOutcome {
 
 #[derive(Debug, Clone)]
 pub struct WorkerOptions {
-    /// Jobs run at the same time by this process.
+    /// Jobs of the queue run at the same time by this process.
     pub concurrency: usize,
     /// Lease length; the heartbeat renews it every third of that.
     pub lease: Duration,
@@ -51,10 +42,12 @@ impl Default for WorkerOptions {
     }
 }
 
-/// Start `opts.concurrency` worker tasks; they stop when `stop` is cancelled.
+/// Start `opts.concurrency` workers for `target`, running the kinds in `registry`; they
+/// claim only `target`'s jobs and stop when `stop` is cancelled.
 pub fn spawn_workers(
     queue: JobQueue,
-    handler: Arc<dyn JobHandler>,
+    registry: Arc<Registry>,
+    target: Queue,
     opts: WorkerOptions,
     stop: CancellationToken,
 ) -> Vec<tokio::task::JoinHandle<()>> {
@@ -62,9 +55,10 @@ pub fn spawn_workers(
         .map(|n| {
             let worker = Worker {
                 queue: queue.clone(),
-                handler: handler.clone(),
+                registry: registry.clone(),
+                target,
                 opts: opts.clone(),
-                owner: format!("{}-{n}-{}", std::process::id(), random_id(6)),
+                owner: format!("{target}-{}-{n}-{}", std::process::id(), random_id(6)),
             };
             let stop = stop.clone();
             tokio::spawn(async move { worker.run(stop).await })
@@ -74,7 +68,8 @@ pub fn spawn_workers(
 
 struct Worker {
     queue: JobQueue,
-    handler: Arc<dyn JobHandler>,
+    registry: Arc<Registry>,
+    target: Queue,
     opts: WorkerOptions,
     owner: String,
 }
@@ -83,15 +78,15 @@ impl Worker {
     async fn run(self, stop: CancellationToken) {
         tracing::debug!(worker = %self.owner, "worker started");
         while !stop.is_cancelled() {
-            match self.queue.claim(&self.owner, self.opts.lease).await {
-                Ok(Some(claimed)) => {
-                    let outcome = self.run_one(claimed).await;
+            match self.queue.claim(self.target, &self.owner, self.opts.lease).await {
+                Ok(Some(row)) => {
+                    let outcome = self.run_one(row).await;
                     tracing::debug!(worker = %self.owner, ?outcome, "job settled");
                 }
                 Ok(None) => {
                     tokio::select! {
                         _ = stop.cancelled() => break,
-                        _ = self.queue.wait_for_work() => {}
+                        _ = self.queue.wait_for_work(self.target) => {}
                         _ = tokio::time::sleep(self.opts.poll_interval) => {}
                     }
                 }
@@ -106,11 +101,10 @@ impl Worker {
         }
     }
 
-    async fn run_one(&self, claimed: ClaimedJob) -> JobOutcome {
-        let row = claimed.row;
-        let Some(job) = claimed.job else {
-            let reason = format!("unreadable job payload of kind {}", row.kind);
-            return self.give_up(&row, None, &reason).await;
+    async fn run_one(&self, row: JobRow) -> JobOutcome {
+        let job = match self.registry.load(&row.kind, &row.payload) {
+            Ok(job) => job,
+            Err(reason) => return self.give_up(&row, None, &reason).await,
         };
         if row.attempts > row.max_attempts {
             // Taken over after its last attempt's worker died: do not run it again.
@@ -119,10 +113,10 @@ impl Worker {
                 row.max_attempts,
                 row.last_error.as_deref().unwrap_or("the worker stopped while running it")
             );
-            return self.give_up(&row, Some(&job), &reason).await;
+            return self.give_up(&row, Some(job.as_ref()), &reason).await;
         }
         let heartbeat = self.spawn_heartbeat(&row);
-        let result = AssertUnwindSafe(self.handler.handle(&job)).catch_unwind().await;
+        let result = AssertUnwindSafe(job.run()).catch_unwind().await;
         heartbeat.abort();
         let error = match result {
             Ok(Ok(())) => {
@@ -134,11 +128,14 @@ impl Worker {
             Ok(Err(err)) => format!("{err:#}"),
             Err(panic) => format!("job panicked: {}", panic_message(&panic)),
         };
-        tracing::warn!(job.id = %row.id, job.kind = %row.kind, attempt = row.attempts, error = %error, "job failed");
+        tracing::warn!(
+            job.id = %row.id, job.kind = %row.kind, job.queue = %row.queue, attempt = row.attempts, error = %error,
+            "job failed"
+        );
         match self.queue.fail(&row, &self.owner, &error, self.opts.base_backoff).await {
             Ok(true) => {
                 let reason = format!("gave up after {} attempts: {error}", row.attempts);
-                self.handler.gave_up(Some(&job), &reason).await;
+                job.gave_up(&reason).await;
                 JobOutcome::GaveUp(reason)
             }
             Ok(false) => JobOutcome::WillRetry(error),
@@ -149,13 +146,17 @@ impl Worker {
         }
     }
 
-    async fn give_up(&self, row: &JobRow, job: Option<&Job>, reason: &str) -> JobOutcome {
+    /// Settle the job as failed for good; `job` is `None` when it could not even be read.
+    async fn give_up(&self, row: &JobRow, job: Option<&dyn Loaded>, reason: &str) -> JobOutcome {
+        tracing::warn!(job.id = %row.id, job.kind = %row.kind, job.queue = %row.queue, reason, "job given up");
         let mut exhausted = row.clone();
         exhausted.attempts = exhausted.max_attempts;
         if let Err(err) = self.queue.fail(&exhausted, &self.owner, reason, self.opts.base_backoff).await {
             tracing::warn!(job.id = %row.id, error = %err, "could not record giving up");
         }
-        self.handler.gave_up(job, reason).await;
+        if let Some(job) = job {
+            job.gave_up(reason).await;
+        }
         JobOutcome::GaveUp(reason.to_string())
     }
 

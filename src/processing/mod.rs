@@ -7,6 +7,7 @@
 //! in a private temporary folder that is removed whatever happens. Each job has a
 //! deadline that scales with the media's length.
 
+mod job;
 mod memory;
 mod outputs;
 mod scratch;
@@ -23,13 +24,15 @@ use tokio::io::AsyncWriteExt;
 use crate::config::Config;
 use crate::db::{Db, VideoRow};
 use crate::domain::{TranscriptStatus, VideoStatus};
-use crate::jobs::{Job, JobHandler, JobQueue};
+use crate::jobs::JobQueue;
 use crate::media::{self, MediaError, ProcessOptions};
 use crate::speech::{SpeechError, SpeechModel, Transcript};
 use crate::store::Store;
 use crate::videos::{Asset, Transition, VideoError, VideoView, Videos};
-use crate::webhooks::{self, DeliveryOptions, WebhookEvent};
+use crate::webhooks::{self, WebhookEvent};
 use transcription::Transcription;
+
+pub use job::{ProcessVideo, ProcessingJobs};
 
 pub struct VideoProcessor {
     db: Db,
@@ -41,7 +44,6 @@ pub struct VideoProcessor {
     whisper_threads: usize,
     /// For the jobs a finished video causes (webhook deliveries).
     jobs: JobQueue,
-    webhooks: DeliveryOptions,
 }
 
 /// Why transcription is off, for logs and the README's promise of a clear message.
@@ -69,16 +71,7 @@ impl VideoProcessor {
         let work_root = config.data_dir.join("work");
         std::fs::create_dir_all(&work_root).with_context(|| format!("creating {}", work_root.display()))?;
         scratch::remove_abandoned(&work_root);
-        Ok(VideoProcessor {
-            db,
-            store,
-            videos,
-            work_root,
-            speech,
-            whisper_threads: config.whisper_threads,
-            jobs,
-            webhooks: DeliveryOptions::new(config.webhook_allow_private_targets),
-        })
+        Ok(VideoProcessor { db, store, videos, work_root, speech, whisper_threads: config.whisper_threads, jobs })
     }
 
     async fn process_video(&self, video_id: &str) -> anyhow::Result<()> {
@@ -251,26 +244,4 @@ fn time_budget(video: &VideoRow) -> Duration {
     Duration::from_millis(length_ms.saturating_mul(3))
         .saturating_add(Duration::from_secs(120))
         .min(Duration::from_secs(6 * 3600))
-}
-
-#[async_trait::async_trait]
-impl JobHandler for VideoProcessor {
-    async fn handle(&self, job: &Job) -> anyhow::Result<()> {
-        match job {
-            Job::ProcessVideo { video_id } => self.process_video(video_id).await,
-            Job::DeliverWebhook { delivery_id } => webhooks::deliver(&self.db, delivery_id, &self.webhooks).await,
-        }
-    }
-
-    async fn gave_up(&self, job: Option<&Job>, reason: &str) {
-        match job {
-            Some(Job::ProcessVideo { video_id }) => {
-                if let Err(err) = self.fail(video_id, reason).await {
-                    tracing::error!(video.id = %video_id, error = %err, "could not mark video failed");
-                }
-            }
-            Some(Job::DeliverWebhook { delivery_id }) => webhooks::give_up(&self.db, delivery_id, reason).await,
-            None => {}
-        }
-    }
 }

@@ -19,9 +19,8 @@ use std::time::Duration;
 
 use crate::db::{now_ms, ChunkCommit, ChunkRow, Db, SessionUser, UploadRow};
 use crate::domain::{random_id, ResourceId, Title, Visibility};
-use crate::jobs::{Job, JobQueue};
 use crate::store::{ByteStream, ChunkLocator, Store};
-use crate::videos::{self, Asset, Managed, Transition, VideoError, Videos};
+use crate::videos::{self, Asset, Managed, ProcessingQueue, Transition, VideoError, Videos};
 
 pub use checksum::{ExpectedChecksum, SUPPORTED_ALGORITHMS};
 pub use error::{UploadError, UploadResult};
@@ -38,7 +37,7 @@ pub struct Uploads {
     max_size: u64,
     expiry: Duration,
     spool_dir: PathBuf,
-    jobs: JobQueue,
+    processing: Arc<dyn ProcessingQueue>,
     videos: Videos,
 }
 
@@ -58,10 +57,10 @@ impl Uploads {
         max_size: u64,
         expiry: Duration,
         spool_dir: PathBuf,
-        jobs: JobQueue,
+        processing: Arc<dyn ProcessingQueue>,
         videos: Videos,
     ) -> Uploads {
-        Uploads { db, store, max_size, expiry, spool_dir, jobs, videos }
+        Uploads { db, store, max_size, expiry, spool_dir, processing, videos }
     }
 
     pub fn max_size(&self) -> u64 {
@@ -323,7 +322,7 @@ impl Uploads {
         let content_type = upload.filetype.clone().unwrap_or_else(|| "application/octet-stream".into());
         // Queue processing first: a worker that sees the video still `uploading` retries
         // shortly, while a crash between the two steps can never lose the job.
-        self.jobs.enqueue(&Job::ProcessVideo { video_id: upload.video_id.clone() }).await?;
+        self.processing.queue_processing(&upload.video_id).await?;
         // The share page switches from "recording" to playing the original (the
         // transition's live event).
         let uploaded =

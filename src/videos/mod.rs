@@ -12,6 +12,9 @@ mod files;
 mod lifecycle;
 mod view;
 
+mod processing_queue;
+pub use processing_queue::ProcessingQueue;
+
 use std::collections::HashMap;
 use std::sync::Arc;
 

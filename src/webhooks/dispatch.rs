@@ -4,11 +4,12 @@ use anyhow::Context;
 use serde::Serialize;
 
 use super::delivery::{self, DeliveryOptions, Outgoing, SendError};
+use super::job::DeliverWebhook;
 use super::manage::events_of;
 use super::WebhookEvent;
 use crate::db::{now_ms, AttemptRecord, Db, DeliveryRow};
 use crate::domain::{iso8601, random_id};
-use crate::jobs::{Job, JobQueue};
+use crate::jobs::JobQueue;
 
 /// Settled deliveries are kept this long, so the history owners see stays recent and small.
 pub const DELIVERY_RETENTION_MS: i64 = 30 * 24 * 3600 * 1000;
@@ -55,7 +56,7 @@ pub async fn enqueue_deliveries(
             delivered_at: None,
         };
         db.insert_delivery(&delivery).await?;
-        if let Err(err) = jobs.enqueue(&Job::DeliverWebhook { delivery_id: delivery.id.clone() }).await {
+        if let Err(err) = jobs.enqueue(&DeliverWebhook { delivery_id: delivery.id.clone() }).await {
             // Without a job nothing would ever settle the row; say so rather than leave it pending.
             let _ = db.fail_delivery(&delivery.id, "could not be queued for delivery").await;
             return Err(err.context("queueing a webhook delivery"));

@@ -3,7 +3,8 @@
 //! Policy: owners of a workspace register URLs for event types; nobody else can see that
 //! a hook exists. Each event becomes one delivery row and one `deliver_webhook` job per
 //! matching hook, so sending happens in the workers with the queue's retries and backoff,
-//! never in the request that caused the event. Delivery is at least once: a receiver
+//! never in the request that caused the event; the jobs have their own `deliveries` queue,
+//! so they never wait behind video processing. Delivery is at least once: a receiver
 //! de-duplicates by the delivery id, which every retry repeats along with the exact body.
 //! Every attempt is recorded on the delivery so owners can see what their endpoint said.
 //! Targets must be public addresses unless the operator allows private ones (`guard`).
@@ -11,6 +12,7 @@
 mod delivery;
 mod dispatch;
 mod guard;
+mod job;
 mod manage;
 pub mod signature;
 
@@ -19,6 +21,7 @@ use serde::Serialize;
 pub use delivery::DeliveryOptions;
 pub use dispatch::{deliver, enqueue_deliveries, give_up, DELIVERY_RETENTION_MS};
 pub use guard::{is_public, MAX_URL_CHARS};
+pub use job::{DeliverWebhook, DeliveryContext};
 pub use manage::{events_of, CreatedWebhook, WebhookError, Webhooks, MAX_HOOKS_PER_WORKSPACE};
 
 /// The events a hook can subscribe to.

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use briefly::config::{S3Config, StorageConfig};
+use briefly::jobs::JobQueue;
 use briefly::store::Store;
 use briefly::{Application, Config};
 use futures::FutureExt;
@@ -66,6 +67,8 @@ pub struct TestApp {
     pub backends: Backends,
     pub config: Config,
     pub store: Arc<dyn Store>,
+    /// The app's own job queue: jobs the API enqueues wake workers started on it in-process.
+    pub jobs: JobQueue,
     inner: Arc<Inner>,
 }
 
@@ -152,6 +155,7 @@ impl TestApp {
         }
         let addr = format!("http://{}", app.local_addr().unwrap());
         let store = app.state().store().clone();
+        let jobs = app.state().jobs().clone();
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(app.run_until(async move {
             let _ = rx.await;
@@ -161,6 +165,7 @@ impl TestApp {
             backends,
             config,
             store,
+            jobs,
             inner: Arc::new(Inner { _data: data, pg_database, shutdown: std::sync::Mutex::new(Some(tx)) }),
         }
     }

@@ -16,6 +16,7 @@ mod events;
 mod jobs;
 mod layers;
 mod media;
+mod notifications;
 mod openapi;
 mod processes;
 mod processing;

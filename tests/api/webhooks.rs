@@ -1,23 +1,26 @@
 //! Outgoing webhooks against real receivers on 127.0.0.1: signed `video.ready` after
 //! processing, retries with every attempt recorded, final failure, the private-address
-//! guard at registration and at delivery, who may manage hooks, and hostile input.
+//! guard at registration and at delivery, who may manage hooks, hostile input, and
+//! deliveries going out at once while the media queue is busy.
 
 mod receiver;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use briefly::db::{now_ms, Db, DeliveryRow, WebhookRow};
+use briefly::db::{now_ms, Db, DeliveryRow, Notifications, Signal, WebhookRow, JOBS_CHANNEL};
 use briefly::events::EventHub;
-use briefly::jobs::{spawn_workers, JobQueue, WorkerOptions};
-use briefly::processing::VideoProcessor;
+use briefly::jobs::{spawn_workers, Job, JobQueue, Queue, WorkerOptions};
 use reqwest::{Method, StatusCode};
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use self::receiver::{signature_is_valid, Receiver};
 use crate::fixtures::fixture;
-use crate::helpers::{assert_error, TestApp, Tweaks, User};
+use crate::helpers::{assert_error, Backends, TestApp, Tweaks, User};
 use crate::matrix;
 use crate::workspaces::{create_workspace, join};
 
@@ -43,8 +46,10 @@ matrix!(
     old_deliveries_are_forgotten
 );
 matrix!(tweaks = super::private_refused_fast_workers; private_targets_are_refused);
+matrix!(tweaks = super::receivers_allowed_fast_workers; deliveries_do_not_wait_for_media);
 
-/// Workers like the app's (same job handler), but polling every 50 ms with a 20 ms backoff.
+/// Workers like the app's (same job kinds, both queues), but polling every 50 ms with a
+/// 20 ms backoff.
 struct FastWorkers {
     db: Db,
     queue: JobQueue,
@@ -57,7 +62,9 @@ impl FastWorkers {
         let queue = JobQueue::new(db.clone());
         let events = EventHub::new(db.clone());
         let videos = briefly::videos::Videos::new(db.clone(), app.store.clone(), events, None);
-        let processor = VideoProcessor::new(&app.config, db.clone(), app.store.clone(), videos, queue.clone()).unwrap();
+        let registry =
+            briefly::app::job_registry(&app.config, db.clone(), app.store.clone(), videos, queue.clone()).unwrap();
+        let registry = Arc::new(registry);
         let options = WorkerOptions {
             concurrency: 2,
             lease: Duration::from_secs(15),
@@ -65,7 +72,9 @@ impl FastWorkers {
             base_backoff: Duration::from_millis(20),
         };
         let stop = CancellationToken::new();
-        spawn_workers(queue.clone(), Arc::new(processor), options, stop.clone());
+        for target in [Queue::MEDIA, Queue::DELIVERIES] {
+            spawn_workers(queue.clone(), registry.clone(), target, options.clone(), stop.clone());
+        }
         FastWorkers { db, queue, stop }
     }
 
@@ -496,4 +505,139 @@ async fn comments_and_reactions_are_delivered(app: TestApp) {
     assert!(!paths.iter().any(|p| p == "/elsewhere"), "{paths:?}");
     assert_eq!(paths.len(), 2, "{paths:?}");
     drop(workers);
+}
+
+/// A long media job (a transcode, as far as the queue can tell): it holds its worker
+/// until the test lets it go.
+#[derive(Serialize, Deserialize)]
+struct LongMediaJob {
+    label: String,
+}
+
+#[derive(Default)]
+struct Gate {
+    started: AtomicBool,
+    finished: AtomicBool,
+    release: Notify,
+}
+
+#[async_trait::async_trait]
+impl Job for LongMediaJob {
+    const KIND: &'static str = "test_long_media_job";
+    const QUEUE: Queue = Queue::MEDIA;
+    const MAX_ATTEMPTS: i64 = 1;
+    type Context = Gate;
+
+    async fn run(&self, gate: &Gate) -> anyhow::Result<()> {
+        gate.started.store(true, Ordering::SeqCst);
+        // Bounded, so a failing test cannot keep a worker busy for ever.
+        let _ = tokio::time::timeout(Duration::from_secs(60), gate.release.notified()).await;
+        gate.finished.store(true, Ordering::SeqCst);
+        Ok(())
+    }
+}
+
+/// With the only media worker busy on a long job, a comment's webhook still arrives
+/// within 2 s: deliveries have their own queue and workers, and an idle delivery worker is
+/// woken when a delivery is queued (the workers here poll only once a minute).
+async fn deliveries_do_not_wait_for_media(app: TestApp) {
+    let receiver = Receiver::start(vec![]).await;
+    let owner = app.sign_up("Ada").await;
+    let hook = register(&owner, &receiver.url("/comments"), &["comment.created"]).await;
+    let video = owner.create_video("Busy week", "private").await;
+    let video_id = video["id"].as_str().unwrap();
+
+    // SQLite runs in one process: the workers share the app's queue and its in-process
+    // wake-ups. On PostgreSQL they are what a `briefly worker` process would be: their own
+    // pool, woken by the API's NOTIFY through their own LISTEN connection.
+    let (queue, mut heard, listener) = match app.backends {
+        Backends::SqliteDisk => (app.jobs.clone(), None, None),
+        Backends::PostgresS3 => {
+            let queue = JobQueue::new(Db::connect(app.config.database_url()).await.unwrap());
+            let mut notifications = Notifications::new(app.config.database_url());
+            queue.wake_on(notifications.subscribe(JOBS_CHANNEL));
+            let mut heard = notifications.subscribe(JOBS_CHANNEL);
+            let listener = notifications.spawn();
+            let first = tokio::time::timeout(Duration::from_secs(10), heard.recv()).await.expect("listening");
+            assert_eq!(first, Some(Signal::Listening));
+            (queue, Some(heard), Some(listener))
+        }
+    };
+    let db = queue.db().clone();
+    let gate = Arc::new(Gate::default());
+    let mut registry = briefly::app::job_registry(
+        &app.config,
+        db.clone(),
+        app.store.clone(),
+        briefly::videos::Videos::new(db.clone(), app.store.clone(), EventHub::new(db.clone()), None),
+        queue.clone(),
+    )
+    .unwrap();
+    registry.register::<LongMediaJob>(gate.clone());
+    let registry = Arc::new(registry);
+    let mut config = app.config.clone();
+    config.worker_concurrency = 1;
+    let stop = CancellationToken::new();
+    for (target, options) in briefly::app::queue_options(&config) {
+        let options = WorkerOptions { poll_interval: Duration::from_secs(60), ..options };
+        if target == Queue::MEDIA {
+            assert_eq!(options.concurrency, 1);
+        }
+        spawn_workers(queue.clone(), registry.clone(), target, options, stop.clone());
+    }
+
+    let long_job = queue.enqueue(&LongMediaJob { label: "transcode".into() }).await.unwrap();
+    let started = Instant::now();
+    while !gate.started.load(Ordering::SeqCst) {
+        assert!(started.elapsed() < Duration::from_secs(10), "the media worker never took the long job");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(db.job(&long_job).await.unwrap().unwrap().status, "running");
+
+    let posted = Instant::now();
+    let response = owner
+        .request(Method::POST, &format!("/api/videos/{video_id}/comments"))
+        .json(&json!({ "body": "Ship it", "timestamp_ms": 1_000 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let comment: Value = response.json().await.unwrap();
+    while receiver.requests().is_empty() {
+        assert!(posted.elapsed() < Duration::from_secs(2), "no delivery within 2 s while the media queue was busy");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let waited = posted.elapsed();
+    assert!(waited < Duration::from_secs(2), "{waited:?}");
+    let request = receiver.requests().remove(0);
+    assert_eq!(request.header("briefly-event"), "comment.created");
+    assert!(signature_is_valid(hook["secret"].as_str().unwrap(), &request));
+    assert_eq!(request.json()["data"]["id"], comment["id"]);
+    // ... and the media job was busy all along.
+    assert!(!gate.finished.load(Ordering::SeqCst), "the long media job is still running");
+    assert_eq!(db.job(&long_job).await.unwrap().unwrap().status, "running");
+    let hook_id = hook["id"].as_str().unwrap();
+    let settled =
+        deliveries_until(&owner, hook_id, Duration::from_secs(10), |d| d.len() == 1 && d[0]["status"] == "delivered")
+            .await;
+    assert_eq!(settled[0]["attempts"], 1);
+    if let Some(heard) = heard.as_mut() {
+        // The API's NOTIFY named the queue, so only delivery workers had to wake.
+        let mut names = Vec::new();
+        while let Ok(Some(signal)) = tokio::time::timeout(Duration::from_millis(500), heard.recv()).await {
+            names.push(signal);
+        }
+        assert!(names.contains(&Signal::Notified("deliveries".into())), "{names:?}");
+    }
+
+    gate.release.notify_one();
+    let finished = Instant::now();
+    while db.job(&long_job).await.unwrap().unwrap().status != "done" {
+        assert!(finished.elapsed() < Duration::from_secs(10), "the long job did not finish once released");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    stop.cancel();
+    if let Some(listener) = listener {
+        listener.abort();
+    }
 }

@@ -1,0 +1,10 @@
+//! How a finished upload asks for processing without knowing who processes it: the
+//! services (uploads) depend on this trait, the workers layer (processing) implements it,
+//! and `app` plugs one into the other.
+
+#[async_trait::async_trait]
+pub trait ProcessingQueue: Send + Sync {
+    /// Queue `video_id` for processing. Once this returns, the request is stored: a crash
+    /// cannot lose it.
+    async fn queue_processing(&self, video_id: &str) -> anyhow::Result<()>;
+}
