@@ -21,16 +21,19 @@ mod views;
 mod webhooks;
 mod workspaces;
 
+use std::convert::Infallible;
 use std::time::Duration;
 
 use axum::extract::{DefaultBodyLimit, MatchedPath, State};
 use axum::http::{HeaderValue, Request};
 use axum::response::IntoResponse;
-use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
 use crate::app::AppState;
 use error::AppError;
@@ -45,54 +48,11 @@ pub use session::{SignedIn, Viewer};
 const JSON_BODY_LIMIT: usize = 128 * 1024;
 
 pub fn router(state: AppState) -> Router {
-    let tus_routes = Router::new()
-        .route("/api/uploads", post(tus::create).options(tus::options))
-        .route(
-            "/api/uploads/{upload_id}",
-            axum::routing::head(tus::head).patch(tus::patch).delete(tus::terminate).options(tus::upload_options),
-        )
-        .layer(DefaultBodyLimit::disable())
-        .layer(SetResponseHeaderLayer::overriding(
-            axum::http::HeaderName::from_static("tus-resumable"),
-            HeaderValue::from_static(tus::TUS_VERSION),
-        ));
-
-    let api_routes = Router::new()
-        .route("/healthz", get(healthz))
-        .route("/api/openapi.json", get(openapi::document))
-        .route("/api/auth/signup", post(auth::sign_up))
-        .route("/api/auth/login", post(auth::log_in))
-        .route("/api/auth/logout", post(auth::log_out))
-        .route("/api/me", get(auth::me))
-        .route("/api/tokens", post(auth::create_token))
-        .route("/api/videos", post(videos::create).get(videos::list))
-        .route("/api/videos/{id}", get(videos::get).patch(videos::update).delete(videos::delete))
-        .route("/api/videos/{id}/original", get(media::original))
-        .route("/api/videos/{id}/storyboard/{sprite}", get(assets::get_storyboard_sprite))
-        .route("/api/videos/{id}/{asset}", get(assets::get_asset))
-        .route("/api/videos/{id}/comments", post(comments::post).get(comments::list))
-        .route("/api/comments/{id}", axum::routing::patch(comments::edit).delete(comments::delete))
-        .route("/api/videos/{id}/reactions", post(reactions::post).get(reactions::list))
-        .route("/api/reactions/{id}", delete(reactions::delete))
-        .route("/api/videos/{id}/views", post(views::record))
-        .route("/api/videos/{id}/viewers", get(views::viewers))
-        .route("/api/videos/{id}/events", get(events::stream))
-        .route("/api/workspaces", post(workspaces::create).get(workspaces::list))
-        .route("/api/workspaces/{id}", get(workspaces::get))
-        .route("/api/workspaces/{id}/members", get(workspaces::members))
-        .route("/api/workspaces/{id}/members/{user_id}", delete(workspaces::remove_member))
-        .route("/api/workspaces/{id}/invites", post(workspaces::invite).get(workspaces::invites))
-        .route("/api/workspaces/{id}/invites/{invite_id}", delete(workspaces::revoke_invite))
-        .route("/api/invites/{token}/accept", post(workspaces::accept_invite))
-        .route("/api/search", get(search::search))
-        .route("/api/workspaces/{id}/webhooks", post(webhooks::create).get(webhooks::list))
-        .route("/api/workspaces/{id}/webhooks/{hook_id}", axum::routing::delete(webhooks::delete))
-        .route("/api/workspaces/{id}/webhooks/{hook_id}/deliveries", get(webhooks::deliveries))
-        .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT));
+    // The document half is dropped here: `openapi::document` renders `api()`'s on first use.
+    let (api_routes, _) = api().split_for_parts();
 
     Router::new()
         .merge(api_routes)
-        .merge(tus_routes)
         .merge(crate::web::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -113,6 +73,74 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(Duration::from_secs(60)))
         .with_state(state)
+}
+
+/// The one list of API endpoints. `routes!` reads each handler's `#[utoipa::path]` for its
+/// method and path, and registers the handler there in the router and its operation in the
+/// document, so neither can have an endpoint the other lacks. Handlers sharing a path (and
+/// only those) go in one `routes!`, in the order a 405's `Allow` header lists their methods.
+/// The order of the `routes!` is the order of the document's `paths`.
+fn api() -> OpenApiRouter<AppState> {
+    let api = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .routes(routes!(healthz))
+        .routes(routes!(openapi::document))
+        .routes(routes!(auth::sign_up))
+        .routes(routes!(auth::log_in))
+        .routes(routes!(auth::log_out))
+        .routes(routes!(auth::me))
+        .routes(routes!(auth::create_token))
+        .routes(routes!(videos::create, videos::list))
+        .routes(routes!(videos::get, videos::update, videos::delete))
+        .routes(routes!(media::original))
+        .routes(routes!(assets::get_asset))
+        .routes(routes!(assets::get_storyboard_sprite))
+        .routes(tus_layers(routes!(tus::create, tus::options)))
+        .routes(tus_layers(routes!(tus::head, tus::patch, tus::terminate, tus::upload_options)))
+        .routes(routes!(comments::post, comments::list))
+        .routes(routes!(comments::edit, comments::delete))
+        .routes(routes!(reactions::post, reactions::list))
+        .routes(routes!(reactions::delete))
+        .routes(routes!(views::record))
+        .routes(routes!(views::viewers))
+        .routes(routes!(events::stream))
+        .routes(routes!(workspaces::create, workspaces::list))
+        .routes(routes!(workspaces::get))
+        .routes(routes!(workspaces::members))
+        .routes(routes!(workspaces::remove_member))
+        .routes(routes!(workspaces::invite, workspaces::invites))
+        .routes(routes!(workspaces::revoke_invite))
+        .routes(routes!(workspaces::accept_invite))
+        .routes(routes!(webhooks::create, webhooks::list))
+        .routes(routes!(webhooks::delete))
+        .routes(routes!(webhooks::deliveries));
+    // oEmbed is routed by `crate::web::router()`, beside the pages whose links it unfurls;
+    // only its operation joins the document here.
+    let api = describe_only(api, routes!(crate::web::oembed::oembed));
+    api.routes(routes!(search::search))
+        // Also wraps the tus routes, but a `DefaultBodyLimit` only records the limit in the
+        // request for the extractors, and theirs (`disable()`, innermost) is recorded last.
+        .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+}
+
+/// The tus routes: media streams through them with no body limit, and their handlers'
+/// answers carry `Tus-Resumable`.
+fn tus_layers(routes: UtoipaMethodRouter<AppState>) -> UtoipaMethodRouter<AppState> {
+    routes.layer::<_, Infallible>(DefaultBodyLimit::disable()).layer(SetResponseHeaderLayer::overriding(
+        axum::http::HeaderName::from_static("tus-resumable"),
+        HeaderValue::from_static(tus::TUS_VERSION),
+    ))
+}
+
+/// Adds an operation (and the schemas it names) to the document without routing it, for a
+/// handler another router registers.
+fn describe_only(
+    mut api: OpenApiRouter<AppState>,
+    (schemas, paths, _unrouted): UtoipaMethodRouter<AppState>,
+) -> OpenApiRouter<AppState> {
+    let doc = api.get_openapi_mut();
+    doc.paths.merge(paths);
+    doc.components.get_or_insert_with(Default::default).schemas.extend(schemas);
+    api
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]

@@ -2,9 +2,13 @@
 //!
 //! Every operation is described by a `#[utoipa::path]` attribute on its handler and every
 //! body by `ToSchema` on the type the handler really (de)serializes, so the document moves
-//! with the code. This file only assembles them, and holds what has no Rust type of its
-//! own: the error responses (one per status, all `{"error":{"code","message"}}`) and the
-//! security schemes. `tests/api/openapi.rs` checks that every route of the router is here.
+//! with the code. Endpoints are listed once, in `api()` in `src/api/mod.rs`: each
+//! `routes!(...)` there reads the handlers' attributes and registers both the axum route
+//! and the operation (with the schemas it names), so the router and the document cannot
+//! disagree. `ApiDoc` here is only the starting document they are added to: the info, the
+//! tags, and what has no Rust type of its own: the error responses (one per status, all
+//! `{"error":{"code","message"}}`) and the security schemes. `tests/api/openapi.rs` checks
+//! that every API route, including any registered outside that list, is documented.
 //!
 //! Schema names are global and a second type with the same name silently replaces the
 //! first, so request types with common names (`CreateBody`) carry `#[schema(as = ...)]`.
@@ -18,8 +22,6 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::openapi::{ContentBuilder, HeaderBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
 
-use super::{assets, auth, comments, events, media, reactions, search, tus, videos, views, webhooks, workspaces};
-
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -27,54 +29,6 @@ use super::{assets, auth, comments, events, media, reactions, search, tus, video
         description = "Self-hosted async video updates. Errors are always \
             `{\"error\":{\"code\":\"...\",\"message\":\"...\"}}`; something you may not see \
             answers 404 exactly like something that does not exist."
-    ),
-    paths(
-        super::healthz,
-        document,
-        auth::sign_up,
-        auth::log_in,
-        auth::log_out,
-        auth::me,
-        auth::create_token,
-        videos::create,
-        videos::list,
-        videos::get,
-        videos::update,
-        videos::delete,
-        media::original,
-        assets::get_asset,
-        assets::get_storyboard_sprite,
-        tus::options,
-        tus::create,
-        tus::upload_options,
-        tus::head,
-        tus::patch,
-        tus::terminate,
-        comments::post,
-        comments::list,
-        comments::edit,
-        comments::delete,
-        reactions::post,
-        reactions::list,
-        reactions::delete,
-        views::record,
-        views::viewers,
-        events::stream,
-        workspaces::create,
-        workspaces::list,
-        workspaces::get,
-        workspaces::members,
-        workspaces::remove_member,
-        workspaces::invite,
-        workspaces::invites,
-        workspaces::revoke_invite,
-        workspaces::accept_invite,
-        webhooks::create,
-        webhooks::list,
-        webhooks::delete,
-        webhooks::deliveries,
-        crate::web::oembed::oembed,
-        search::search,
     ),
     components(
         schemas(ErrorBody, ErrorDetail),
@@ -118,7 +72,8 @@ pub struct ApiDoc;
 )]
 pub async fn document() -> impl IntoResponse {
     static RENDERED: OnceLock<String> = OnceLock::new();
-    let json = RENDERED.get_or_init(|| ApiDoc::openapi().to_json().expect("the OpenAPI document serializes"));
+    // The list `router()` routes, built once more for its document half.
+    let json = RENDERED.get_or_init(|| super::api().into_openapi().to_json().expect("the OpenAPI document serializes"));
     ([(CONTENT_TYPE, "application/json")], json.as_str())
 }
 

@@ -1,6 +1,8 @@
 //! The OpenAPI document: served, 3.1, and describing every route the router registers
-//! (and nothing it does not). The route list is read from the router's source, so a
-//! route added without a `#[utoipa::path]` (or left out of `src/api/openapi.rs`) fails here.
+//! (and nothing it does not). The route list is read from the router's source: handlers
+//! given to `.routes(routes!(...))` are routed and documented together from their
+//! `#[utoipa::path]`, while a plain `.route(...)` bypasses the document, so an API route
+//! added that way without being documented (or documented and no longer routed) fails here.
 
 use std::collections::BTreeSet;
 use std::io::{Read, Write};
@@ -175,9 +177,9 @@ fn operations(doc: &Value) -> Vec<(String, String, Value)> {
     out
 }
 
-/// `(path, method)` for every `.route("...", ...)` in `src/api/` and `src/web/` that
-/// answers machines: `/api/...`, `/healthz` and `/oembed` (HTML pages and static files are
-/// not part of the API).
+/// `(path, method)` for every route in `src/api/` and `src/web/` that answers machines:
+/// `/api/...`, `/healthz` and `/oembed` (HTML pages and static files are not part of the
+/// API). Read from both ways of routing: `.routes(routes!(...))` and plain `.route(...)`.
 fn routes_in_source() -> BTreeSet<(String, String)> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let files = ["src/api", "src/web"].into_iter().flat_map(|dir| std::fs::read_dir(root.join(dir)).unwrap());
@@ -190,10 +192,63 @@ fn routes_in_source() -> BTreeSet<(String, String)> {
         let source = std::fs::read_to_string(&path).unwrap();
         assert!(!source.contains(".nest("), "{path:?}: the route scan does not follow .nest(); extend it");
         routes.extend(scan_routes(&source));
+        routes.extend(scan_openapi_routes(root, &source));
     }
     routes
 }
 
+/// `.routes(routes!(a::x, a::y))`, possibly with the `routes!` wrapped (`tus_layers(routes!(...))`):
+/// `routes!` routes each handler at the method and path of its `#[utoipa::path]`, so those
+/// are read from the attribute. A `routes!` outside `.routes(` routes nothing (it only
+/// documents, as for oEmbed) and is not counted.
+fn scan_openapi_routes(root: &std::path::Path, source: &str) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    let mut rest = source;
+    while let Some(at) = rest.find(".routes(") {
+        rest = &rest[at + ".routes(".len()..];
+        let arguments = balanced(rest);
+        let Some(start) = arguments.find("routes!(") else { continue };
+        let handlers = balanced(&arguments[start + "routes!(".len()..]);
+        let routes: Vec<_> =
+            handlers.split(',').map(str::trim).filter(|h| !h.is_empty()).map(|h| path_attribute(root, h)).collect();
+        // One `routes!` with several paths routes every one of its handlers at every path.
+        assert!(routes.iter().all(|(path, _)| *path == routes[0].0), "one path per routes!(...): {routes:?}");
+        found.extend(routes);
+    }
+    found
+}
+
+/// The `(path, method)` of the `#[utoipa::path]` on `handler`, named as from `src/api/mod.rs`
+/// (`healthz`, `videos::create`, `crate::web::oembed::oembed`).
+fn path_attribute(root: &std::path::Path, handler: &str) -> (String, String) {
+    let segments: Vec<&str> = handler.split("::").collect();
+    let (name, modules) = segments.split_last().unwrap();
+    let file = match modules {
+        [] => root.join("src/api/mod.rs"),
+        ["crate", inner @ ..] => root.join("src").join(inner.join("/")).with_extension("rs"),
+        _ => root.join("src/api").join(modules.join("/")).with_extension("rs"),
+    };
+    let source = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{handler}: reading {file:?}: {e}"));
+    let definition =
+        source.find(&format!("async fn {name}(")).unwrap_or_else(|| panic!("{handler}: no fn in {file:?}"));
+    let opening = "#[utoipa::path(";
+    let attribute_at =
+        source[..definition].rfind(opening).unwrap_or_else(|| panic!("{handler} has no #[utoipa::path]"));
+    let attribute = balanced(&source[attribute_at + opening.len()..]);
+    let between = &source[attribute_at + opening.len() + attribute.len()..definition];
+    assert!(!between.contains("\n}"), "{handler}: the nearest #[utoipa::path] above it belongs to another item");
+    let method = attribute.split(',').next().unwrap().trim();
+    assert!(METHODS.contains(&method), "{handler}: the attribute must start with one method: {method:?}");
+    let path = attribute
+        .split_once("path = \"")
+        .and_then(|(_, after)| after.split_once('"'))
+        .unwrap_or_else(|| panic!("{handler}: no path = \"...\" in its attribute"))
+        .0;
+    (path.to_string(), method.to_string())
+}
+
+/// Plain `.route("...", get(...).post(...))`: these are not in the document unless added
+/// to it separately.
 fn scan_routes(source: &str) -> Vec<(String, String)> {
     let mut found = Vec::new();
     let mut rest = source;
