@@ -2,7 +2,7 @@
 # Collaboration benchmark: with wrk on loopback, the comments page and reaction writes on a
 # video with 10,000 comments and 50,000 reactions, each next to GET /healthz on the same
 # server, on SQLite and on PostgreSQL (fresh databases, dropped afterwards):
-#   bash scripts/bench-collab.sh [extra `briefly bench collab` flags, e.g. --seconds 20]
+#   bash scripts/bench-collab.sh [extra `briefly-bench collab` flags, e.g. --seconds 20]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh --test
@@ -14,9 +14,8 @@ if ! command -v wrk >/dev/null 2>&1; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq wrk >/dev/null
 fi
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/briefly/target}"
-cargo build --release --quiet
+source scripts/build-bench.sh
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work" "$bench_bin"' EXIT
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-"$CARGO_TARGET_DIR/release/briefly" bench collab --work-dir "$work" "$@"
+"$bench" collab --work-dir "$work" "$@"

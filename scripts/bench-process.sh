@@ -23,8 +23,9 @@ if [ ! -f "$cache/ct2-tiny.en/model.bin" ]; then
   rm -rf "$cache/unpacked"
 fi
 
-cargo build --release --quiet
-"$CARGO_TARGET_DIR/release/briefly" bench process \
+source scripts/build-bench.sh
+trap 'rm -rf "$bench_bin"' EXIT
+"$bench" process \
   --whisper-model "$model" \
   --python "$cache/venv/bin/python" \
   --reference-model "$cache/ct2-tiny.en" \

@@ -47,7 +47,9 @@ python3 -m pytest -q scripts/whisper_model
 # Integration tests spawn many servers; two at a time fits a 2-core machine. The release
 # profile, like scripts/run.sh, the browser tests, schemathesis and the benchmarks: one
 # build of whisper.cpp, the FFmpeg bindings and the AWS SDK serves every command.
-cargo test --release --all-targets -- --test-threads "${BRIEFLY_TEST_THREADS:-4}" "$@"
+# --workspace: the benchmarks' own unit tests (crates/bench) too, which also keeps them
+# compiling.
+cargo test --release --workspace --all-targets -- --test-threads "${BRIEFLY_TEST_THREADS:-4}" "$@"
 
 # The web app in a real browser (Chromium + playwright-core), against the real binary.
 BRIEFLY_WHISPER_MODEL="$BRIEFLY_TEST_WHISPER_MODEL" bash scripts/test-e2e.sh

@@ -1,4 +1,5 @@
-//! Command line: `briefly serve | migrate | bench ...`.
+//! Command line: `briefly serve | worker | migrate | config`. (The benchmarks are a
+//! separate binary, `briefly-bench`, in crates/bench.)
 
 use std::path::PathBuf;
 
@@ -33,9 +34,6 @@ pub enum Command {
     Migrate,
     /// Print the resolved configuration (secrets redacted).
     Config,
-    /// Benchmarks that measure Briefly next to a reference, side by side.
-    #[command(subcommand)]
-    Bench(crate::bench::BenchCommand),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
@@ -57,7 +55,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 println!("openblas_kernel: {}", crate::speech::openblas_kernel::current());
                 Ok(())
             }
-            Command::Bench(command) => crate::bench::run(command, config).await,
         }
     })
 }

@@ -16,6 +16,7 @@ use ffmpeg::{codec, decoder, encoder, frame, ChannelLayout, Packet, Rational, Re
 use ffmpeg_next as ffmpeg;
 
 use super::audio_graph::{AacTarget, AudioGraph};
+use super::branch::{DecodeBranch, Intake};
 use super::error::{MediaError, ResultExt};
 use super::mux::Muxer;
 use super::plan::AudioPlan;
@@ -48,6 +49,24 @@ pub(super) struct AudioBranch {
     pub(super) frames: u64,
     pub(super) decode_errors: u64,
     dropped_frames: u64,
+}
+
+impl DecodeBranch for AudioBranch {
+    const KIND: &'static str = "audio";
+
+    fn intake(&mut self) -> Intake<'_> {
+        Intake {
+            clock: &mut self.clock,
+            decoder: &mut self.decoder,
+            copy_stream: self.copy_stream,
+            packets: &mut self.packets,
+            decode_errors: &mut self.decode_errors,
+        }
+    }
+
+    fn drain_frames(&mut self, mux: &mut Muxer) -> Result<(), MediaError> {
+        self.drain_decoder(mux)
+    }
 }
 
 impl AudioBranch {
@@ -88,23 +107,6 @@ impl AudioBranch {
             decode_errors: 0,
             dropped_frames: 0,
         })
-    }
-
-    pub(super) fn on_packet(&mut self, mut pkt: Packet, mux: &mut Muxer) -> Result<(), MediaError> {
-        if pkt.size() == 0 {
-            return Ok(()); // an empty packet would read as end-of-stream to the decoder
-        }
-        self.packets += 1;
-        self.clock.fix_packet(&mut pkt);
-        if let Err(e) = self.decoder.send_packet(&pkt) {
-            self.decode_errors += 1;
-            tracing::debug!(error = %e, "audio packet rejected by decoder");
-        }
-        self.drain_decoder(mux)?;
-        if let Some(out) = self.copy_stream {
-            mux.write(out, pkt, self.clock.time_base())?;
-        }
-        Ok(())
     }
 
     /// End of input: flush decoder, graph and encoder, and close the speech file.

@@ -20,6 +20,7 @@
 
 mod audio;
 mod audio_graph;
+mod branch;
 mod canvas;
 mod error;
 mod jpeg;

@@ -18,6 +18,7 @@ use std::time::Instant;
 use ffmpeg_next::format::context::Input;
 
 use super::audio::AudioBranch;
+use super::branch::DecodeBranch;
 use super::error::{MediaError, ResultExt};
 use super::mux::Muxer;
 use super::plan::{make_plan, Plan};

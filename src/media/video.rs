@@ -10,9 +10,10 @@ use std::path::{Path, PathBuf};
 
 use ffmpeg::format::context::Input;
 use ffmpeg::frame::Video;
-use ffmpeg::{codec, decoder, threading, Packet};
+use ffmpeg::{codec, decoder, threading};
 use ffmpeg_next as ffmpeg;
 
+use super::branch::{DecodeBranch, Intake};
 use super::error::{MediaError, ResultExt};
 use super::mux::Muxer;
 use super::plan::{frame_duration, VideoPlan};
@@ -54,6 +55,24 @@ pub(super) struct VideoBranch {
     pub(super) packets: u64,
     pub(super) frames: u64,
     pub(super) decode_errors: u64,
+}
+
+impl DecodeBranch for VideoBranch {
+    const KIND: &'static str = "video";
+
+    fn intake(&mut self) -> Intake<'_> {
+        Intake {
+            clock: &mut self.clock,
+            decoder: &mut self.decoder,
+            copy_stream: self.copy_stream,
+            packets: &mut self.packets,
+            decode_errors: &mut self.decode_errors,
+        }
+    }
+
+    fn drain_frames(&mut self, mux: &mut Muxer) -> Result<(), MediaError> {
+        self.drain(mux)
+    }
 }
 
 impl VideoBranch {
@@ -106,23 +125,6 @@ impl VideoBranch {
             frames: 0,
             decode_errors: 0,
         })
-    }
-
-    pub(super) fn on_packet(&mut self, mut pkt: Packet, mux: &mut Muxer) -> Result<(), MediaError> {
-        if pkt.size() == 0 {
-            return Ok(()); // an empty packet would read as end-of-stream to the decoder
-        }
-        self.packets += 1;
-        self.clock.fix_packet(&mut pkt);
-        if let Err(e) = self.decoder.send_packet(&pkt) {
-            self.decode_errors += 1;
-            tracing::debug!(error = %e, "video packet rejected by decoder");
-        }
-        self.drain(mux)?;
-        if let Some(out) = self.copy_stream {
-            mux.write(out, pkt, self.clock.time_base())?;
-        }
-        Ok(())
     }
 
     /// End of input: flush the decoder and encoder.

@@ -23,6 +23,7 @@
 //! - `model.rs`: loading and sharing the model.
 //! - `openblas_kernel.rs`: making OpenBLAS use kernels this CPU can run (restart at startup).
 //! - `pcm.rs`: reading PCM in windows cut at quiet points.
+//! - `pcm_source.rs`: what the PCM is read from (a finished file, or one still growing).
 //! - `transcribe.rs`: options, the workers, whisper.cpp parameters, deadline.
 //! - `window_queue.rs`: windows handed out to the workers, balanced once the length is known.
 //! - `segments.rs`: one window's whisper.cpp result as segments with timed words.
@@ -37,6 +38,7 @@ mod model;
 mod model_file;
 pub mod openblas_kernel;
 mod pcm;
+mod pcm_source;
 mod segments;
 mod transcribe;
 mod transcript;
@@ -53,5 +55,6 @@ pub use captions::{to_srt, to_webvtt};
 pub use error::SpeechError;
 pub use model::SpeechModel;
 pub use pcm::SAMPLE_RATE;
-pub use transcribe::{transcribe_pcm, transcribe_pcm_file, PcmSource, TranscribeOptions};
+pub use pcm_source::PcmSource;
+pub use transcribe::{transcribe_pcm, transcribe_pcm_file, TranscribeOptions};
 pub use transcript::{Segment, Transcript, Word};

@@ -17,6 +17,10 @@ use std::io::{self, Read};
 /// Samples per second of the input, fixed by Whisper.
 pub const SAMPLE_RATE: u32 = 16_000;
 
+/// Silence put before every window when it goes to whisper.cpp (`transcribe.rs` pads,
+/// `segments.rs` takes it off the times again).
+pub(crate) const LEAD_IN_MS: i64 = 500;
+
 /// Energy is measured in 20 ms frames and compared over 100 ms spans.
 const FRAME: usize = 320;
 const SPAN_FRAMES: usize = 5;

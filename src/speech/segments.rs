@@ -16,8 +16,7 @@
 use whisper_rs::{WhisperState, WhisperTokenData};
 
 use super::model::SpeechModel;
-use super::pcm::Window;
-use super::transcribe::LEAD_IN_MS;
+use super::pcm::{Window, LEAD_IN_MS};
 use super::transcript::Segment;
 use super::voicing::Voicing;
 use super::words::{is_punctuation, words_from_tokens, TimedToken};

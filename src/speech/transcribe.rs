@@ -38,13 +38,12 @@ use whisper_rs::{FullParams, SamplingStrategy, WhisperState};
 
 use super::error::SpeechError;
 use super::model::SpeechModel;
-use super::pcm::{Window, SAMPLE_RATE};
+use super::pcm::{Window, LEAD_IN_MS, SAMPLE_RATE};
+use super::pcm_source::PcmSource;
 use super::segments::collect_segments;
 use super::transcript::{Segment, Transcript};
 use super::window_queue::{Take, WindowQueue};
 
-/// Silence put before every window.
-pub(crate) const LEAD_IN_MS: i64 = 500;
 const LEAD_IN_SAMPLES: usize = (SAMPLE_RATE as i64 * LEAD_IN_MS / 1000) as usize;
 /// whisper.cpp ignores inputs under 100 ms; pad short windows well past that.
 const MIN_INPUT_SAMPLES: usize = SAMPLE_RATE as usize * 3 / 2;
@@ -68,18 +67,6 @@ impl Default for TranscribeOptions {
         // 120 s windows: few seams, ~8 MB of samples per window.
         TranscribeOptions { threads: 1, beam_size: 5, window_secs: 120, deadline: None, cancel: None }
     }
-}
-
-/// Raw little-endian f32 PCM, 16 kHz mono, possibly still being written.
-pub trait PcmSource: Read {
-    /// How errors name this audio.
-    fn describe(&self) -> String;
-    /// True while more samples may still arrive (reads then wait for them).
-    fn is_growing(&self) -> bool {
-        false
-    }
-    /// Bytes left to read, once that is known (never while growing).
-    fn remaining_bytes(&self) -> Option<u64>;
 }
 
 /// A finished PCM file.

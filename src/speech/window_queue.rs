@@ -10,12 +10,12 @@
 
 use std::io::{self, BufReader};
 
-use super::pcm::{PcmWindows, Window};
-use super::transcribe::PcmSource;
+use super::pcm::{PcmWindows, Window, SAMPLE_RATE};
+use super::pcm_source::PcmSource;
 
 /// Where the quiet-point search looks for a cut, for a window of `window` samples.
 pub(crate) fn search_span(window: usize) -> usize {
-    (window / 4).min(10 * super::SAMPLE_RATE as usize)
+    (window / 4).min(10 * SAMPLE_RATE as usize)
 }
 
 pub(crate) enum Take {
@@ -115,7 +115,7 @@ mod tests {
     }
 
     fn audio(secs: usize, growing: bool) -> Audio {
-        let rate = super::super::SAMPLE_RATE as usize;
+        let rate = SAMPLE_RATE as usize;
         let samples = (0..secs * rate).map(|i| if (i / rate) % 10 == 9 && i % rate < rate / 2 { 0.0 } else { 0.3f32 });
         Audio { bytes: Cursor::new(samples.flat_map(f32::to_le_bytes).collect()), growing }
     }
@@ -137,7 +137,7 @@ mod tests {
 
     #[test]
     fn the_rest_is_split_evenly_between_the_workers() {
-        let rate = super::super::SAMPLE_RATE as usize;
+        let rate = SAMPLE_RATE as usize;
         // 300 s for 2 workers with 120 s windows: 4 windows of about 75 s, not 120+120+60.
         let windows = drain(&mut WindowQueue::new(audio(300, false), 120 * rate, 2));
         let lengths: Vec<usize> = windows.iter().map(|w| w.samples.len() / rate).collect();
@@ -154,7 +154,7 @@ mod tests {
 
     #[test]
     fn only_the_first_worker_reads_a_growing_source() {
-        let rate = super::super::SAMPLE_RATE as usize;
+        let rate = SAMPLE_RATE as usize;
         let mut queue = WindowQueue::new(audio(50, true), 30 * rate, 2);
         assert!(matches!(queue.take(1).unwrap(), Take::Wait));
         assert!(matches!(queue.take(0).unwrap(), Take::Window(0, _)));

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 /// Top-level modules by layer, from the top. A module may import its own layer and the
 /// layers below it.
 const LAYERS: &[(&str, &[&str])] = &[
-    ("entry", &["main", "lib", "cli", "app", "telemetry", "bench"]),
+    ("entry", &["main", "lib", "cli", "app", "telemetry"]),
     ("http", &["api", "web"]),
     ("workers", &["processing"]),
     ("services", &["videos", "uploads", "collab", "workspaces", "auth", "search", "webhooks", "events"]),

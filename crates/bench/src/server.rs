@@ -1,13 +1,41 @@
 //! A `briefly serve` child process for benchmarks, with its memory readable from /proc.
+//!
+//! The child is the server binary itself (`briefly`; by default the one cargo built
+//! beside this binary), not this benchmark binary: what is measured is what is deployed,
+//! and none of the load generator's code is in it.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use anyhow::{bail, Context};
+use briefly::config::{Config, StorageConfig};
 use secrecy::ExposeSecret;
 
-use crate::config::{Config, StorageConfig};
+static SERVER_BINARY: OnceLock<PathBuf> = OnceLock::new();
+
+/// Use `path` as the server binary, instead of the `briefly` next to this binary.
+pub fn use_binary(path: PathBuf) {
+    let _ = SERVER_BINARY.set(path);
+}
+
+/// The `briefly` binary to start: the one given with `--server`, else the one in the
+/// same folder as this binary (cargo puts both in `target/release`).
+fn server_binary() -> anyhow::Result<PathBuf> {
+    let path = match SERVER_BINARY.get() {
+        Some(path) => path.clone(),
+        None => std::env::current_exe()?.with_file_name("briefly"),
+    };
+    if !path.is_file() {
+        bail!(
+            "no server binary at {} (build it next to this one with \
+             `cargo build --release -p briefly -p briefly-bench`, or pass --server)",
+            path.display()
+        );
+    }
+    Ok(path)
+}
 
 pub struct ServerProcess {
     child: Child,
@@ -15,7 +43,7 @@ pub struct ServerProcess {
 }
 
 impl ServerProcess {
-    /// Start this binary as `briefly serve` with `config`'s storage on a free port.
+    /// Start the server binary as `briefly serve` with `config`'s storage on a free port.
     /// `with_worker: false` runs `serve --no-worker`, so background processing of what a
     /// benchmark uploads cannot disturb what it measures.
     pub async fn start(config: &Config, data_dir: &Path, with_worker: bool) -> anyhow::Result<ServerProcess> {
@@ -31,7 +59,7 @@ impl ServerProcess {
         database_url: &str,
     ) -> anyhow::Result<ServerProcess> {
         let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-        let mut command = Command::new(std::env::current_exe()?);
+        let mut command = Command::new(server_binary()?);
         command.arg("serve");
         if !with_worker {
             command.arg("--no-worker");

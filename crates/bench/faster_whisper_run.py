@@ -1,4 +1,4 @@
-"""Reference transcription for `briefly bench process`: faster-whisper, int8, on a WAV.
+"""Reference transcription for `briefly-bench process`: faster-whisper, int8, on a WAV.
 
 Prints one JSON line: {"seconds": wall time of load+transcribe, "words": n, "text": the transcript}.
 """

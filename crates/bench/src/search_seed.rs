@@ -5,9 +5,10 @@
 
 use std::time::{Duration, Instant};
 
-use super::corpus::Corpus;
-use super::sql_rows::{insert_rows as insert, quoted, ROWS_PER_INSERT};
-use crate::db::{now_ms, Db};
+use briefly::db::{now_ms, Db};
+
+use crate::corpus::Corpus;
+use crate::sql_rows::{insert_rows as insert, quoted, ROWS_PER_INSERT};
 
 pub const WORKSPACES: usize = 40;
 pub const SEGMENTS_PER_VIDEO: u64 = 200;

@@ -9,12 +9,12 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use anyhow::{ensure, Context};
+use briefly::config::Config;
 
-use super::cpu_time;
-use super::fixtures::{self, run};
-use super::server::ServerProcess;
-use super::transcribe::{self, SpeechAudio};
-use crate::config::Config;
+use crate::cpu_time;
+use crate::fixtures::{self, run};
+use crate::server::ServerProcess;
+use crate::transcribe::{self, SpeechAudio};
 
 #[derive(Debug, clap::Args)]
 pub struct ProcessBench {
@@ -44,7 +44,7 @@ pub async fn run_bench(args: ProcessBench, config: Config) -> anyhow::Result<()>
     let model = config.whisper_model.clone().context("--whisper-model (BRIEFLY_WHISPER_MODEL) is required")?;
     let work = args.setup.work_dir()?;
     println!(
-        "briefly bench process: {} min {}p{}, {} transcription threads, model {}",
+        "briefly-bench process: {} min {}p{}, {} transcription threads, model {}",
         args.minutes,
         args.height,
         args.fps,
@@ -110,14 +110,14 @@ async fn briefly_side(
     work: &Path,
     threads: usize,
 ) -> anyhow::Result<Ours> {
-    let data_dir = work.join(format!("server-{}", crate::domain::random_id(6)));
+    let data_dir = work.join(format!("server-{}", briefly::domain::random_id(6)));
     std::fs::create_dir_all(&data_dir)?;
     let mut server_config = config.clone();
     server_config.whisper_model = Some(model.to_path_buf());
     server_config.whisper_threads = threads;
     let server = ServerProcess::start(&server_config, &data_dir, true).await?;
     let client = server.signed_in_client().await?;
-    let (video_id, uploaded_at) = super::upload::upload_file(&client, &server, input, 8 * 1024 * 1024).await?;
+    let (video_id, uploaded_at) = crate::upload::upload_file(&client, &server, input, 8 * 1024 * 1024).await?;
     let cpu_at_upload = cpu_time::of_process(server.pid())?;
     // Bounded: a 5-minute recording has an hour.
     for _ in 0..36_000 {

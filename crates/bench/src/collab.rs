@@ -1,4 +1,4 @@
-//! `briefly bench collab`: the comments page and reaction writes on a video with 10,000
+//! `briefly-bench collab`: the comments page and reaction writes on a video with 10,000
 //! comments and 50,000 reactions, each next to `GET /healthz` on the same server in the
 //! same run, with wrk on loopback, on SQLite and PostgreSQL.
 
@@ -6,14 +6,14 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{ensure, Context};
+use briefly::config::Config;
+use briefly::db::{Backend, Db};
 
-use super::collab_seed;
-use super::load_average;
-use super::scratch_db::{backend_label, backend_named, ScratchDb};
-use super::server::ServerProcess;
-use super::wrk::{self, Load, Report, Requests};
-use crate::config::Config;
-use crate::db::{Backend, Db};
+use crate::collab_seed;
+use crate::load_average;
+use crate::scratch_db::{backend_label, backend_named, ScratchDb};
+use crate::server::ServerProcess;
+use crate::wrk::{self, Load, Report, Requests};
 
 #[derive(Debug, clap::Args)]
 pub struct CollabBench {
@@ -68,7 +68,7 @@ pub async fn run(args: CollabBench, config: Config) -> anyhow::Result<()> {
     let work_dir = std::fs::canonicalize(&args.work_dir)?;
     let script = wrk::install_script(&work_dir).await?;
     println!(
-        "briefly bench collab: {} comments, {} reactions, {} users; wrk {} threads, {} connections, {} s per endpoint \
+        "briefly-bench collab: {} comments, {} reactions, {} users; wrk {} threads, {} connections, {} s per endpoint \
          (+{} s warm-up)",
         args.comments, args.reactions, args.users, args.threads, args.connections, args.seconds, args.warm_up_seconds
     );

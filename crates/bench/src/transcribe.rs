@@ -7,10 +7,10 @@ use std::process::Command;
 use std::time::Instant;
 
 use anyhow::{ensure, Context};
+use briefly::config::Config;
 
-use super::fixtures::{self, run, SpeechTrack};
-use super::word_errors::word_error_rate;
-use crate::config::Config;
+use crate::fixtures::{self, run, SpeechTrack};
+use crate::word_errors::word_error_rate;
 
 #[derive(Debug, clap::Args)]
 pub struct TranscribeBench {
@@ -96,7 +96,7 @@ pub struct Reference {
 impl Reference {
     /// faster-whisper on `wav`: seconds for model load + transcription, and the text.
     pub fn transcribe(&self, wav: &Path) -> anyhow::Result<(f64, String)> {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/bench/faster_whisper_run.py");
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("faster_whisper_run.py");
         let output = Command::new(&self.python)
             .arg(script)
             .arg(wav)
@@ -116,9 +116,9 @@ impl Reference {
 /// seconds it took and the text.
 pub fn transcribe_only(model: &Path, pcm: &Path, threads: usize) -> anyhow::Result<(f64, String)> {
     let started = Instant::now();
-    let model = crate::speech::SpeechModel::load(model)?;
-    let options = crate::speech::TranscribeOptions { threads, ..Default::default() };
-    let transcript = crate::speech::transcribe_pcm_file(&model, pcm, &options)?;
+    let model = briefly::speech::SpeechModel::load(model)?;
+    let options = briefly::speech::TranscribeOptions { threads, ..Default::default() };
+    let transcript = briefly::speech::transcribe_pcm_file(&model, pcm, &options)?;
     ensure!(!transcript.segments.is_empty(), "no speech recognised");
     let seconds = started.elapsed().as_secs_f64();
     let text = transcript.segments.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join(" ");

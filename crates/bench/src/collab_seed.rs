@@ -2,13 +2,14 @@
 //! members (each with a personal API token), and a video's comments (some with replies)
 //! and reactions. Only the benchmark's readers and the video itself go through the API.
 
-use super::corpus::Corpus;
-use super::sql_rows::{insert_rows as insert, quoted};
-use crate::auth::API_TOKEN_PREFIX;
-use crate::db::{now_ms, Db};
-use crate::domain::{random_secret, sha256_hex};
+use briefly::auth::API_TOKEN_PREFIX;
+use briefly::db::{now_ms, Db};
+use briefly::domain::{random_secret, sha256_hex};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+
+use crate::corpus::Corpus;
+use crate::sql_rows::{insert_rows as insert, quoted};
 
 pub const EMOJIS: &[&str] = &["👍", "🎉", "❤️", "😂", "👍🏽", "🚀", "👀", "🇫🇷"];
 /// Sorts general (untimed) comments after timed ones; mirrors the comments store.
@@ -24,7 +25,7 @@ pub struct Team {
 /// A team workspace owned by `owner_id`, with `members` seeded users who each hold a token.
 pub async fn team(db: &Db, owner_id: &str, members: usize) -> anyhow::Result<Team> {
     let now = now_ms();
-    let workspace_id = format!("benchteam{}", crate::domain::random_id(8));
+    let workspace_id = format!("benchteam{}", briefly::domain::random_id(8));
     let mut tx = db.pool().begin().await?;
     sqlx::query("INSERT INTO workspaces (id, name, personal, created_at) VALUES ($1, 'Bench team', 0, $2)")
         .bind(&workspace_id)

@@ -1,4 +1,4 @@
--- wrk script for `briefly bench collab`. Arguments after `--`:
+-- wrk script for `briefly-bench collab`. Arguments after `--`:
 --   get   <token or "-">                       GET the URL's path (optionally as a bearer)
 --   react <tokens file> <threads> <duration>   POST reactions, each thread cycling through
 --                                              its own share of the tokens (many users)

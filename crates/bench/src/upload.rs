@@ -5,12 +5,12 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{bail, ensure, Context};
+use briefly::config::{Config, StorageConfig};
+use briefly::store::Store;
 use sha2::Digest;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use super::server::ServerProcess;
-use crate::config::{Config, StorageConfig};
-use crate::store::Store;
+use crate::server::ServerProcess;
 
 #[derive(Debug, clap::Args)]
 pub struct UploadBench {
@@ -48,7 +48,7 @@ pub async fn run(args: UploadBench, config: Config) -> anyhow::Result<()> {
         StorageConfig::S3(_) => "s3",
     };
     println!(
-        "briefly bench upload: {} MiB in {} KiB PATCHes, storage = {backend}, runs = {}",
+        "briefly-bench upload: {} MiB in {} KiB PATCHes, storage = {backend}, runs = {}",
         args.size >> 20,
         args.chunk >> 10,
         args.runs
@@ -114,7 +114,7 @@ fn median(samples: &[Sample]) -> f64 {
 fn scoped_config(config: &Config, run: usize) -> Config {
     let mut scoped = config.clone();
     if let StorageConfig::S3(s3) = &mut scoped.storage {
-        s3.prefix = format!("{}bench-{}-{run}/", s3.prefix, crate::domain::random_id(6));
+        s3.prefix = format!("{}bench-{}-{run}/", s3.prefix, briefly::domain::random_id(6));
     }
     scoped
 }
@@ -261,8 +261,8 @@ async fn reference_writes(
             Ok(vec![("plain file copy (cp)", cp), ("file copy + fsync", durable)])
         }
         StorageConfig::S3(s3) => {
-            let store = crate::store::S3Store::connect(s3).await?;
-            let key = format!("bench-reference-{}-{run}", crate::domain::random_id(6));
+            let store = briefly::store::S3Store::connect(s3).await?;
+            let key = format!("bench-reference-{}-{run}", briefly::domain::random_id(6));
             let started = Instant::now();
             store.put_file_single(&key, source).await?;
             let single = timed(started);
@@ -296,7 +296,7 @@ async fn streamed_copy(source: &Path, target: &Path, chunk: usize) -> anyhow::Re
 
 async fn cleanup_storage(config: &Config, data_dir: &Path) {
     if let StorageConfig::S3(_) = &config.storage {
-        if let Ok(store) = crate::app::open_store(config).await {
+        if let Ok(store) = briefly::app::open_store(config).await {
             let _ = store.delete_prefix("").await;
         }
     }

@@ -4,9 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use briefly::db::Backend;
 use sqlx::{Connection, Executor};
-
-use crate::db::Backend;
 
 pub struct ScratchDb {
     pub url: String,
@@ -22,7 +21,7 @@ impl ScratchDb {
     /// A fresh database of `backend` (SQLite under `work_dir`; PostgreSQL next to the
     /// database `postgres_admin_url` names, which must allow CREATE DATABASE).
     pub async fn create(backend: Backend, work_dir: &Path, postgres_admin_url: &str) -> anyhow::Result<ScratchDb> {
-        let name = format!("briefly_bench_{}", crate::domain::random_id(8).to_lowercase());
+        let name = format!("briefly_bench_{}", briefly::domain::random_id(8).to_lowercase());
         match backend {
             Backend::Sqlite => {
                 let path = work_dir.join(format!("{name}.db"));

@@ -1,18 +1,18 @@
-//! `briefly bench search`: `GET /api/search` latency over a million transcript segments,
+//! `briefly-bench search`: `GET /api/search` latency over a million transcript segments,
 //! next to a plain `LIKE '%word%'` scan of the same table, on SQLite and PostgreSQL.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::{ensure, Context};
+use briefly::config::Config;
+use briefly::db::{Backend, Db};
 
-use super::corpus::Corpus;
-use super::latency::{ms, Percentiles};
-use super::scratch_db::{backend_label, backend_named, ScratchDb};
-use super::search_seed;
-use super::server::ServerProcess;
-use crate::config::Config;
-use crate::db::{Backend, Db};
+use crate::corpus::Corpus;
+use crate::latency::{ms, Percentiles};
+use crate::scratch_db::{backend_label, backend_named, ScratchDb};
+use crate::search_seed;
+use crate::server::ServerProcess;
 
 #[derive(Debug, clap::Args)]
 pub struct SearchBench {
@@ -76,7 +76,7 @@ pub async fn run(args: SearchBench, config: Config) -> anyhow::Result<()> {
     tokio::fs::create_dir_all(&args.work_dir).await?;
     let work_dir = std::fs::canonicalize(&args.work_dir)?;
     println!(
-        "briefly bench search: {} segments, {} requests per query ({} warm-up), {} LIKE scans per query",
+        "briefly-bench search: {} segments, {} requests per query ({} warm-up), {} LIKE scans per query",
         args.segments, args.requests, WARM_UP, args.reference_requests
     );
     for name in &args.databases {
@@ -115,7 +115,7 @@ async fn measure(
         seeded.videos,
         search_seed::WORKSPACES,
         seeded.elapsed.as_secs_f64(),
-        super::load_average::now()
+        crate::load_average::now()
     );
     let data_dir = work_dir.join(format!("search-server-{}", backend_label(backend).to_lowercase()));
     let _ = tokio::fs::remove_dir_all(&data_dir).await;
@@ -190,9 +190,10 @@ async fn like_scan(db: &Db, words: &[String]) -> anyhow::Result<usize> {
 /// Segments the full-text index finds for the words (all of them), visible or not.
 async fn indexed_matches(db: &Db, words: &[String]) -> anyhow::Result<i64> {
     let (sql, argument) = match db.backend() {
-        Backend::Sqlite => {
-            ("SELECT count(*) FROM transcript_fts WHERE transcript_fts MATCH $1", crate::search::fts5_expression(words))
-        }
+        Backend::Sqlite => (
+            "SELECT count(*) FROM transcript_fts WHERE transcript_fts MATCH $1",
+            briefly::search::fts5_expression(words),
+        ),
         Backend::Postgres => {
             ("SELECT count(*) FROM transcript_segments WHERE tsv @@ plainto_tsquery('english', $1)", words.join(" "))
         }
@@ -238,6 +239,6 @@ fn print_results(backend: Backend, results: &[QueryResult]) {
          load average {}",
         backend_label(backend),
         ms(worst),
-        super::load_average::now()
+        crate::load_average::now()
     );
 }
