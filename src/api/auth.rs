@@ -10,11 +10,11 @@ use utoipa::ToSchema;
 
 use super::json::ApiJson;
 use super::session::{cleared_session_cookie, session_cookie, session_secret, SignedIn};
+use crate::api::error::{AppError, AppResult};
 use crate::app::AppState;
 use crate::auth::NewSession;
-use crate::workspaces::WorkspaceView;
 use crate::domain::{DisplayName, Email, Password, TokenName};
-use crate::api::error::{AppError, AppResult};
+use crate::workspaces::WorkspaceView;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -52,7 +52,12 @@ pub async fn original(
 
 /// Answer with a stored file: a presigned redirect where configured, else the bytes
 /// (or the requested range of them) streamed from the store.
-pub async fn serve_file(state: &AppState, file: &AssetFile, method: &Method, headers: &HeaderMap) -> AppResult<Response> {
+pub async fn serve_file(
+    state: &AppState,
+    file: &AssetFile,
+    method: &Method,
+    headers: &HeaderMap,
+) -> AppResult<Response> {
     let size = match state.videos.delivery(file).await? {
         Delivery::Redirect(url) => {
             return Ok((

@@ -3,9 +3,9 @@
 //! and `error.rs` alone turns the services' errors into HTTP answers.
 
 mod assets;
-pub mod error;
 mod auth;
 mod comments;
+pub mod error;
 mod events;
 mod json;
 mod media;
@@ -41,7 +41,6 @@ use error::AppError;
 pub use json::ApiJson;
 
 pub use session::{SignedIn, Viewer};
-
 
 /// JSON request bodies are small; media goes through tus, which streams without a limit.
 /// Room for a 10,000-character comment even when every character arrives JSON-escaped.

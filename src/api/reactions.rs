@@ -10,10 +10,10 @@ use utoipa::{IntoParams, ToSchema};
 use super::json::ApiJson;
 use super::path::ApiPath;
 use super::session::{SignedIn, Viewer};
+use crate::api::error::{AppError, AppResult};
 use crate::app::AppState;
 use crate::collab::{ReactionPage, ReactionView};
 use crate::domain::Emoji;
-use crate::api::error::{AppError, AppResult};
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -7,10 +7,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::session::Viewer;
+use crate::api::error::{AppError, AppResult};
 use crate::app::AppState;
 use crate::db::SearchScope;
 use crate::domain::ResourceId;
-use crate::api::error::{AppError, AppResult};
 use crate::search::SearchHit;
 
 #[derive(Deserialize, IntoParams)]

@@ -9,10 +9,10 @@ use axum::http::request::Parts;
 use axum::http::HeaderValue;
 use axum_extra::extract::cookie::CookieJar;
 
+use crate::api::error::AppError;
 use crate::app::AppState;
 use crate::auth::{SESSION_COOKIE, SESSION_TTL_MS};
 use crate::db::SessionUser;
-use crate::api::error::AppError;
 
 /// The caller, if signed in. Anonymous callers are allowed.
 pub struct Viewer(pub Option<SessionUser>);

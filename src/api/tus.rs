@@ -10,9 +10,9 @@ use futures::TryStreamExt;
 
 use super::path::ApiPath;
 use super::session::SignedIn;
+use crate::api::error::{AppError, AppResult};
 use crate::app::AppState;
 use crate::db::UploadRow;
-use crate::api::error::{AppError, AppResult};
 use crate::store::ByteStream;
 use crate::uploads::{ExpectedChecksum, PatchInput, SUPPORTED_ALGORITHMS};
 

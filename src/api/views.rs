@@ -8,9 +8,9 @@ use utoipa::ToSchema;
 use super::json::ApiJson;
 use super::path::ApiPath;
 use super::session::{SignedIn, Viewer};
+use crate::api::error::AppResult;
 use crate::app::AppState;
 use crate::collab::{ViewRecorded, ViewerSummary};
-use crate::api::error::AppResult;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

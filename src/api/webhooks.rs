@@ -11,10 +11,10 @@ use utoipa::{IntoParams, ToSchema};
 use super::json::ApiJson;
 use super::path::ApiPath;
 use super::session::SignedIn;
+use crate::api::error::{AppError, AppResult};
 use crate::app::AppState;
 use crate::db::{DeliveryRow, WebhookRow};
 use crate::domain::iso8601;
-use crate::api::error::{AppError, AppResult};
 use crate::webhooks;
 
 #[derive(Deserialize, ToSchema)]

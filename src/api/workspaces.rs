@@ -9,10 +9,10 @@ use utoipa::ToSchema;
 use super::json::ApiJson;
 use super::path::ApiPath;
 use super::session::SignedIn;
-use crate::app::AppState;
-use crate::workspaces::{CreatedInvite, InviteInput, InviteView, MemberView, WorkspaceView};
-use crate::domain::WorkspaceName;
 use crate::api::error::{AppError, AppResult};
+use crate::app::AppState;
+use crate::domain::WorkspaceName;
+use crate::workspaces::{CreatedInvite, InviteInput, InviteView, MemberView, WorkspaceView};
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

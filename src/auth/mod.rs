@@ -75,7 +75,9 @@ impl Accounts {
         let hash = user.as_ref().map(|u| u.password_hash.clone());
         let verified = passwords::verify(password, hash).await?;
         match (user, verified) {
-            (Some(user), true) => self.start_session(SessionUser { id: user.id, email: user.email, name: user.name }).await,
+            (Some(user), true) => {
+                self.start_session(SessionUser { id: user.id, email: user.email, name: user.name }).await
+            }
             _ => Err(AuthError::InvalidCredentials),
         }
     }

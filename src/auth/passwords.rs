@@ -4,8 +4,8 @@ use anyhow::anyhow;
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 
-use crate::domain::Password;
 use super::AuthResult;
+use crate::domain::Password;
 
 pub async fn hash(password: Password) -> AuthResult<String> {
     let hashed = tokio::task::spawn_blocking(move || {

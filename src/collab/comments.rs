@@ -4,11 +4,11 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use super::error::{CollabError, CollabResult};
 use super::people::Person;
 use super::Collab;
 use crate::db::{now_ms, CommentCursor, CommentRow, NewComment, SessionUser, VideoRow};
 use crate::domain::{decode_cursor, encode_cursor, iso8601, random_id, CommentBody, ResourceId, TimestampMs};
-use super::error::{CollabError, CollabResult};
 use crate::events::{EventHub, EventKind};
 use crate::videos::{Access, Watchable};
 use crate::webhooks::WebhookEvent;
@@ -131,7 +131,12 @@ impl Collab {
         Ok(parent.id)
     }
 
-    pub async fn list_comments(&self, watchable: &Watchable, cursor: Option<&str>, limit: i64) -> CollabResult<CommentPage> {
+    pub async fn list_comments(
+        &self,
+        watchable: &Watchable,
+        cursor: Option<&str>,
+        limit: i64,
+    ) -> CollabResult<CommentPage> {
         let video = watchable.video();
         let after = cursor.map(parse_cursor).transpose()?;
         let (mut rows, replies) = self.db.comment_page(&video.id, after.as_ref(), limit + 1).await?;

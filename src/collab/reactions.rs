@@ -4,11 +4,11 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::error::{CollabError, CollabResult};
 use super::people::Person;
 use super::Collab;
 use crate::db::{now_ms, NewReaction, ReactionRow, SessionUser};
 use crate::domain::{decode_cursor, encode_cursor, iso8601, random_id, Emoji, ResourceId, TimestampMs};
-use super::error::{CollabError, CollabResult};
 use crate::events::{EventHub, EventKind};
 use crate::videos::Watchable;
 use crate::webhooks::WebhookEvent;
@@ -85,7 +85,12 @@ impl Collab {
         Ok(view)
     }
 
-    pub async fn list_reactions(&self, watchable: &Watchable, cursor: Option<&str>, limit: i64) -> CollabResult<ReactionPage> {
+    pub async fn list_reactions(
+        &self,
+        watchable: &Watchable,
+        cursor: Option<&str>,
+        limit: i64,
+    ) -> CollabResult<ReactionPage> {
         let video = watchable.video();
         let after = cursor.map(parse_cursor).transpose()?;
         let mut rows =

@@ -2,11 +2,11 @@
 
 use serde::Serialize;
 
+use super::error::{CollabError, CollabResult};
 use super::people::Person;
 use super::Collab;
 use crate::db::SessionUser;
 use crate::domain::{iso8601, random_id};
-use super::error::{CollabError, CollabResult};
 use crate::videos::{Access, Watchable};
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]

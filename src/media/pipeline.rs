@@ -22,9 +22,9 @@ use super::branch::DecodeBranch;
 use super::error::{MediaError, ResultExt};
 use super::mux::Muxer;
 use super::plan::{make_plan, Plan};
+use super::poster::THUMBNAIL_FILE;
 use super::probe::{next_packet, open_input};
 use super::speech_feed::EndGuard;
-use super::poster::THUMBNAIL_FILE;
 use super::video::{VideoBranch, POSTER_FILE};
 use super::{ProcessOptions, ProcessOutput};
 

@@ -25,6 +25,9 @@ const POSTER_MAX: u32 = 1280;
 /// Width of the listing thumbnail (a library card is about this wide).
 pub(super) const THUMBNAIL_WIDTH: u32 = 320;
 pub(super) const THUMBNAIL_FILE: &str = "thumbnail.jpg";
+
+/// The poster's path and its thumbnail's.
+pub(super) type PosterFiles = (PathBuf, PathBuf);
 /// Size of the grey thumbnail used to score candidates; detail doesn't matter.
 const STATS_W: u32 = 64;
 const STATS_H: u32 = 36;
@@ -94,7 +97,7 @@ impl PosterPicker {
 
     /// Write the chosen frame if that hasn't happened yet: the poster's path and the
     /// thumbnail's. `None` when the video produced no frames at all.
-    pub(super) fn finish(&mut self) -> Result<Option<(PathBuf, PathBuf)>, MediaError> {
+    pub(super) fn finish(&mut self) -> Result<Option<PosterFiles>, MediaError> {
         if !self.written && self.best.is_some() {
             self.write()?;
         }

@@ -6,7 +6,7 @@
 //! builder, then (unless remuxing) encoded. Corrupt packets are skipped and counted;
 //! the pipeline decides afterwards whether too little survived.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use ffmpeg::format::context::Input;
 use ffmpeg::frame::Video;
@@ -17,7 +17,7 @@ use super::branch::{DecodeBranch, Intake};
 use super::error::{MediaError, ResultExt};
 use super::mux::Muxer;
 use super::plan::{frame_duration, VideoPlan};
-use super::poster::PosterPicker;
+use super::poster::{PosterFiles, PosterPicker};
 use super::rotation::Uprighter;
 use super::storyboard::{Storyboard, StoryboardBuilder};
 use super::timeline::StreamClock;
@@ -146,7 +146,7 @@ impl VideoBranch {
     pub(super) fn finish_stills(
         mut self,
         duration_ms: i64,
-    ) -> Result<(Option<(PathBuf, PathBuf)>, Option<Storyboard>), MediaError> {
+    ) -> Result<(Option<PosterFiles>, Option<Storyboard>), MediaError> {
         let stills = self.sinks.poster.finish()?;
         let storyboard = self.sinks.storyboard.finish(duration_ms)?;
         Ok((stills, storyboard))

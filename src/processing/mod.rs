@@ -141,8 +141,11 @@ impl VideoProcessor {
             }
         };
         outputs::upload_media(self.store.as_ref(), video_id, &output).await?;
-        let ready =
-            self.videos.lifecycle().apply(video_id, Transition::FinishMedia { duration_ms: output.duration_ms }).await?;
+        let ready = self
+            .videos
+            .lifecycle()
+            .apply(video_id, Transition::FinishMedia { duration_ms: output.duration_ms })
+            .await?;
         tracing::info!(video.id = %video_id, remuxed = output.remuxed_video, "media ready");
         self.announce_ready(&ready).await;
         if let Some(transcription) = transcription {

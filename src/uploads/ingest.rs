@@ -9,8 +9,8 @@ use futures::StreamExt;
 use super::{parse_locator, piece_prefix, Uploads, CHUNK_SIZE};
 use crate::db::{ChunkCommit, ChunkRow, UploadRow};
 use crate::domain::random_id;
-use crate::uploads::{UploadError, UploadResult};
 use crate::store::{read_small_object, ByteStream, ChunkLocator, StoreError};
+use crate::uploads::{UploadError, UploadResult};
 
 pub(super) struct Ingest<'a> {
     uploads: &'a Uploads,

@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use crate::db::{now_ms, Db};
 use crate::domain::random_id;
-use crate::uploads::{UploadError, UploadResult};
 use crate::store::StagingLock;
+use crate::uploads::{UploadError, UploadResult};
 
 /// How long a lease lasts without renewal.
 pub const LEASE: Duration = Duration::from_secs(8);

@@ -10,8 +10,8 @@ use tokio_util::io::ReaderStream;
 
 use super::ExpectedChecksum;
 use crate::domain::random_id;
-use crate::uploads::{UploadError, UploadResult};
 use crate::store::ByteStream;
+use crate::uploads::{UploadError, UploadResult};
 
 /// Returns the verified body and its exact length.
 pub async fn verified(

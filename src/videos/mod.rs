@@ -19,7 +19,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::db::{now_ms, Db, MemberRole, SessionUser, UploadRow, VideoListQuery, VideoRow};
-use crate::domain::{decode_cursor, encode_cursor, random_id, ResourceId, Title, TranscriptStatus, VideoStatus, Visibility};
+use crate::domain::{
+    decode_cursor, encode_cursor, random_id, ResourceId, Title, TranscriptStatus, VideoStatus, Visibility,
+};
 use crate::events::EventHub;
 use crate::store::Store;
 
@@ -124,8 +126,7 @@ impl Videos {
         limit: i64,
     ) -> VideoResult<VideoPage> {
         let before = cursor.map(parse_cursor).transpose()?;
-        let query =
-            VideoListQuery { viewer_id: viewer.map(|u| u.id.clone()), workspace_id, before, limit: limit + 1 };
+        let query = VideoListQuery { viewer_id: viewer.map(|u| u.id.clone()), workspace_id, before, limit: limit + 1 };
         let mut rows = self.db.list_videos(&query).await?;
         let next_cursor = if rows.len() as i64 > limit {
             rows.truncate(limit as usize);

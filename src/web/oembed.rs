@@ -11,8 +11,8 @@ use serde_json::json;
 
 use super::html::escape;
 use super::pages::{base_url, shareable_video};
-use crate::app::AppState;
 use crate::api::error::AppError;
+use crate::app::AppState;
 use crate::videos::{share_path, Asset};
 
 const EMBED_WIDTH: u32 = 960;

@@ -49,7 +49,9 @@ impl Webhooks {
         Webhooks { db, allow_private_targets }
     }
 
-    pub async fn create(&self, user: &SessionUser,
+    pub async fn create(
+        &self,
+        user: &SessionUser,
         raw_workspace_id: &str,
         raw_url: &str,
         raw_events: &[String],
@@ -100,7 +102,9 @@ impl Webhooks {
     }
 
     /// A hook's most recent deliveries, newest first.
-    pub async fn deliveries(&self, user: &SessionUser,
+    pub async fn deliveries(
+        &self,
+        user: &SessionUser,
         raw_workspace_id: &str,
         raw_hook_id: &str,
         limit: i64,
@@ -115,7 +119,9 @@ impl Webhooks {
         let id = ResourceId::parse(raw_id).ok_or(WebhookError::NotFound)?;
         match self.db.member_role(id.as_str(), &user.id).await? {
             Some(MemberRole::Owner) => Ok(id.as_str().to_string()),
-            Some(MemberRole::Member) => Err(WebhookError::Forbidden("only owners of the workspace manage its webhooks")),
+            Some(MemberRole::Member) => {
+                Err(WebhookError::Forbidden("only owners of the workspace manage its webhooks"))
+            }
             None => Err(WebhookError::NotFound),
         }
     }

@@ -208,7 +208,8 @@ impl Workspaces {
         }
         let role = MemberRole::parse(&invite.role).unwrap_or(MemberRole::Member);
         self.db.add_member(&invite.workspace_id, &user.id, role).await?;
-        let joined = self.db.workspace_for_member(&invite.workspace_id, &user.id).await?.ok_or(WorkspaceError::NotFound)?;
+        let joined =
+            self.db.workspace_for_member(&invite.workspace_id, &user.id).await?.ok_or(WorkspaceError::NotFound)?;
         Ok(joined.into())
     }
 

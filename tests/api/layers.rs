@@ -53,7 +53,10 @@ fn module_of(src: &Path, file: &Path) -> String {
 
 /// The code of a file without its comments (doc links are not imports).
 fn code_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    text.lines().enumerate().map(|(n, line)| (n + 1, line.split("//").next().unwrap_or(""))).filter(|(_, l)| !l.trim().is_empty())
+    text.lines()
+        .enumerate()
+        .map(|(n, line)| (n + 1, line.split("//").next().unwrap_or("")))
+        .filter(|(_, l)| !l.trim().is_empty())
 }
 
 /// Every `crate::x` a line names.

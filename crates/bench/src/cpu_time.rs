@@ -42,10 +42,11 @@ mod tests {
     fn counts_cpu_spent_by_this_process_and_a_child() {
         let before_self = of_process(std::process::id()).unwrap();
         let before_children = of_finished_children().unwrap();
-        // Burn a little CPU here and in a child so both counters must move.
-        let started = std::time::Instant::now();
+        // Burn a little CPU here and in a child so both counters must move. A fixed amount
+        // of work (about 0.4 s of one core), not of wall time: on a loaded machine 300 ms
+        // of wall time can hold less than 100 ms of CPU.
         let mut x = 0u64;
-        while started.elapsed().as_millis() < 300 {
+        for _ in 0..400_000_000u64 {
             x = std::hint::black_box(x.wrapping_mul(6364136223846793005).wrapping_add(1));
         }
         let status = std::process::Command::new("sh")
