@@ -45,6 +45,12 @@ pub enum AppError {
     MethodNotAllowed,
     #[error("too many requests")]
     TooManyRequests { retry_after_secs: u64 },
+    /// A configured quota would be passed (413): `code` names which one.
+    #[error("{message}")]
+    QuotaExceeded { code: &'static str, message: String },
+    /// Too many of something held open at once (429): `code` names which limit.
+    #[error("{message}")]
+    TooManyOpen { code: &'static str, message: String },
     #[error("internal error")]
     Internal(#[from] anyhow::Error),
 }
@@ -68,6 +74,8 @@ impl AppError {
             AppError::TusVersion => StatusCode::PRECONDITION_FAILED,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::QuotaExceeded { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::TooManyOpen { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -91,6 +99,7 @@ impl AppError {
             AppError::TusVersion => "tus_version_unsupported",
             AppError::MethodNotAllowed => "method_not_allowed",
             AppError::TooManyRequests { .. } => "rate_limited",
+            AppError::QuotaExceeded { code, .. } | AppError::TooManyOpen { code, .. } => code,
             AppError::Internal(_) => "internal",
         }
     }
@@ -132,6 +141,10 @@ impl IntoResponse for AppError {
             AppError::TooManyRequests { retry_after_secs } => {
                 headers.insert(axum::http::header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
             }
+            AppError::TooManyOpen { .. } => {
+                // Nothing to wait out: a place frees when something held open ends.
+                headers.insert(axum::http::header::RETRY_AFTER, HeaderValue::from(5));
+            }
             _ => {}
         }
         response
@@ -171,13 +184,23 @@ impl From<crate::videos::VideoError> for AppError {
 
 impl From<crate::uploads::UploadError> for AppError {
     fn from(err: crate::uploads::UploadError) -> Self {
-        use crate::uploads::UploadError;
+        use crate::uploads::{QuotaLimit, UploadError};
         match err {
             UploadError::NotFound => AppError::NotFound,
             UploadError::Gone(message) => AppError::Gone(message),
             UploadError::Conflict(message) => AppError::Conflict(message),
             UploadError::Malformed(message) => AppError::BadRequest(message),
             UploadError::TooLarge(message) => AppError::PayloadTooLarge(message),
+            err @ UploadError::Quota { .. } => {
+                let code = match err {
+                    UploadError::Quota { limit: QuotaLimit::UnfinishedUploads, .. } => {
+                        return AppError::TooManyOpen { code: "unfinished_upload_limit", message: err.to_string() }
+                    }
+                    UploadError::Quota { limit: QuotaLimit::Storage, .. } => "storage_quota_exceeded",
+                    _ => "checksum_body_too_large",
+                };
+                AppError::QuotaExceeded { code, message: err.to_string() }
+            }
             UploadError::Locked => AppError::Locked,
             UploadError::ChecksumMismatch => AppError::ChecksumMismatch,
             UploadError::Video(err) => err.into(),
@@ -200,6 +223,17 @@ impl From<crate::collab::CollabError> for AppError {
             CollabError::Video(err) => err.into(),
             CollabError::Internal(err) => AppError::Internal(err),
         }
+    }
+}
+
+impl From<crate::events::StreamLimitError> for AppError {
+    fn from(err: crate::events::StreamLimitError) -> Self {
+        use crate::events::StreamLimitError;
+        let code = match err {
+            StreamLimitError::PerUser(_) => "stream_limit_per_user",
+            StreamLimitError::PerAddress(_) => "stream_limit_per_address",
+        };
+        AppError::TooManyOpen { code, message: err.to_string() }
     }
 }
 

@@ -47,6 +47,7 @@ use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
             ChecksumMismatch,
             TusVersionUnsupported,
             RateLimited,
+            TooManyOpen,
         )
     ),
     modifiers(&SecuritySchemes),
@@ -108,7 +109,8 @@ pub struct ErrorDetail {
     /// `forbidden`, `not_found`, `conflict`, `gone`, `payload_too_large`,
     /// `unsupported_media_type`, `range_not_satisfiable`, `validation_failed`, `locked`,
     /// `checksum_mismatch`, `tus_version_unsupported`, `method_not_allowed`,
-    /// `rate_limited`, `internal`.
+    /// `rate_limited`, `internal`; quotas: `storage_quota_exceeded`, `checksum_body_too_large`
+    /// (413), `unfinished_upload_limit`, `stream_limit_per_user`, `stream_limit_per_address` (429).
     code: String,
     /// For people; may change.
     message: String,
@@ -146,7 +148,8 @@ error_responses! {
     NotFound => "`not_found`: unknown, or not visible to you (the two look the same)";
     Conflict => "`conflict`: the current state does not allow this";
     Gone => "`gone`: expired or revoked";
-    PayloadTooLarge => "`payload_too_large`: the body is too large";
+    PayloadTooLarge => "`payload_too_large`: the body is too large; `storage_quota_exceeded`: your storage quota \
+        would be passed; `checksum_body_too_large`: a checksummed PATCH body is larger than the server verifies at once";
     UnsupportedMediaType => "`unsupported_media_type`: wrong `Content-Type` for the body";
     RangeNotSatisfiable => "`range_not_satisfiable`: the range lies outside the object",
         header "Content-Range" = "`bytes */{size}`";
@@ -157,6 +160,9 @@ error_responses! {
     TusVersionUnsupported => "`tus_version_unsupported`: send `Tus-Resumable: 1.0.0`",
         header "Tus-Version" = "The versions this server speaks: `1.0.0`";
     RateLimited => "`rate_limited`: too many writes; wait and retry",
+        header "Retry-After" = "Seconds to wait before retrying";
+    TooManyOpen => "`unfinished_upload_limit`, `stream_limit_per_user`, `stream_limit_per_address`: too many \
+        unfinished uploads or live streams at once; finish or close one first",
         header "Retry-After" = "Seconds to wait before retrying";
 }
 

@@ -59,6 +59,13 @@ pub struct Tweaks {
     pub write_limits: Option<(u32, u32)>,
     /// Let webhooks reach 127.0.0.1, where the tests' receivers listen.
     pub webhook_allow_private_targets: bool,
+    /// Quotas (the defaults otherwise): bytes per user, unfinished uploads per user,
+    /// checksummed PATCH body, live streams per user and per client address.
+    pub user_storage_quota: Option<u64>,
+    pub max_unfinished_uploads: Option<u64>,
+    pub checksum_patch_max: Option<u64>,
+    pub sse_per_user: Option<usize>,
+    pub sse_per_address: Option<usize>,
 }
 
 #[derive(Clone)]
@@ -136,6 +143,21 @@ pub async fn prepare_config(backends: Backends, tweaks: &Tweaks) -> (Config, tem
     config.comments_per_minute = comments;
     config.reactions_per_minute = reactions;
     config.webhook_allow_private_targets = tweaks.webhook_allow_private_targets;
+    if let Some(quota) = tweaks.user_storage_quota {
+        config.user_storage_quota = quota;
+    }
+    if let Some(max) = tweaks.max_unfinished_uploads {
+        config.max_unfinished_uploads = max;
+    }
+    if let Some(max) = tweaks.checksum_patch_max {
+        config.checksum_patch_max = max;
+    }
+    if let Some(max) = tweaks.sse_per_user {
+        config.sse_per_user = max;
+    }
+    if let Some(max) = tweaks.sse_per_address {
+        config.sse_per_address = max;
+    }
     (config, data, pg_database)
 }
 
