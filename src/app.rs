@@ -75,10 +75,8 @@ impl AppState {
         db.migrate().await?;
         let store = open_store(&config).await?;
         let jobs = JobQueue::new(db.clone());
-        let events = EventHub::new(db.clone()).with_stream_limits(StreamLimits {
-            per_user: config.sse_per_user,
-            per_address: config.sse_per_address,
-        });
+        let events = EventHub::new(db.clone())
+            .with_stream_limits(StreamLimits { per_user: config.sse_per_user, per_address: config.sse_per_address });
         let presign_ttl = match &config.storage {
             StorageConfig::S3(s3) if s3.presign_redirect => Some(s3.presign_ttl),
             _ => None,

@@ -40,7 +40,9 @@ const RECENT_IDS: usize = 1024;
     security((), ("session" = []), ("bearer" = [])),
     params(
         ("id" = String, Path, description = "Video id"),
-        ("Last-Event-ID" = Option<i64>, Header, description = "Replay what came after this event id (up to 500, 24 hours)"),
+        ("Last-Event-ID" = Option<i64>, Header, description = "Replay what came after this event id (up to 500, 24 hours). \
+            Replays show comments as they read now (deleted ones never), and someone who sees the video only \
+            because it is unlisted or public gets nothing from before it last stopped being private"),
     ),
     responses(
         (status = 200, description = "Server-Sent Events: `event:` is `comment.created`, `comment.updated`, \
@@ -159,9 +161,10 @@ impl Follow {
 
     /// Send what the log holds after the last event this client got.
     async fn catch_up(&mut self) -> Result<(), ()> {
-        let rows = self.events.replay(&self.video_id, self.last_sent.max(self.floor), REPLAY_LIMIT).await.map_err(|err| {
-            tracing::warn!(error = ?err, "could not read the event log");
-        })?;
+        let rows =
+            self.events.replay(&self.video_id, self.last_sent.max(self.floor), REPLAY_LIMIT).await.map_err(|err| {
+                tracing::warn!(error = ?err, "could not read the event log");
+            })?;
         for row in rows {
             self.send(&row).await?;
         }

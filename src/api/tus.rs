@@ -186,6 +186,7 @@ fn parse_creation(headers: &HeaderMap) -> AppResult<Creation> {
         (status = 412, response = super::openapi::TusVersionUnsupported),
         (status = 413, response = super::openapi::PayloadTooLarge),
         (status = 415, response = super::openapi::UnsupportedMediaType),
+        (status = 429, response = super::openapi::TooManyOpen),
     )
 )]
 pub async fn create(

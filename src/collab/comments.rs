@@ -219,8 +219,7 @@ impl Collab {
     /// so nobody reconnecting later is shown what its author took back.
     async fn announce_removal(&self, video_id: &str, removed: &CommentRemoved) -> CollabResult<()> {
         let event = EventHub::event(video_id, EventKind::CommentDeleted, removed)?;
-        let announced =
-            self.db.remove_comment(&removed.id, removed.placeholder, &event, &comment_text_kinds()).await?;
+        let announced = self.db.remove_comment(&removed.id, removed.placeholder, &event, &comment_text_kinds()).await?;
         self.events.fan_out(announced);
         Ok(())
     }

@@ -62,7 +62,8 @@ pub struct NewInvite<'a> {
     pub max_uses: i64,
 }
 
-const INVITE_COLUMNS: &str = "i.id, i.workspace_id, i.role, i.created_at, i.expires_at, i.revoked_at, i.max_uses, i.uses";
+const INVITE_COLUMNS: &str =
+    "i.id, i.workspace_id, i.role, i.created_at, i.expires_at, i.revoked_at, i.max_uses, i.uses";
 
 impl Db {
     pub async fn create_workspace(&self, id: &str, name: &str, owner_id: &str) -> Result<(), sqlx::Error> {
@@ -130,7 +131,12 @@ impl Db {
     /// taken by a conditional UPDATE (a row lock on PostgreSQL, the one writer on SQLite),
     /// so two people racing for an invite's last use cannot both get in. Someone already
     /// a member with at least the invite's role spends nothing.
-    pub async fn accept_invite(&self, invite: &InviteRow, user_id: &str, role: MemberRole) -> Result<Accepted, sqlx::Error> {
+    pub async fn accept_invite(
+        &self,
+        invite: &InviteRow,
+        user_id: &str,
+        role: MemberRole,
+    ) -> Result<Accepted, sqlx::Error> {
         let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
         let current: Option<(String,)> =
@@ -214,9 +220,11 @@ impl Db {
                 .await?;
         }
         let role_of = |user_id: &str| {
-            sqlx::query_as::<_, (String,)>("SELECT role FROM workspace_members WHERE workspace_id = $1 AND user_id = $2")
-                .bind(workspace_id.to_string())
-                .bind(user_id.to_string())
+            sqlx::query_as::<_, (String,)>(
+                "SELECT role FROM workspace_members WHERE workspace_id = $1 AND user_id = $2",
+            )
+            .bind(workspace_id.to_string())
+            .bind(user_id.to_string())
         };
         let actor = role_of(actor_id).fetch_optional(&mut *tx).await?.and_then(|(r,)| MemberRole::parse(&r));
         let target = role_of(target_id).fetch_optional(&mut *tx).await?.and_then(|(r,)| MemberRole::parse(&r));
@@ -224,12 +232,11 @@ impl Db {
             (None, _) | (_, None) => Removal::NotMember,
             (Some(MemberRole::Member), _) if actor_id != target_id => Removal::NotOwner,
             (_, Some(MemberRole::Owner)) => {
-                let (owners,): (i64,) = sqlx::query_as(
-                    "SELECT COUNT(*) FROM workspace_members WHERE workspace_id = $1 AND role = 'owner'",
-                )
-                .bind(workspace_id)
-                .fetch_one(&mut *tx)
-                .await?;
+                let (owners,): (i64,) =
+                    sqlx::query_as("SELECT COUNT(*) FROM workspace_members WHERE workspace_id = $1 AND role = 'owner'")
+                        .bind(workspace_id)
+                        .fetch_one(&mut *tx)
+                        .await?;
                 if owners <= 1 {
                     Removal::LastOwner
                 } else {

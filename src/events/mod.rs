@@ -45,7 +45,11 @@ impl EventHub {
     }
 
     /// A place for one more live stream, held until the returned slot is dropped.
-    pub fn open_stream(&self, user_id: Option<&str>, address: std::net::IpAddr) -> Result<StreamSlot, StreamLimitError> {
+    pub fn open_stream(
+        &self,
+        user_id: Option<&str>,
+        address: std::net::IpAddr,
+    ) -> Result<StreamSlot, StreamLimitError> {
         self.streams.acquire(user_id, address)
     }
 
@@ -62,7 +66,10 @@ impl EventHub {
         let payload = serde_json::to_string(data)?;
         // Comments and reactions carry their own id: what a later edit or deletion scrubs by.
         let subject_id = match kind.has_subject() {
-            true => serde_json::from_str::<serde_json::Value>(&payload)?.get("id").and_then(|id| id.as_str()).map(str::to_string),
+            true => serde_json::from_str::<serde_json::Value>(&payload)?
+                .get("id")
+                .and_then(|id| id.as_str())
+                .map(str::to_string),
             false => None,
         };
         Ok(NewEvent { video_id, kind: kind.as_str(), payload, subject_id })

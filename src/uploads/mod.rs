@@ -205,14 +205,9 @@ impl Uploads {
         let ingest = ingest::Ingest::new(self, upload.clone(), limit).await?;
         let stored = match input.checksum {
             Some(expected) => {
-                let spooled = spool::verified(
-                    &self.spool_dir,
-                    body,
-                    &expected,
-                    limit - input.offset,
-                    self.limits.checksum_body,
-                )
-                .await;
+                let spooled =
+                    spool::verified(&self.spool_dir, body, &expected, limit - input.offset, self.limits.checksum_body)
+                        .await;
                 match spooled {
                     Ok((mut verified, len)) => ingest.run(&mut verified, len).await,
                     Err(UploadError::Quota { .. }) => Err(self.checksum_body_too_large()),

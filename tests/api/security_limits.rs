@@ -97,7 +97,8 @@ async fn replay_shows_outsiders_only_what_they_may_see_now(app: TestApp) {
     assert_eq!(viewer.request(Method::DELETE, &path).send().await.unwrap().status(), StatusCode::NO_CONTENT);
 
     let outsider = replay_from_zero(&app.anonymous(), id).await;
-    for gone in ["hunter2", "first draft", "thread opener to blank", "private remark", "Still private title", "Secret plans"]
+    for gone in
+        ["hunter2", "first draft", "thread opener to blank", "private remark", "Still private title", "Secret plans"]
     {
         assert!(!mentions(&outsider, gone), "an anonymous replay shows {gone:?}: {outsider:?}");
     }
