@@ -48,6 +48,8 @@ use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
             TusVersionUnsupported,
             RateLimited,
             TooManyOpen,
+            Unavailable,
+            InsufficientStorage,
         )
     ),
     modifiers(&SecuritySchemes),
@@ -74,8 +76,32 @@ pub struct ApiDoc;
 pub async fn document() -> impl IntoResponse {
     static RENDERED: OnceLock<String> = OnceLock::new();
     // The list `router()` routes, built once more for its document half.
-    let json = RENDERED.get_or_init(|| super::api().into_openapi().to_json().expect("the OpenAPI document serializes"));
+    let json = RENDERED.get_or_init(|| {
+        with_fault_responses(super::api().into_openapi()).to_json().expect("the OpenAPI document serializes")
+    });
     ([(CONTENT_TYPE, "application/json")], json.as_str())
+}
+
+/// Every operation may meet a database or object store that is restarting (503), and
+/// every write a full disk (507): added here once rather than on each handler.
+pub fn with_fault_responses(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    for item in doc.paths.paths.values_mut() {
+        let reads = [&mut item.get, &mut item.head, &mut item.options];
+        for operation in reads.into_iter().flatten() {
+            add_response(operation, "503", "Unavailable");
+        }
+        let writes = [&mut item.post, &mut item.put, &mut item.patch, &mut item.delete];
+        for operation in writes.into_iter().flatten() {
+            add_response(operation, "503", "Unavailable");
+            add_response(operation, "507", "InsufficientStorage");
+        }
+    }
+    doc
+}
+
+fn add_response(operation: &mut utoipa::openapi::path::Operation, status: &str, response: &str) {
+    let reference = Ref::new(format!("#/components/responses/{response}"));
+    operation.responses.responses.entry(status.to_string()).or_insert(RefOr::Ref(reference));
 }
 
 /// `Range` on media: `bytes=first-last`, `bytes=first-` or `bytes=-suffix`. Multi-range
@@ -109,7 +135,7 @@ pub struct ErrorDetail {
     /// `forbidden`, `not_found`, `conflict`, `gone`, `payload_too_large`,
     /// `unsupported_media_type`, `range_not_satisfiable`, `validation_failed`, `locked`,
     /// `checksum_mismatch`, `tus_version_unsupported`, `method_not_allowed`,
-    /// `rate_limited`, `internal`; quotas: `storage_quota_exceeded`, `checksum_body_too_large`
+    /// `rate_limited`, `unavailable`, `insufficient_storage`, `internal`; quotas: `storage_quota_exceeded`, `checksum_body_too_large`
     /// (413), `unfinished_upload_limit`, `stream_limit_per_user`, `stream_limit_per_address` (429).
     code: String,
     /// For people; may change.
@@ -164,6 +190,9 @@ error_responses! {
     TooManyOpen => "`unfinished_upload_limit`, `stream_limit_per_user`, `stream_limit_per_address`: too many \
         unfinished uploads or live streams at once; finish or close one first",
         header "Retry-After" = "Seconds to wait before retrying";
+    Unavailable => "`unavailable`: the database or object store is restarting or unreachable; nothing was half-done, retry",
+        header "Retry-After" = "Seconds to wait before retrying";
+    InsufficientStorage => "`insufficient_storage`: the server's disk is full; nothing of this request was kept";
 }
 
 /// The two ways to authenticate, accepted wherever either is.

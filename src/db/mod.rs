@@ -7,6 +7,7 @@
 
 mod comments;
 mod events;
+mod faults;
 mod invites;
 mod jobs;
 mod notifications;
@@ -29,6 +30,7 @@ use sqlx::{AnyPool, Executor};
 
 pub use comments::{CommentCursor, CommentRow, NewComment};
 pub use events::{EventRow, NewEvent, EVENTS_CHANNEL};
+pub use faults::fault_of;
 pub use invites::{Accepted, InviteRow, InviteTarget, MemberRow, NewInvite, Removal};
 pub use jobs::{JobRecord, JOBS_CHANNEL};
 pub use notifications::{Notifications, Signal};

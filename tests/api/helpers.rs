@@ -66,6 +66,10 @@ pub struct Tweaks {
     pub checksum_patch_max: Option<u64>,
     pub sse_per_user: Option<usize>,
     pub sse_per_address: Option<usize>,
+    /// Another S3-compatible server than the suite's (one the test may stop).
+    pub s3_endpoint: Option<String>,
+    /// Keep the data folder here instead of a fresh temporary one (a small disk, say).
+    pub data_dir: Option<PathBuf>,
 }
 
 #[derive(Clone)]
@@ -116,7 +120,7 @@ pub fn unique(prefix: &str) -> String {
 /// Everything a fresh app needs on disk and in the database, without starting it.
 pub async fn prepare_config(backends: Backends, tweaks: &Tweaks) -> (Config, tempfile::TempDir, Option<String>) {
     let data = tempfile::tempdir().expect("temp dir");
-    let mut config = Config::local(data.path());
+    let mut config = Config::local(tweaks.data_dir.as_deref().unwrap_or(data.path()));
     config.listen = "127.0.0.1:0".parse().unwrap();
     let mut pg_database = None;
     if backends == Backends::PostgresS3 {
@@ -126,6 +130,9 @@ pub async fn prepare_config(backends: Backends, tweaks: &Tweaks) -> (Config, tem
         config.database_url = format!("{}/{name}", pg_admin_url()).into();
         let mut s3 = test_s3_config(&format!("{}/", unique("t-")));
         s3.presign_redirect = tweaks.presign_redirect;
+        if let Some(endpoint) = &tweaks.s3_endpoint {
+            s3.endpoint = Some(endpoint.clone());
+        }
         config.storage = StorageConfig::S3(s3);
         pg_database = Some(name);
     }

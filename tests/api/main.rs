@@ -13,6 +13,7 @@ mod blas_kernels;
 mod collab_authorization;
 mod comments;
 mod events;
+mod faults;
 mod jobs;
 mod layers;
 mod media;
