@@ -183,8 +183,7 @@ async fn database_connections_dropped(app: TestApp) {
     assert!(!acknowledged.is_empty(), "the pool never reconnected between drops");
 
     // The pool reconnects by itself: everything acknowledged is there, the upload resumes.
-    let page: Value =
-        owner.get(&format!("/api/videos/{video_id}/comments?limit=200")).send().await.unwrap().json().await.unwrap();
+    let page: Value = owner.get_json(&format!("/api/videos/{video_id}/comments?limit=200")).await;
     let stored: HashSet<&str> =
         page["comments"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
     for id in &acknowledged {

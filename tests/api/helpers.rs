@@ -352,6 +352,11 @@ impl User {
         video_id
     }
 
+    /// GET `path` and parse the JSON answer, whatever its status (assert on the body).
+    pub async fn get_json(&self, path: &str) -> Value {
+        self.get(path).send().await.unwrap().json().await.unwrap()
+    }
+
     pub async fn download(&self, path: &str) -> Vec<u8> {
         let response = self.get(path).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK, "GET {path}");

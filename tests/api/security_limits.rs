@@ -121,14 +121,7 @@ async fn personal_workspaces_take_no_invites(app: TestApp) {
     let victim = app.sign_up("Vera").await;
     let response = invite(&victim, &victim.workspace_id, json!({ "role": "owner" })).await;
     assert_error(response, StatusCode::CONFLICT, "conflict").await;
-    let open: Value = victim
-        .get(&format!("/api/workspaces/{}/invites", victim.workspace_id))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let open: Value = victim.get_json(&format!("/api/workspaces/{}/invites", victim.workspace_id)).await;
     assert_eq!(open["invites"], json!([]));
     // A shared workspace still takes them.
     let shared = create_workspace(&victim, "Team").await;
@@ -159,8 +152,7 @@ async fn invites_admit_as_many_people_as_they_allow(app: TestApp) {
     let double: Value = invite(&owner, &workspace, json!({ "max_uses": 2 })).await.json().await.unwrap();
     let token = double["token"].as_str().unwrap();
     assert_eq!(accept(&people[1], token).await.status(), StatusCode::OK);
-    let open: Value =
-        owner.get(&format!("/api/workspaces/{workspace}/invites")).send().await.unwrap().json().await.unwrap();
+    let open: Value = owner.get_json(&format!("/api/workspaces/{workspace}/invites")).await;
     let listed = open["invites"].as_array().unwrap();
     assert_eq!(listed.len(), 1, "the used-up invite is no longer open: {open}");
     assert_eq!((listed[0]["uses"].clone(), listed[0]["max_uses"].clone()), (json!(1), json!(2)));
