@@ -11,8 +11,8 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::json::ApiJson;
 use super::client::ClientAddr;
+use super::json::ApiJson;
 use super::session::{cleared_session_cookie, presented_session, session_cookie, SignedIn, SignedInWith};
 use crate::api::error::{AppError, AppResult};
 use crate::app::AppState;

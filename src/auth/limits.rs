@@ -160,7 +160,9 @@ mod tests {
         }
         let refused = limits.attempt("ada@example.com", None).err().unwrap();
         // One token comes back every 20 minutes.
-        assert!(matches!(refused, AuthError::RateLimited { retry_after_secs } if (1..=1200).contains(&retry_after_secs)));
+        assert!(
+            matches!(refused, AuthError::RateLimited { retry_after_secs } if (1..=1200).contains(&retry_after_secs))
+        );
         limits.attempt("bob@example.com", None).expect("another account has its own bucket");
     }
 

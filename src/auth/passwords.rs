@@ -196,9 +196,12 @@ mod tests {
         running.await.unwrap();
         // The one queue place, taken directly so the order is certain.
         let (done, queued) = tokio::sync::oneshot::channel::<()>();
-        assert!(pool.jobs.try_send(Box::new(move || {
-            let _ = done.send(());
-        })).is_ok());
+        assert!(pool
+            .jobs
+            .try_send(Box::new(move || {
+                let _ = done.send(());
+            }))
+            .is_ok());
         assert!(matches!(pool.run(|| 0).await, Err(AuthError::Overloaded)), "one running, one queued: refused");
         release.send(()).unwrap();
         first.await.unwrap().unwrap();

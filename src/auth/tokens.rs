@@ -41,7 +41,12 @@ pub struct CreatedToken {
     pub token: String,
 }
 
-pub(super) async fn create(db: &Db, user: &SessionUser, name: TokenName, expires_in_days: Option<u32>) -> AuthResult<CreatedToken> {
+pub(super) async fn create(
+    db: &Db,
+    user: &SessionUser,
+    name: TokenName,
+    expires_in_days: Option<u32>,
+) -> AuthResult<CreatedToken> {
     let created_at = now_ms();
     let row = ApiTokenRow {
         id: random_id(16),

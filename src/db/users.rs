@@ -140,12 +140,14 @@ impl Db {
     /// Record a token's use, unless it was recorded after `stale_before` (so a busy
     /// script costs one write per interval, not one per request).
     pub async fn touch_api_token(&self, token_id: &str, now: i64, stale_before: i64) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $3)")
-            .bind(now)
-            .bind(token_id)
-            .bind(stale_before)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $3)",
+        )
+        .bind(now)
+        .bind(token_id)
+        .bind(stale_before)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
@@ -171,7 +173,10 @@ impl Db {
     }
 
     pub async fn password_hash_of(&self, user_id: &str) -> Result<Option<String>, sqlx::Error> {
-        sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1").bind(user_id).fetch_optional(&self.pool).await
+        sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(&self.pool)
+            .await
     }
 
     /// Set a new password hash and end every session of the user but `keep` (the

@@ -51,12 +51,7 @@ async fn me_status(app: &TestApp, bearer: &str) -> StatusCode {
 }
 
 async fn log_in(app: &TestApp, client: &Client, email: &str, password: &str) -> reqwest::Response {
-    client
-        .post(app.url("/api/auth/login"))
-        .json(&json!({ "email": email, "password": password }))
-        .send()
-        .await
-        .unwrap()
+    client.post(app.url("/api/auth/login")).json(&json!({ "email": email, "password": password })).send().await.unwrap()
 }
 
 /// The session secret a sign-in set as its cookie.
@@ -97,7 +92,8 @@ async fn tokens_are_listed_without_secrets_and_revoked_only_by_their_owner(app: 
     let theirs: Value = mallory.get("/api/tokens").send().await.unwrap().json().await.unwrap();
     assert_eq!(theirs["tokens"], json!([]));
     let path = format!("/api/tokens/{}", cli["id"].as_str().unwrap());
-    assert_error(mallory.request(Method::DELETE, &path).send().await.unwrap(), StatusCode::NOT_FOUND, "not_found").await;
+    assert_error(mallory.request(Method::DELETE, &path).send().await.unwrap(), StatusCode::NOT_FOUND, "not_found")
+        .await;
     assert_eq!(me_status(&app, cli["token"].as_str().unwrap()).await, StatusCode::OK);
 
     // The owner revokes: the token stops working at once; the other keeps working.
@@ -209,8 +205,12 @@ async fn password_change_ends_every_other_session_but_keeps_tokens(app: TestApp)
             .json(&json!({ "current_password": current, "new_password": new }))
             .send()
     };
-    assert_error(change("not my password", "a brand new secret").await.unwrap(), StatusCode::FORBIDDEN, "wrong_password")
-        .await;
+    assert_error(
+        change("not my password", "a brand new secret").await.unwrap(),
+        StatusCode::FORBIDDEN,
+        "wrong_password",
+    )
+    .await;
     assert_error(change(PASSWORD, "short").await.unwrap(), StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     // Nothing changed yet.
     assert_eq!(other_browser.get(app.url("/api/me")).send().await.unwrap().status(), StatusCode::OK);
@@ -220,8 +220,12 @@ async fn password_change_ends_every_other_session_but_keeps_tokens(app: TestApp)
     assert_eq!(other_browser.get(app.url("/api/me")).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
     assert_eq!(me_status(&app, &script).await, StatusCode::UNAUTHORIZED);
     assert_eq!(me_status(&app, &api_token).await, StatusCode::OK, "API tokens live until revoked");
-    assert_error(log_in(&app, &Client::new(), &ada.email, PASSWORD).await, StatusCode::UNAUTHORIZED, "invalid_credentials")
-        .await;
+    assert_error(
+        log_in(&app, &Client::new(), &ada.email, PASSWORD).await,
+        StatusCode::UNAUTHORIZED,
+        "invalid_credentials",
+    )
+    .await;
     assert_eq!(log_in(&app, &Client::new(), &ada.email, "a brand new secret").await.status(), StatusCode::OK);
 
     // Asked with an API token, there is no caller's session to keep: every session ends.
@@ -234,8 +238,9 @@ async fn password_change_ends_every_other_session_but_keeps_tokens(app: TestApp)
         .unwrap();
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     assert_eq!(ada.get("/api/me").send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
-    let anonymous =
-        Client::new().post(app.url("/api/auth/password")).json(&json!({ "current_password": "x", "new_password": "y" }));
+    let anonymous = Client::new()
+        .post(app.url("/api/auth/password"))
+        .json(&json!({ "current_password": "x", "new_password": "y" }));
     assert_error(anonymous.send().await.unwrap(), StatusCode::UNAUTHORIZED, "unauthorized").await;
 }
 
