@@ -1,31 +1,38 @@
-//! The client's address, for the per-client sign-in limits.
+//! The client's network address, for limits counted per address (sign-in attempts, live
+//! streams).
 //!
-//! The socket peer, unless the operator says a reverse proxy sits in front
-//! (`BRIEFLY_TRUST_PROXY`): then the last `X-Forwarded-For` entry, the one that proxy
-//! appended (earlier entries are whatever the client chose to send).
+//! It is the TCP peer as the listener saw it (`into_make_service_with_connect_info` in
+//! `app.rs`), unless the operator says a reverse proxy sits in front (`BRIEFLY_TRUST_PROXY`):
+//! then the last `X-Forwarded-For` entry, the one that proxy appended (earlier entries are
+//! whatever the client chose to send). Without it, behind a proxy every client shares the
+//! proxy's address.
 
 use std::convert::Infallible;
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 
 use crate::app::AppState;
 
-/// `None` only when the server runs without peer addresses (a router used directly).
-pub struct ClientAddr(pub Option<IpAddr>);
+pub struct ClientAddr(pub IpAddr);
 
 impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = Infallible;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip());
         if state.config.trust_proxy {
             if let Some(forwarded) = last_forwarded_for(parts) {
-                return Ok(ClientAddr(Some(forwarded)));
+                return Ok(ClientAddr(forwarded));
             }
         }
-        Ok(ClientAddr(peer))
+        // A router driven without connection info (in-process tests) counts as one client.
+        let ip = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|info| info.0.ip())
+            .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+        Ok(ClientAddr(ip))
     }
 }
 

@@ -56,10 +56,8 @@ impl AuthLimits {
     }
 
     /// Take a token from the client's bucket, then the account's; the first empty one refuses.
-    pub fn attempt(&self, account: &str, client: Option<IpAddr>) -> Result<AccountAttempt, AuthError> {
-        if let Some(client) = client {
-            self.clients.take(&client_key(client))?;
-        }
+    pub fn attempt(&self, account: &str, client: IpAddr) -> Result<AccountAttempt, AuthError> {
+        self.clients.take(&client_key(client))?;
         let key = account.to_lowercase();
         self.accounts.take(&key)?;
         Ok(AccountAttempt { buckets: self.accounts.clone(), key })
@@ -149,21 +147,25 @@ mod tests {
         AuthLimits::new(LimitSettings { account_failures_per_hour: account, client_attempts_per_minute: client })
     }
 
+    fn somewhere() -> IpAddr {
+        "192.0.2.1".parse().unwrap()
+    }
+
     #[test]
     fn failures_run_an_account_out_but_successes_do_not() {
         let limits = limits(3, 1000);
         for _ in 0..10 {
-            limits.attempt("ada@example.com", None).unwrap().succeeded();
+            limits.attempt("ada@example.com", somewhere()).unwrap().succeeded();
         }
         for _ in 0..3 {
-            let _failed = limits.attempt("Ada@Example.com", None).unwrap();
+            let _failed = limits.attempt("Ada@Example.com", somewhere()).unwrap();
         }
-        let refused = limits.attempt("ada@example.com", None).err().unwrap();
+        let refused = limits.attempt("ada@example.com", somewhere()).err().unwrap();
         // One token comes back every 20 minutes.
         assert!(
             matches!(refused, AuthError::RateLimited { retry_after_secs } if (1..=1200).contains(&retry_after_secs))
         );
-        limits.attempt("bob@example.com", None).expect("another account has its own bucket");
+        limits.attempt("bob@example.com", somewhere()).expect("another account has its own bucket");
     }
 
     #[test]
@@ -171,10 +173,10 @@ mod tests {
         let limits = limits(1000, 2);
         let a: IpAddr = "2001:db8:1:2::1".parse().unwrap();
         let b: IpAddr = "2001:db8:1:2:ffff::9".parse().unwrap();
-        limits.attempt("x@example.com", Some(a)).unwrap().succeeded();
-        limits.attempt("y@example.com", Some(b)).unwrap().succeeded();
-        assert!(limits.attempt("z@example.com", Some(a)).is_err(), "same /64, same bucket");
-        limits.attempt("z@example.com", Some("2001:db8:1:3::1".parse().unwrap())).expect("another /64");
+        limits.attempt("x@example.com", a).unwrap().succeeded();
+        limits.attempt("y@example.com", b).unwrap().succeeded();
+        assert!(limits.attempt("z@example.com", a).is_err(), "same /64, same bucket");
+        limits.attempt("z@example.com", "2001:db8:1:3::1".parse().unwrap()).expect("another /64");
         assert_eq!(client_key("::ffff:192.0.2.7".parse().unwrap()), "192.0.2.7");
     }
 

@@ -86,14 +86,14 @@ impl Accounts {
         }
     }
 
-    /// Sign up from `client` (the caller's address, when known). A taken email is a
+    /// Sign up from `client` (the caller's address). A taken email is a
     /// `Conflict` (telling people is a product choice) and costs like a failed sign-in.
     pub async fn sign_up(
         &self,
         email: Email,
         password: Password,
         name: DisplayName,
-        client: Option<IpAddr>,
+        client: IpAddr,
     ) -> AuthResult<NewSession> {
         let attempt = self.limits.attempt(email.as_str(), client)?;
         if self.db.user_by_email(email.as_str()).await?.is_some() {
@@ -119,7 +119,7 @@ impl Accounts {
         self.start_session(SessionUser { id: user.id, email: user.email, name: user.name }).await
     }
 
-    pub async fn log_in(&self, email: &str, password: String, client: Option<IpAddr>) -> AuthResult<NewSession> {
+    pub async fn log_in(&self, email: &str, password: String, client: IpAddr) -> AuthResult<NewSession> {
         let attempt = self.limits.attempt(email.trim(), client)?;
         let email = Email::parse(email).map_err(|_| AuthError::InvalidCredentials)?;
         let user = self.db.user_by_email(email.as_str()).await?;
@@ -143,7 +143,7 @@ impl Accounts {
         current: String,
         new: Password,
         keep_session: Option<&str>,
-        client: Option<IpAddr>,
+        client: IpAddr,
     ) -> AuthResult<()> {
         // A stolen session must not become a free password oracle: same limits as sign-in.
         let attempt = self.limits.attempt(&user.email, client)?;
