@@ -30,6 +30,8 @@ def main(base: str, config_path: str) -> None:
                         {"email": "schema@example.com", "password": "correct horse battery", "name": "Schema"})
     user_id = signed_up["user"]["id"]
     _, token = call("POST", "/api/tokens", {"name": "schemathesis"})
+    # A token the fuzzer may revoke (DELETE /api/tokens/{token_id}); its own stays.
+    _, spare = call("POST", "/api/tokens", {"name": "spare", "expires_in_days": 30})
     _, me = call("GET", "/api/me")
     videos = [call("POST", "/api/videos", {"title": f"Seed {v}", "visibility": v})[1]["id"]
               for v in ("private", "unlisted", "public", "private")]
@@ -62,6 +64,7 @@ def main(base: str, config_path: str) -> None:
         "invite_tokens": [invite["token"]],
         "upload_ids": [upload_id],
         "hook_ids": [hook["id"]],
+        "token_ids": [spare["id"]],
         "share_urls": [f"{base}/v/{video_id}" for video_id in videos],
     }
     bindings = {
@@ -71,6 +74,7 @@ def main(base: str, config_path: str) -> None:
         "path.token": "invite_tokens",
         "path.upload_id": "upload_ids",
         "path.hook_id": "hook_ids",
+        "path.token_id": "token_ids",
         "query.url": "share_urls",
         "query.workspace_id": "ids",
         "body.workspace_id": "ids",

@@ -34,12 +34,14 @@ cargo build --release --quiet --bin briefly
 # would replace the binary under a running test.
 cp "$CARGO_TARGET_DIR/release/briefly" "$work/briefly"
 
-# Generous write limits: the fuzzer should reach the comment and reaction logic rather
-# than spend its examples on 429s (which stay documented and are tested in tests/api/).
+# Generous write and sign-in limits: the fuzzer should reach the comment, reaction and
+# account logic rather than spend its examples on 429s (which stay documented and are
+# tested in tests/api/).
 # Port 0: the server picks a free port and logs it, so no other process can take the
 # port between choosing and binding it.
 BRIEFLY_LISTEN=127.0.0.1:0 BRIEFLY_DATA_DIR="$work/data" DATABASE_URL="sqlite:$work/data/briefly.db" \
   BRIEFLY_COMMENTS_PER_MINUTE=1000000 BRIEFLY_REACTIONS_PER_MINUTE=1000000 \
+  BRIEFLY_LOGIN_FAILURES_PER_ACCOUNT_PER_HOUR=1000000 BRIEFLY_AUTH_ATTEMPTS_PER_CLIENT_PER_MINUTE=1000000 \
   BRIEFLY_WEBHOOK_ALLOW_PRIVATE_TARGETS=true \
   "$work/briefly" serve --no-worker >"$work/server.log" 2>&1 &
 server_pid=$!

@@ -11,7 +11,7 @@ use anyhow::Context;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-use crate::auth::Accounts;
+use crate::auth::{Accounts, AuthSettings, LimitSettings};
 use crate::collab::{Collab, WriteLimits};
 use crate::config::{Config, StorageConfig};
 use crate::db::{Backend, Db, Notifications, EVENTS_CHANNEL, JOBS_CHANNEL};
@@ -99,7 +99,7 @@ impl AppState {
         let limits = WriteLimits::new(config.comments_per_minute, config.reactions_per_minute);
         let collab = Collab::new(db.clone(), events.clone(), limits, jobs.clone(), videos.clone());
         Ok(AppState {
-            accounts: Accounts::new(db.clone()),
+            accounts: Accounts::new(db.clone(), auth_settings(&config)),
             workspaces: Workspaces::new(db.clone()),
             search: Search::new(db.clone()),
             webhooks: Webhooks::new(db.clone(), config.webhook_allow_private_targets),
@@ -156,6 +156,17 @@ impl AppState {
             self.jobs.wake_on(notifications.subscribe(JOBS_CHANNEL));
         }
         Some(notifications.spawn())
+    }
+}
+
+fn auth_settings(config: &Config) -> AuthSettings {
+    AuthSettings {
+        limits: LimitSettings {
+            account_failures_per_hour: config.login_failures_per_account_per_hour,
+            client_attempts_per_minute: config.auth_attempts_per_client_per_minute,
+        },
+        hash_concurrency: config.password_hash_concurrency,
+        hash_queue: config.password_hash_queue,
     }
 }
 

@@ -46,6 +46,19 @@ pub struct Config {
     pub reactions_per_minute: u32,
     /// Let webhooks target private, loopback and link-local addresses (off: public only).
     pub webhook_allow_private_targets: bool,
+    /// Failed sign-ins (and password changes, and sign-ups of a taken email) per account:
+    /// this many at once, refilled evenly over an hour.
+    pub login_failures_per_account_per_hour: u32,
+    /// Sign-in, sign-up and password-change attempts per client address (IPv6: per /64):
+    /// this many at once, refilled evenly over a minute.
+    pub auth_attempts_per_client_per_minute: u32,
+    /// Take the client address from the last `X-Forwarded-For` entry (set it only behind a
+    /// reverse proxy that appends it; otherwise anyone can claim any address).
+    pub trust_proxy: bool,
+    /// argon2id hashes run at once (~19 MiB each while running); default: the CPU count.
+    pub password_hash_concurrency: usize,
+    /// Hashes that may wait for a free slot; beyond that sign-ins get 503 at once.
+    pub password_hash_queue: usize,
     /// Quotas: bytes one user may keep (originals + derived media + unfinished uploads).
     pub user_storage_quota: u64,
     /// Unfinished uploads one user may have at once.
@@ -159,6 +172,21 @@ pub struct Overrides {
     /// Allow webhook URLs that resolve to private, loopback or link-local addresses.
     #[arg(long, env = "BRIEFLY_WEBHOOK_ALLOW_PRIVATE_TARGETS", global = true)]
     pub webhook_allow_private_targets: Option<bool>,
+    /// Failed sign-ins per account per hour (all may come at once).
+    #[arg(long, env = "BRIEFLY_LOGIN_FAILURES_PER_ACCOUNT_PER_HOUR", global = true)]
+    pub login_failures_per_account_per_hour: Option<u32>,
+    /// Sign-in and sign-up attempts per client address per minute.
+    #[arg(long, env = "BRIEFLY_AUTH_ATTEMPTS_PER_CLIENT_PER_MINUTE", global = true)]
+    pub auth_attempts_per_client_per_minute: Option<u32>,
+    /// Trust the last `X-Forwarded-For` entry as the client address (behind a reverse proxy).
+    #[arg(long, env = "BRIEFLY_TRUST_PROXY", global = true)]
+    pub trust_proxy: Option<bool>,
+    /// Password hashes computed at once (default: the number of CPUs).
+    #[arg(long, env = "BRIEFLY_PASSWORD_HASH_CONCURRENCY", global = true)]
+    pub password_hash_concurrency: Option<usize>,
+    /// Password hashes that may wait their turn before sign-ins are refused with 503.
+    #[arg(long, env = "BRIEFLY_PASSWORD_HASH_QUEUE", global = true)]
+    pub password_hash_queue: Option<usize>,
     /// Bytes one user may keep: originals, derived media and unfinished uploads.
     #[arg(long, env = "BRIEFLY_USER_STORAGE_QUOTA", global = true)]
     pub user_storage_quota: Option<u64>,
@@ -201,6 +229,11 @@ struct FileSettings {
     comments_per_minute: Option<u32>,
     reactions_per_minute: Option<u32>,
     webhook_allow_private_targets: Option<bool>,
+    login_failures_per_account_per_hour: Option<u32>,
+    auth_attempts_per_client_per_minute: Option<u32>,
+    trust_proxy: Option<bool>,
+    password_hash_concurrency: Option<usize>,
+    password_hash_queue: Option<usize>,
     user_storage_quota: Option<u64>,
     max_unfinished_uploads: Option<u64>,
     checksum_patch_max: Option<u64>,
@@ -216,6 +249,13 @@ const DEFAULT_SWEEP_INTERVAL_SECS: u64 = 300;
 /// and costs next to no CPU or memory, so a few at once keep one slow receiver from holding
 /// up the others without flooding anyone.
 const DEFAULT_DELIVERY_CONCURRENCY: usize = 4;
+/// Enough for someone who mistypes a few times, then a guess every 3 minutes.
+const DEFAULT_LOGIN_FAILURES_PER_ACCOUNT_PER_HOUR: u32 = 20;
+/// An office behind one address signs in freely; a script gets one try every 3 s.
+const DEFAULT_AUTH_ATTEMPTS_PER_CLIENT_PER_MINUTE: u32 = 20;
+/// Waiting hashes cost a parked request each (no hashing memory); 64 waiting on two cores
+/// is about two seconds of hashing.
+const DEFAULT_PASSWORD_HASH_QUEUE: usize = 64;
 /// 100 GiB per user: several long recordings' originals and their derived copies.
 pub const DEFAULT_USER_STORAGE_QUOTA: u64 = 100 * 1024 * 1024 * 1024;
 /// Enough for a few recordings at once plus the odd abandoned one.
@@ -289,6 +329,27 @@ impl Config {
                 .webhook_allow_private_targets
                 .or(file.webhook_allow_private_targets)
                 .unwrap_or(false),
+            login_failures_per_account_per_hour: o
+                .login_failures_per_account_per_hour
+                .or(file.login_failures_per_account_per_hour)
+                .unwrap_or(DEFAULT_LOGIN_FAILURES_PER_ACCOUNT_PER_HOUR)
+                .clamp(1, 1_000_000),
+            auth_attempts_per_client_per_minute: o
+                .auth_attempts_per_client_per_minute
+                .or(file.auth_attempts_per_client_per_minute)
+                .unwrap_or(DEFAULT_AUTH_ATTEMPTS_PER_CLIENT_PER_MINUTE)
+                .clamp(1, 1_000_000),
+            trust_proxy: o.trust_proxy.or(file.trust_proxy).unwrap_or(false),
+            password_hash_concurrency: o
+                .password_hash_concurrency
+                .or(file.password_hash_concurrency)
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+                .clamp(1, 256),
+            password_hash_queue: o
+                .password_hash_queue
+                .or(file.password_hash_queue)
+                .unwrap_or(DEFAULT_PASSWORD_HASH_QUEUE)
+                .min(100_000),
             user_storage_quota: o.user_storage_quota.or(file.user_storage_quota).unwrap_or(DEFAULT_USER_STORAGE_QUOTA),
             max_unfinished_uploads: o
                 .max_unfinished_uploads
@@ -381,6 +442,20 @@ mod tests {
         let overrides = Overrides { delivery_concurrency: Some(16), ..Default::default() };
         let config = Config::resolve(file, overrides);
         assert_eq!((config.worker_concurrency, config.delivery_concurrency), (2, 16));
+    }
+
+    #[test]
+    fn sign_in_guards_have_defaults_and_bounds() {
+        let defaults = Config::resolve(FileSettings::default(), Overrides::default());
+        assert_eq!(defaults.login_failures_per_account_per_hour, 20);
+        assert_eq!(defaults.auth_attempts_per_client_per_minute, 20);
+        assert!(!defaults.trust_proxy);
+        assert!(defaults.password_hash_concurrency >= 1);
+        let file: FileSettings = toml::from_str("trust_proxy = true\npassword_hash_concurrency = 0").unwrap();
+        let overrides = Overrides { login_failures_per_account_per_hour: Some(0), ..Default::default() };
+        let config = Config::resolve(file, overrides);
+        assert!(config.trust_proxy);
+        assert_eq!((config.login_failures_per_account_per_hour, config.password_hash_concurrency), (1, 1));
     }
 
     #[test]

@@ -1,4 +1,7 @@
-//! `/api/auth/*`, `/api/me` and `/api/tokens`.
+//! `/api/auth/*` and `/api/me`: sign-up, sign-in, sign-out (here or everywhere), password
+//! change. Sign-in, sign-up and password change are limited per account and per client
+//! address (429 with `Retry-After`); when the password-hashing pool is full they answer
+//! 503 with `Retry-After` at once instead of queueing without bound.
 
 use axum::extract::State;
 use axum::http::header::SET_COOKIE;
@@ -8,12 +11,13 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::client::ClientAddr;
 use super::json::ApiJson;
-use super::session::{cleared_session_cookie, session_cookie, session_secret, SignedIn};
+use super::session::{cleared_session_cookie, presented_session, session_cookie, SignedIn, SignedInWith};
 use crate::api::error::{AppError, AppResult};
 use crate::app::AppState;
 use crate::auth::NewSession;
-use crate::domain::{DisplayName, Email, Password, TokenName};
+use crate::domain::{DisplayName, Email, Password};
 use crate::workspaces::WorkspaceView;
 
 #[derive(Deserialize, ToSchema)]
@@ -42,14 +46,11 @@ pub struct LoginBody {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct TokenBody {
-    /// 1-100 characters.
-    #[schema(
-        min_length = 1,
-        max_length = 100,
-        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
-    )]
-    name: String,
+pub struct PasswordBody {
+    current_password: String,
+    /// At least 8 characters.
+    #[schema(min_length = 8, max_length = 1024)]
+    new_password: String,
 }
 
 /// The account, as its owner sees it.
@@ -73,15 +74,6 @@ pub struct Me {
     workspaces: Vec<WorkspaceView>,
 }
 
-/// The token itself is shown only here: it is stored as a digest.
-#[derive(Serialize, ToSchema)]
-pub struct CreatedToken {
-    id: String,
-    name: String,
-    #[schema(example = "bfy_...")]
-    token: String,
-}
-
 fn signed_in_response(state: &AppState, status: StatusCode, session: NewSession) -> Response {
     let cookie = session_cookie(&session.secret, state.config.secure_cookies);
     let user = session.user;
@@ -103,13 +95,19 @@ fn signed_in_response(state: &AppState, status: StatusCode, session: NewSession)
         (status = 413, response = super::openapi::PayloadTooLarge),
         (status = 415, response = super::openapi::UnsupportedMediaType),
         (status = 422, response = super::openapi::ValidationFailed),
+        (status = 429, response = super::openapi::RateLimited),
+        (status = 503, response = super::openapi::Overloaded),
     )
 )]
-pub async fn sign_up(State(state): State<AppState>, ApiJson(body): ApiJson<SignupBody>) -> AppResult<Response> {
+pub async fn sign_up(
+    State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    ApiJson(body): ApiJson<SignupBody>,
+) -> AppResult<Response> {
     let email = Email::parse(&body.email).map_err(AppError::Validation)?;
     let password = Password::parse(body.password).map_err(AppError::Validation)?;
     let name = DisplayName::parse(&body.name).map_err(AppError::Validation)?;
-    let session = state.accounts.sign_up(email, password, name).await?;
+    let session = state.accounts.sign_up(email, password, name, client).await?;
     Ok(signed_in_response(&state, StatusCode::CREATED, session))
 }
 
@@ -127,10 +125,16 @@ pub async fn sign_up(State(state): State<AppState>, ApiJson(body): ApiJson<Signu
         (status = 413, response = super::openapi::PayloadTooLarge),
         (status = 415, response = super::openapi::UnsupportedMediaType),
         (status = 422, response = super::openapi::ValidationFailed),
+        (status = 429, response = super::openapi::RateLimited),
+        (status = 503, response = super::openapi::Overloaded),
     )
 )]
-pub async fn log_in(State(state): State<AppState>, ApiJson(body): ApiJson<LoginBody>) -> AppResult<Response> {
-    let session = state.accounts.log_in(&body.email, body.password).await?;
+pub async fn log_in(
+    State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    ApiJson(body): ApiJson<LoginBody>,
+) -> AppResult<Response> {
+    let session = state.accounts.log_in(&body.email, body.password, client).await?;
     Ok(signed_in_response(&state, StatusCode::OK, session))
 }
 
@@ -139,17 +143,69 @@ pub async fn log_in(State(state): State<AppState>, ApiJson(body): ApiJson<LoginB
     operation_id = "auth_log_out",
     path = "/api/auth/logout",
     tag = "auth",
-    security((), ("session" = [])),
+    security((), ("session" = []), ("bearer" = [])),
     responses(
-        (status = 204, description = "This session is over (harmless without one)",
+        (status = 204, description = "The session that asked is over: the cookie's, or a session secret sent as a \
+            bearer token (harmless without one). An API token is not a session: it keeps working until revoked \
+            with `DELETE /api/tokens/{token_id}` or expired.",
             headers(("Set-Cookie" = String, description = "Clears the session cookie"))),
     )
 )]
 pub async fn log_out(State(state): State<AppState>, parts: Parts) -> AppResult<Response> {
-    if let Some(secret) = session_secret(&parts) {
+    if let Some(secret) = presented_session(&parts) {
         state.accounts.log_out(&secret).await?;
     }
     Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, cleared_session_cookie())]).into_response())
+}
+
+#[utoipa::path(
+    post,
+    operation_id = "auth_log_out_everywhere",
+    path = "/api/auth/logout-everywhere",
+    tag = "auth",
+    security(("session" = []), ("bearer" = [])),
+    responses(
+        (status = 204, description = "Every session of yours is over, this one included. API tokens keep working: \
+            list them with `GET /api/tokens` and revoke them one by one.",
+            headers(("Set-Cookie" = String, description = "Clears the session cookie"))),
+        (status = 401, response = super::openapi::Unauthorized),
+    )
+)]
+pub async fn log_out_everywhere(State(state): State<AppState>, SignedIn(user): SignedIn) -> AppResult<Response> {
+    state.accounts.log_out_everywhere(&user).await?;
+    Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, cleared_session_cookie())]).into_response())
+}
+
+#[utoipa::path(
+    post,
+    operation_id = "auth_change_password",
+    path = "/api/auth/password",
+    tag = "auth",
+    security(("session" = []), ("bearer" = [])),
+    request_body = PasswordBody,
+    responses(
+        (status = 204, description = "Changed. Every other session is over; the one that asked stays signed in \
+            (none does when asked with an API token). API tokens keep working until revoked."),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 403, description = "`wrong_password`: the current password is wrong", body = super::openapi::ErrorBody),
+        (status = 413, response = super::openapi::PayloadTooLarge),
+        (status = 415, response = super::openapi::UnsupportedMediaType),
+        (status = 422, response = super::openapi::ValidationFailed),
+        (status = 429, response = super::openapi::RateLimited),
+        (status = 503, response = super::openapi::Overloaded),
+    )
+)]
+pub async fn change_password(
+    State(state): State<AppState>,
+    caller: SignedInWith,
+    ClientAddr(client): ClientAddr,
+    ApiJson(body): ApiJson<PasswordBody>,
+) -> AppResult<StatusCode> {
+    let new = Password::parse(body.new_password).map_err(AppError::Validation)?;
+    let SignedInWith { user, session } = caller;
+    state.accounts.change_password(&user, body.current_password, new, session.as_deref(), client).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(
@@ -166,30 +222,4 @@ pub async fn log_out(State(state): State<AppState>, parts: Parts) -> AppResult<R
 pub async fn me(State(state): State<AppState>, SignedIn(user): SignedIn) -> AppResult<Json<Me>> {
     let workspaces = state.workspaces.workspaces(&user).await?;
     Ok(Json(Me { id: user.id, email: user.email, name: user.name, workspaces }))
-}
-
-#[utoipa::path(
-    post,
-    operation_id = "auth_create_token",
-    path = "/api/tokens",
-    tag = "auth",
-    security(("session" = []), ("bearer" = [])),
-    request_body = TokenBody,
-    responses(
-        (status = 201, description = "A personal API token, shown once", body = CreatedToken),
-        (status = 400, response = super::openapi::BadRequest),
-        (status = 401, response = super::openapi::Unauthorized),
-        (status = 413, response = super::openapi::PayloadTooLarge),
-        (status = 415, response = super::openapi::UnsupportedMediaType),
-        (status = 422, response = super::openapi::ValidationFailed),
-    )
-)]
-pub async fn create_token(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    ApiJson(body): ApiJson<TokenBody>,
-) -> AppResult<(StatusCode, Json<CreatedToken>)> {
-    let name = TokenName::parse(&body.name).map_err(AppError::Validation)?;
-    let (id, token) = state.accounts.create_api_token(&user, name.clone()).await?;
-    Ok((StatusCode::CREATED, Json(CreatedToken { id, name: name.as_str().to_string(), token })))
 }

@@ -1,8 +1,11 @@
-//! The client's network address, for limits counted per address.
+//! The client's network address, for limits counted per address (sign-in attempts, live
+//! streams).
 //!
 //! It is the TCP peer as the listener saw it (`into_make_service_with_connect_info` in
-//! `app.rs`); `X-Forwarded-For` is not trusted, so behind a reverse proxy every client
-//! shares the proxy's address and the per-address limits should be raised to match.
+//! `app.rs`), unless the operator says a reverse proxy sits in front (`BRIEFLY_TRUST_PROXY`):
+//! then the last `X-Forwarded-For` entry, the one that proxy appended (earlier entries are
+//! whatever the client chose to send). Without it, behind a proxy every client shares the
+//! proxy's address.
 
 use std::convert::Infallible;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -10,12 +13,19 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 
+use crate::app::AppState;
+
 pub struct ClientAddr(pub IpAddr);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        if state.config.trust_proxy {
+            if let Some(forwarded) = last_forwarded_for(parts) {
+                return Ok(ClientAddr(forwarded));
+            }
+        }
         // A router driven without connection info (in-process tests) counts as one client.
         let ip = parts
             .extensions
@@ -24,4 +34,10 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
             .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
         Ok(ClientAddr(ip))
     }
+}
+
+fn last_forwarded_for(parts: &Parts) -> Option<IpAddr> {
+    let last_header = parts.headers.get_all("x-forwarded-for").iter().next_back()?;
+    let last = last_header.to_str().ok()?.rsplit(',').next()?.trim();
+    last.parse::<IpAddr>().ok().or_else(|| last.parse::<SocketAddr>().ok().map(|addr| addr.ip()))
 }

@@ -20,6 +20,10 @@ pub enum AppError {
     Unauthorized,
     #[error("email or password is wrong")]
     InvalidCredentials,
+    /// A signed-in caller gave the wrong current password: 403, not 401, so a client does
+    /// not take it for a lost session.
+    #[error("the current password is wrong")]
+    WrongPassword,
     #[error("{0}")]
     Forbidden(&'static str),
     /// Unknown, or not visible to the caller: the two are deliberately indistinguishable.
@@ -47,6 +51,9 @@ pub enum AppError {
     MethodNotAllowed,
     #[error("too many requests")]
     TooManyRequests { retry_after_secs: u64 },
+    /// The server is at capacity for this kind of work (not the caller's fault).
+    #[error("{message}")]
+    Overloaded { message: &'static str, retry_after_secs: u64 },
     /// A configured quota would be passed (413): `code` names which one.
     #[error("{message}")]
     QuotaExceeded { code: &'static str, message: String },
@@ -67,7 +74,7 @@ impl AppError {
         match self {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Unauthorized | AppError::InvalidCredentials => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::Forbidden(_) | AppError::WrongPassword => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Gone(_) => StatusCode::GONE,
@@ -81,6 +88,7 @@ impl AppError {
             AppError::TusVersion => StatusCode::PRECONDITION_FAILED,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Overloaded { .. } => StatusCode::SERVICE_UNAVAILABLE,
             AppError::QuotaExceeded { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooManyOpen { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -95,6 +103,7 @@ impl AppError {
             AppError::BadRequest(_) => "bad_request",
             AppError::Unauthorized => "unauthorized",
             AppError::InvalidCredentials => "invalid_credentials",
+            AppError::WrongPassword => "wrong_password",
             AppError::Forbidden(_) => "forbidden",
             AppError::NotFound => "not_found",
             AppError::Conflict(_) => "conflict",
@@ -108,6 +117,7 @@ impl AppError {
             AppError::TusVersion => "tus_version_unsupported",
             AppError::MethodNotAllowed => "method_not_allowed",
             AppError::TooManyRequests { .. } => "rate_limited",
+            AppError::Overloaded { .. } => "overloaded",
             AppError::QuotaExceeded { code, .. } | AppError::TooManyOpen { code, .. } => code,
             AppError::Unavailable => "unavailable",
             AppError::InsufficientStorage => "insufficient_storage",
@@ -156,7 +166,7 @@ impl IntoResponse for AppError {
             AppError::Unavailable => {
                 headers.insert(axum::http::header::RETRY_AFTER, HeaderValue::from(UNAVAILABLE_RETRY_AFTER_SECS));
             }
-            AppError::TooManyRequests { retry_after_secs } => {
+            AppError::TooManyRequests { retry_after_secs } | AppError::Overloaded { retry_after_secs, .. } => {
                 headers.insert(axum::http::header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
             }
             AppError::TooManyOpen { .. } => {
@@ -318,7 +328,13 @@ impl From<crate::auth::AuthError> for AppError {
         use crate::auth::AuthError;
         match err {
             AuthError::InvalidCredentials => AppError::InvalidCredentials,
+            AuthError::WrongPassword => AppError::WrongPassword,
+            AuthError::NotFound => AppError::NotFound,
             AuthError::Conflict(message) => AppError::Conflict(message),
+            AuthError::RateLimited { retry_after_secs } => AppError::TooManyRequests { retry_after_secs },
+            AuthError::Overloaded => {
+                AppError::Overloaded { message: "too many sign-ins at once; retry shortly", retry_after_secs: 1 }
+            }
             AuthError::Internal(err) => err.into(),
         }
     }

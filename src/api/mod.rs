@@ -16,6 +16,7 @@ mod range;
 mod reactions;
 mod search;
 mod session;
+mod tokens;
 mod tus;
 mod videos;
 mod views;
@@ -87,8 +88,11 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(auth::sign_up))
         .routes(routes!(auth::log_in))
         .routes(routes!(auth::log_out))
+        .routes(routes!(auth::log_out_everywhere))
+        .routes(routes!(auth::change_password))
         .routes(routes!(auth::me))
-        .routes(routes!(auth::create_token))
+        .routes(routes!(tokens::create_token, tokens::list_tokens))
+        .routes(routes!(tokens::revoke_token))
         .routes(routes!(videos::create, videos::list))
         .routes(routes!(videos::get, videos::update, videos::delete))
         .routes(routes!(media::original))

@@ -47,6 +47,7 @@ use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
             ChecksumMismatch,
             TusVersionUnsupported,
             RateLimited,
+            Overloaded,
             TooManyOpen,
             Unavailable,
             InsufficientStorage,
@@ -132,10 +133,10 @@ pub struct ErrorBody {
 #[derive(Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// Stable, machine-readable: `bad_request`, `unauthorized`, `invalid_credentials`,
-    /// `forbidden`, `not_found`, `conflict`, `gone`, `payload_too_large`,
+    /// `wrong_password`, `forbidden`, `not_found`, `conflict`, `gone`, `payload_too_large`,
     /// `unsupported_media_type`, `range_not_satisfiable`, `validation_failed`, `locked`,
     /// `checksum_mismatch`, `tus_version_unsupported`, `method_not_allowed`,
-    /// `rate_limited`, `unavailable`, `insufficient_storage`, `internal`; quotas: `storage_quota_exceeded`, `checksum_body_too_large`
+    /// `rate_limited`, `overloaded`, `unavailable`, `insufficient_storage`, `internal`; quotas: `storage_quota_exceeded`, `checksum_body_too_large`
     /// (413), `unfinished_upload_limit`, `stream_limit_per_user`, `stream_limit_per_address` (429).
     code: String,
     /// For people; may change.
@@ -185,7 +186,9 @@ error_responses! {
     ChecksumMismatch => "`checksum_mismatch` (tus): the body does not match `Upload-Checksum`; nothing was kept";
     TusVersionUnsupported => "`tus_version_unsupported`: send `Tus-Resumable: 1.0.0`",
         header "Tus-Version" = "The versions this server speaks: `1.0.0`";
-    RateLimited => "`rate_limited`: too many writes; wait and retry",
+    RateLimited => "`rate_limited`: too many requests (writes, or sign-in attempts for this account or from this address); wait and retry",
+        header "Retry-After" = "Seconds to wait before retrying";
+    Overloaded => "`overloaded`: the server is busy with this kind of work (password hashing); retry shortly",
         header "Retry-After" = "Seconds to wait before retrying";
     TooManyOpen => "`unfinished_upload_limit`, `stream_limit_per_user`, `stream_limit_per_address`: too many \
         unfinished uploads or live streams at once; finish or close one first",

@@ -37,7 +37,7 @@ pub use notifications::{Notifications, Signal};
 pub use reactions::{NewReaction, ReactionRow};
 pub use search::{SearchRow, SearchScope, SegmentInput};
 pub use uploads::{ChunkCommit, ChunkRow, UploadRow};
-pub use users::{SessionUser, UserRow};
+pub use users::{ApiTokenRow, SessionUser, TokenUser, UserRow};
 pub use videos::{ChangeGuard, VideoChange, VideoListQuery, VideoRow};
 pub use views::NamedViewRow;
 pub use webhooks::{AttemptRecord, DeliveryRow, WebhookRow};

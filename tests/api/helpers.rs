@@ -59,6 +59,11 @@ pub struct Tweaks {
     pub write_limits: Option<(u32, u32)>,
     /// Let webhooks reach 127.0.0.1, where the tests' receivers listen.
     pub webhook_allow_private_targets: bool,
+    /// (failed sign-ins per account per hour, sign-in attempts per client per minute);
+    /// tests sign up many users from 127.0.0.1 and get generous limits otherwise.
+    pub auth_limits: Option<(u32, u32)>,
+    /// Trust `X-Forwarded-For` for the client address.
+    pub trust_proxy: bool,
     /// Quotas (the defaults otherwise): bytes per user, unfinished uploads per user,
     /// checksummed PATCH body, live streams per user and per client address.
     pub user_storage_quota: Option<u64>,
@@ -150,6 +155,10 @@ pub async fn prepare_config(backends: Backends, tweaks: &Tweaks) -> (Config, tem
     config.comments_per_minute = comments;
     config.reactions_per_minute = reactions;
     config.webhook_allow_private_targets = tweaks.webhook_allow_private_targets;
+    let (per_account, per_client) = tweaks.auth_limits.unwrap_or((1_000_000, 1_000_000));
+    config.login_failures_per_account_per_hour = per_account;
+    config.auth_attempts_per_client_per_minute = per_client;
+    config.trust_proxy = tweaks.trust_proxy;
     if let Some(quota) = tweaks.user_storage_quota {
         config.user_storage_quota = quota;
     }

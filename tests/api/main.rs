@@ -23,6 +23,7 @@ mod processes;
 mod processing;
 mod reactions;
 mod search;
+mod security_credentials;
 mod security_limits;
 mod store_contract;
 mod tus;

@@ -62,6 +62,11 @@ impl BrieflyProcess {
         process
     }
 
+    /// The process id (for reading its memory from `/proc`).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// SIGKILL: no graceful shutdown, no flushing.
     pub fn kill_9(&mut self) {
         let _ = self.child.kill();

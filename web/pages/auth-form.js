@@ -2,10 +2,38 @@
 import { h, replace } from '../lib/dom.js';
 import { post } from '../lib/api.js';
 
-/** Only same-site paths are followed after signing in. */
+/**
+ * Where `?next=` may send someone after signing in: a path on this origin, judged after
+ * the browser's own URL parsing, which is what `location.assign` will follow. A string
+ * check alone is not enough: the parser turns `\` into `/` and drops tabs and newlines,
+ * so `/\evil.example/` and `/<tab>/evil.example/` become `//evil.example/`, and
+ * dot segments can make `/.//evil.example` a path starting with `//`. Returns an absolute
+ * same-origin URL (never a path to be parsed again), or the home page.
+ */
+export function safeNext(raw, origin = location.origin) {
+  const home = new URL('/', origin).href;
+  // Nothing this app links to has these; a browser would silently rewrite or drop them.
+  if (typeof raw !== 'string' || !raw.startsWith('/') || /[\\\u0000-\u001f\u007f]/.test(raw)) return home;
+  let url;
+  try {
+    url = new URL(raw, origin);
+  } catch {
+    return home;
+  }
+  if (url.origin !== origin || url.username || url.password) return home;
+  return url.href;
+}
+
+/** The `?next=` of this page, made safe. */
 export function nextPath() {
-  const next = new URLSearchParams(location.search).get('next') || '/';
-  return next.startsWith('/') && !next.startsWith('//') ? next : '/';
+  return safeNext(new URLSearchParams(location.search).get('next') || '/');
+}
+
+/** `page` (the other auth page) carrying this page's `?next=` along; judged again there. */
+export function withNext(page) {
+  const url = new URL(nextPath());
+  const path = url.pathname + url.search + url.hash;
+  return path === '/' ? page : `${page}?next=${encodeURIComponent(path)}`;
 }
 
 export function authForm(root, { heading, fields, submitLabel, endpoint, footer }) {

@@ -1,5 +1,5 @@
 import { h } from '../lib/dom.js';
-import { authForm, nextPath } from './auth-form.js';
+import { authForm, withNext } from './auth-form.js';
 
 export function render(root) {
   authForm(root, {
@@ -10,6 +10,6 @@ export function render(root) {
     ],
     submitLabel: 'Sign in',
     endpoint: '/api/auth/login',
-    footer: h('p', {}, 'New here? ', h('a', { href: `/signup?next=${encodeURIComponent(nextPath())}` }, 'Create an account')),
+    footer: h('p', {}, 'New here? ', h('a', { href: withNext('/signup') }, 'Create an account')),
   });
 }

@@ -1,9 +1,11 @@
-// Workspace settings: members, invitations, webhooks (owners manage; members see members).
+// Settings: the workspace (members, invitations, webhooks; owners manage, members see
+// members), then your account (API tokens, password, sessions).
 import { h, replace, toast, copyText } from '../lib/dom.js';
 import { get, post, del, requireLogin } from '../lib/api.js';
 import { relativeTime } from '../lib/time.js';
 import { currentWorkspace } from '../lib/workspace.js';
 import { workspaceSwitcher } from '../lib/workspace-switcher.js';
+import { accountSections } from './account-settings.js';
 
 const WEBHOOK_EVENTS = ['video.ready', 'comment.created', 'reaction.created'];
 
@@ -127,9 +129,10 @@ export async function render(root, { user }) {
     if (ws.role === 'owner' && !ws.personal) parts.push(await invitesSection(ws));
     if (ws.role === 'owner') parts.push(await webhooksSection(ws));
     parts.push(newWorkspaceSection());
+    parts.push(...(await accountSections()));
     replace(root, parts);
   };
   const ws = currentWorkspace(user);
-  if (!ws) return replace(root, h('p', {}, 'You have no workspace.'));
+  if (!ws) return replace(root, h('p', {}, 'You have no workspace.'), ...(await accountSections()));
   await draw(ws);
 }

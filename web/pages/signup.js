@@ -1,5 +1,5 @@
 import { h } from '../lib/dom.js';
-import { authForm, nextPath } from './auth-form.js';
+import { authForm, withNext } from './auth-form.js';
 
 export function render(root) {
   authForm(root, {
@@ -11,6 +11,6 @@ export function render(root) {
     ],
     submitLabel: 'Sign up',
     endpoint: '/api/auth/signup',
-    footer: h('p', {}, 'Already have an account? ', h('a', { href: `/login?next=${encodeURIComponent(nextPath())}` }, 'Sign in')),
+    footer: h('p', {}, 'Already have an account? ', h('a', { href: withNext('/login') }, 'Sign in')),
   });
 }
