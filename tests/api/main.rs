@@ -22,6 +22,7 @@ mod processes;
 mod processing;
 mod reactions;
 mod search;
+mod security_edges;
 mod store_contract;
 mod tus;
 mod tus_crash;
