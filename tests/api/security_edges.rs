@@ -207,9 +207,11 @@ async fn pages_refuse_to_be_framed_but_the_embed_player_may_be(app: TestApp) {
 }
 
 /// Playlists, manifests and concat scripts whose entries point at a listener this test
-/// runs and at files on the server (a real video, `/etc/passwd`).
-fn hostile_manifests(port: u16) -> Vec<(&'static str, &'static str, String)> {
+/// runs and at files on the server (a real video, as MP4 and as the MPEG-TS segments HLS
+/// plays, and `/etc/passwd`).
+fn hostile_manifests(port: u16, local_ts: &std::path::Path) -> Vec<(&'static str, &'static str, String)> {
     let local_video = fixture("speech.mp4").display().to_string();
+    let local_ts = local_ts.display().to_string();
     let hls = |entry: &str| {
         format!("#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXT-X-MEDIA-SEQUENCE:0\n#EXTINF:2.0,\n{entry}\n#EXT-X-ENDLIST\n")
     };
@@ -225,8 +227,9 @@ fn hostile_manifests(port: u16) -> Vec<(&'static str, &'static str, String)> {
     let concat = |entry: &str| format!("ffconcat version 1.0\nfile '{entry}'\n");
     let http = format!("http://127.0.0.1:{port}/x");
     vec![
-        ("hls-local.m3u8", "application/vnd.apple.mpegurl", hls(&format!("file:{local_video}"))),
-        ("hls-bare-path.m3u8", "application/vnd.apple.mpegurl", hls(&local_video)),
+        ("hls-local.m3u8", "application/vnd.apple.mpegurl", hls(&format!("file:{local_ts}"))),
+        ("hls-bare-path.m3u8", "application/vnd.apple.mpegurl", hls(&local_ts)),
+        ("hls-local-mp4.m3u8", "application/vnd.apple.mpegurl", hls(&format!("file:{local_video}"))),
         ("hls-http.m3u8", "application/vnd.apple.mpegurl", hls(&format!("{http}.ts"))),
         ("hls-passwd.m3u8", "application/vnd.apple.mpegurl", hls("file:/etc/passwd")),
         ("dash-local.mpd", "application/dash+xml", dash(&format!("file:{local_video}"))),
@@ -261,9 +264,20 @@ fn assert_user_facing(error: &str, what: &str) {
 async fn streaming_manifests_are_not_followed(app: TestApp) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
+    // A video on the server's disk, as HLS segments are: what the uploader must not get.
+    let server_side = tempfile::tempdir().unwrap();
+    let local_ts = server_side.path().join("private.ts");
+    let made = std::process::Command::new("ffmpeg")
+        .args(["-hide_banner", "-loglevel", "error", "-y", "-i"])
+        .arg(fixture("speech.mp4"))
+        .args(["-c", "copy", "-f", "mpegts"])
+        .arg(&local_ts)
+        .status()
+        .unwrap();
+    assert!(made.success());
     let ada = app.sign_up("Ada").await;
     let mut uploaded = Vec::new();
-    for (name, filetype, text) in hostile_manifests(port) {
+    for (name, filetype, text) in hostile_manifests(port, &local_ts) {
         let id = ada.upload_file(text.as_bytes(), 64 * 1024, &[("filename", name), ("filetype", filetype)]).await;
         uploaded.push((name, id));
     }
