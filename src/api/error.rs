@@ -233,6 +233,7 @@ impl From<crate::search::SearchError> for AppError {
         use crate::search::SearchError;
         match err {
             SearchError::Malformed(message) => AppError::BadRequest(message.into()),
+            SearchError::UnknownWorkspace => AppError::NotFound,
             SearchError::Internal(err) => AppError::Internal(err.into()),
         }
     }

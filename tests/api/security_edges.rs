@@ -324,6 +324,9 @@ async fn a_workspace_filter_outside_your_workspaces_is_404(app: TestApp) {
     assert_error(ada.get(unknown).send().await.unwrap(), StatusCode::NOT_FOUND, "not_found").await;
     assert_error(ada.get("/api/videos?workspace_id=../x").send().await.unwrap(), StatusCode::NOT_FOUND, "not_found")
         .await;
+    let search = format!("/api/search?q=public&workspace_id={}", bob.workspace_id);
+    assert_error(ada.get(&search).send().await.unwrap(), StatusCode::NOT_FOUND, "not_found").await;
+    assert_eq!(bob.get(&search).send().await.unwrap().status(), StatusCode::OK);
     // Members still filter by their workspace, public videos from elsewhere still list.
     let own: Value = bob.get(&foreign).send().await.unwrap().json().await.unwrap();
     assert_eq!(own["videos"][0]["title"], "Bob in public");
