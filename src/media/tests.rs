@@ -273,7 +273,8 @@ fn manifests_and_scripts_are_refused_but_media_opens() {
     let poster = d.join("poster.jpg");
     ffmpeg_cli(&["-f", "lavfi", "-i", "testsrc=size=64x64:duration=1", "-frames:v", "1", poster.to_str().unwrap()]);
     let mut refused = vec![poster];
-    for (name, text) in [("list.m3u8", &hls), ("original", &hls), ("manifest.mpd", &dash), ("script.ffconcat", &concat)] {
+    for (name, text) in [("list.m3u8", &hls), ("original", &hls), ("manifest.mpd", &dash), ("script.ffconcat", &concat)]
+    {
         let path = d.join(name);
         std::fs::write(&path, text).unwrap();
         refused.push(path);

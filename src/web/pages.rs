@@ -110,12 +110,7 @@ pub async fn shareable_video(state: &AppState, id: &str) -> Option<VideoRow> {
 
 /// `?embed=1` (what oEmbed's `<iframe>` loads) is the player alone, and the one page other
 /// sites may frame, for videos anyone may watch; a private video's page is never framed.
-pub async fn watch(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    uri: Uri,
-    headers: HeaderMap,
-) -> Response {
+pub async fn watch(State(state): State<AppState>, Path(id): Path<String>, uri: Uri, headers: HeaderMap) -> Response {
     // Read as the page's script reads it (`URLSearchParams.get`, the first value wins).
     let query = uri.query().unwrap_or_default().as_bytes();
     let embed = url::form_urlencoded::parse(query).find(|(key, _)| key == "embed").is_some_and(|(_, v)| v == "1");
