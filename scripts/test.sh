@@ -20,6 +20,7 @@ export BRIEFLY_TEST_WHISPER_MODEL
 tools="${BRIEFLY_TOOLS_DIR:-$HOME/.cache/briefly/tools}"
 s3_root=$(mktemp -d)
 s3_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+export BRIEFLY_TEST_S3S_FS="$tools/bin/s3s-fs"
 export BRIEFLY_TEST_S3_BUCKET=briefly-test BRIEFLY_TEST_S3_ACCESS_KEY=briefly BRIEFLY_TEST_S3_SECRET_KEY=briefly-secret
 mkdir -p "$s3_root/$BRIEFLY_TEST_S3_BUCKET"
 "$tools/bin/s3s-fs" --host 127.0.0.1 --port "$s3_port" \

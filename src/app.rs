@@ -15,12 +15,12 @@ use crate::auth::Accounts;
 use crate::collab::{Collab, WriteLimits};
 use crate::config::{Config, StorageConfig};
 use crate::db::{Backend, Db, Notifications, EVENTS_CHANNEL, JOBS_CHANNEL};
-use crate::events::EventHub;
+use crate::events::{EventHub, StreamLimits};
 use crate::jobs::{spawn_workers, JobQueue, Queue, Registry, WorkerOptions};
 use crate::processing::{ProcessVideo, ProcessingJobs, VideoProcessor};
 use crate::search::Search;
 use crate::store::{LocalStore, S3Store, Store};
-use crate::uploads::Uploads;
+use crate::uploads::{UploadLimits, Uploads};
 use crate::videos::Videos;
 use crate::webhooks::{DeliverWebhook, DeliveryContext, DeliveryOptions, Webhooks};
 use crate::workspaces::Workspaces;
@@ -75,7 +75,8 @@ impl AppState {
         db.migrate().await?;
         let store = open_store(&config).await?;
         let jobs = JobQueue::new(db.clone());
-        let events = EventHub::new(db.clone());
+        let events = EventHub::new(db.clone())
+            .with_stream_limits(StreamLimits { per_user: config.sse_per_user, per_address: config.sse_per_address });
         let presign_ttl = match &config.storage {
             StorageConfig::S3(s3) if s3.presign_redirect => Some(s3.presign_ttl),
             _ => None,
@@ -89,7 +90,12 @@ impl AppState {
             config.data_dir.join("tmp"),
             Arc::new(ProcessingJobs::new(jobs.clone())),
             videos.clone(),
-        );
+        )
+        .with_limits(UploadLimits {
+            storage_per_user: config.user_storage_quota,
+            unfinished_per_user: config.max_unfinished_uploads,
+            checksum_body: config.checksum_patch_max,
+        });
         let limits = WriteLimits::new(config.comments_per_minute, config.reactions_per_minute);
         let collab = Collab::new(db.clone(), events.clone(), limits, jobs.clone(), videos.clone());
         Ok(AppState {
@@ -210,7 +216,9 @@ impl Application {
         let notifications = self.state.spawn_notifications(true, self.run_worker);
         let event_pruner = crate::events::spawn_pruner(self.state.db.clone());
         let router = crate::api::router(self.state.clone());
-        let result = axum::serve(self.listener, router).with_graceful_shutdown(shutdown).await;
+        // Connection info gives handlers the client's address (limits counted per address).
+        let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+        let result = axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await;
         sweeper.abort();
         event_pruner.abort();
         if let Some(listener) = notifications {

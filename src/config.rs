@@ -46,6 +46,15 @@ pub struct Config {
     pub reactions_per_minute: u32,
     /// Let webhooks target private, loopback and link-local addresses (off: public only).
     pub webhook_allow_private_targets: bool,
+    /// Quotas: bytes one user may keep (originals + derived media + unfinished uploads).
+    pub user_storage_quota: u64,
+    /// Unfinished uploads one user may have at once.
+    pub max_unfinished_uploads: u64,
+    /// Largest checksummed PATCH body (spooled to `data_dir/tmp` before it is verified).
+    pub checksum_patch_max: u64,
+    /// Live event streams one account, and one client address, may hold open at once.
+    pub sse_per_user: usize,
+    pub sse_per_address: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -150,6 +159,21 @@ pub struct Overrides {
     /// Allow webhook URLs that resolve to private, loopback or link-local addresses.
     #[arg(long, env = "BRIEFLY_WEBHOOK_ALLOW_PRIVATE_TARGETS", global = true)]
     pub webhook_allow_private_targets: Option<bool>,
+    /// Bytes one user may keep: originals, derived media and unfinished uploads.
+    #[arg(long, env = "BRIEFLY_USER_STORAGE_QUOTA", global = true)]
+    pub user_storage_quota: Option<u64>,
+    /// Unfinished uploads one user may have at once.
+    #[arg(long, env = "BRIEFLY_MAX_UNFINISHED_UPLOADS", global = true)]
+    pub max_unfinished_uploads: Option<u64>,
+    /// Largest body of a PATCH that carries Upload-Checksum, in bytes.
+    #[arg(long, env = "BRIEFLY_CHECKSUM_PATCH_MAX", global = true)]
+    pub checksum_patch_max: Option<u64>,
+    /// Live event streams one account may hold open.
+    #[arg(long, env = "BRIEFLY_SSE_PER_USER", global = true)]
+    pub sse_per_user: Option<usize>,
+    /// Live event streams one client address may hold open.
+    #[arg(long, env = "BRIEFLY_SSE_PER_ADDRESS", global = true)]
+    pub sse_per_address: Option<usize>,
 }
 
 /// The optional `briefly.toml`: same names as the flags, snake_case.
@@ -177,6 +201,11 @@ struct FileSettings {
     comments_per_minute: Option<u32>,
     reactions_per_minute: Option<u32>,
     webhook_allow_private_targets: Option<bool>,
+    user_storage_quota: Option<u64>,
+    max_unfinished_uploads: Option<u64>,
+    checksum_patch_max: Option<u64>,
+    sse_per_user: Option<usize>,
+    sse_per_address: Option<usize>,
 }
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -187,6 +216,16 @@ const DEFAULT_SWEEP_INTERVAL_SECS: u64 = 300;
 /// and costs next to no CPU or memory, so a few at once keep one slow receiver from holding
 /// up the others without flooding anyone.
 const DEFAULT_DELIVERY_CONCURRENCY: usize = 4;
+/// 100 GiB per user: several long recordings' originals and their derived copies.
+pub const DEFAULT_USER_STORAGE_QUOTA: u64 = 100 * 1024 * 1024 * 1024;
+/// Enough for a few recordings at once plus the odd abandoned one.
+pub const DEFAULT_MAX_UNFINISHED_UPLOADS: u64 = 10;
+/// tus clients send checksummed pieces of a few MiB; 64 MiB leaves room and bounds the spool.
+pub const DEFAULT_CHECKSUM_PATCH_MAX: u64 = 64 * 1024 * 1024;
+/// A person with a handful of tabs and devices open.
+pub const DEFAULT_SSE_PER_USER: usize = 16;
+/// Several people behind one NAT, each with a few tabs.
+pub const DEFAULT_SSE_PER_ADDRESS: usize = 64;
 
 impl Config {
     /// Resolve settings from an optional TOML file plus flags/environment.
@@ -250,6 +289,19 @@ impl Config {
                 .webhook_allow_private_targets
                 .or(file.webhook_allow_private_targets)
                 .unwrap_or(false),
+            user_storage_quota: o.user_storage_quota.or(file.user_storage_quota).unwrap_or(DEFAULT_USER_STORAGE_QUOTA),
+            max_unfinished_uploads: o
+                .max_unfinished_uploads
+                .or(file.max_unfinished_uploads)
+                .unwrap_or(DEFAULT_MAX_UNFINISHED_UPLOADS)
+                .max(1),
+            checksum_patch_max: o
+                .checksum_patch_max
+                .or(file.checksum_patch_max)
+                .unwrap_or(DEFAULT_CHECKSUM_PATCH_MAX)
+                .max(1),
+            sse_per_user: o.sse_per_user.or(file.sse_per_user).unwrap_or(DEFAULT_SSE_PER_USER).max(1),
+            sse_per_address: o.sse_per_address.or(file.sse_per_address).unwrap_or(DEFAULT_SSE_PER_ADDRESS).max(1),
         }
     }
 
@@ -329,6 +381,20 @@ mod tests {
         let overrides = Overrides { delivery_concurrency: Some(16), ..Default::default() };
         let config = Config::resolve(file, overrides);
         assert_eq!((config.worker_concurrency, config.delivery_concurrency), (2, 16));
+    }
+
+    #[test]
+    fn quotas_have_defaults_and_can_be_set() {
+        let defaults = Config::resolve(FileSettings::default(), Overrides::default());
+        assert_eq!(defaults.user_storage_quota, DEFAULT_USER_STORAGE_QUOTA);
+        assert_eq!(defaults.max_unfinished_uploads, 10);
+        assert_eq!(defaults.checksum_patch_max, 64 * 1024 * 1024);
+        assert_eq!((defaults.sse_per_user, defaults.sse_per_address), (16, 64));
+        let file: FileSettings = toml::from_str("user_storage_quota = 1000\nsse_per_address = 0").unwrap();
+        let overrides = Overrides { sse_per_user: Some(2), ..Default::default() };
+        let config = Config::resolve(file, overrides);
+        assert_eq!(config.user_storage_quota, 1000);
+        assert_eq!((config.sse_per_user, config.sse_per_address), (2, 1), "a limit of 0 would refuse everyone");
     }
 
     #[test]

@@ -10,6 +10,8 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
+use crate::domain::Fault;
+
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("{0}")]
@@ -45,8 +47,19 @@ pub enum AppError {
     MethodNotAllowed,
     #[error("too many requests")]
     TooManyRequests { retry_after_secs: u64 },
+    /// A configured quota would be passed (413): `code` names which one.
+    #[error("{message}")]
+    QuotaExceeded { code: &'static str, message: String },
+    /// Too many of something held open at once (429): `code` names which limit.
+    #[error("{message}")]
+    TooManyOpen { code: &'static str, message: String },
+    /// The database or object store is down or restarting; nothing was half-done.
+    #[error("the service is briefly unavailable; retry shortly")]
+    Unavailable,
+    #[error("the server's storage is full; nothing more was stored")]
+    InsufficientStorage,
     #[error("internal error")]
-    Internal(#[from] anyhow::Error),
+    Internal(anyhow::Error),
 }
 
 impl AppError {
@@ -68,6 +81,10 @@ impl AppError {
             AppError::TusVersion => StatusCode::PRECONDITION_FAILED,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::QuotaExceeded { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::TooManyOpen { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::InsufficientStorage => StatusCode::INSUFFICIENT_STORAGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -91,6 +108,9 @@ impl AppError {
             AppError::TusVersion => "tus_version_unsupported",
             AppError::MethodNotAllowed => "method_not_allowed",
             AppError::TooManyRequests { .. } => "rate_limited",
+            AppError::QuotaExceeded { code, .. } | AppError::TooManyOpen { code, .. } => code,
+            AppError::Unavailable => "unavailable",
+            AppError::InsufficientStorage => "insufficient_storage",
             AppError::Internal(_) => "internal",
         }
     }
@@ -111,8 +131,12 @@ impl AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
-        if let AppError::Internal(err) = &self {
-            tracing::error!(error = ?err, "request failed");
+        match &self {
+            AppError::Internal(err) => tracing::error!(error = ?err, "request failed"),
+            AppError::Unavailable | AppError::InsufficientStorage => {
+                tracing::warn!(code = self.code(), "request failed on an infrastructure fault")
+            }
+            _ => {}
         }
         let body = json!({ "error": { "code": self.code(), "message": self.to_string() } });
         let mut response = (status, axum::Json(body)).into_response();
@@ -129,8 +153,15 @@ impl IntoResponse for AppError {
             AppError::Locked => {
                 headers.insert(axum::http::header::RETRY_AFTER, HeaderValue::from(1));
             }
+            AppError::Unavailable => {
+                headers.insert(axum::http::header::RETRY_AFTER, HeaderValue::from(UNAVAILABLE_RETRY_AFTER_SECS));
+            }
             AppError::TooManyRequests { retry_after_secs } => {
                 headers.insert(axum::http::header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+            }
+            AppError::TooManyOpen { .. } => {
+                // Nothing to wait out: a place frees when something held open ends.
+                headers.insert(axum::http::header::RETRY_AFTER, HeaderValue::from(5));
             }
             _ => {}
         }
@@ -138,10 +169,54 @@ impl IntoResponse for AppError {
     }
 }
 
-/// Database errors are internal unless a service maps them first (see `db::is_unique_violation`).
+/// How long a client should wait after a 503: a restarting database or store is usually
+/// back within seconds, and the pool reconnects on its own.
+const UNAVAILABLE_RETRY_AFTER_SECS: u64 = 2;
+
+impl From<Fault> for AppError {
+    fn from(fault: Fault) -> Self {
+        match fault {
+            Fault::Unavailable => AppError::Unavailable,
+            Fault::StorageFull => AppError::InsufficientStorage,
+        }
+    }
+}
+
+/// The infrastructure fault anywhere in an error's chain: services wrap database, store
+/// and I/O errors in their own `Internal`, and the cause is what decides 503/507 vs 500.
+fn fault_in(err: &anyhow::Error) -> Option<Fault> {
+    err.chain().find_map(|cause| {
+        if let Some(db) = cause.downcast_ref::<sqlx::Error>() {
+            crate::db::fault_of(db)
+        } else if let Some(store) = cause.downcast_ref::<crate::store::StoreError>() {
+            store.fault()
+        } else if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            Fault::of_io(io)
+        } else {
+            None
+        }
+    })
+}
+
+/// Unexpected errors are 500s, except infrastructure faults (503/507), which a retry or
+/// an operator cures.
+impl From<anyhow::Error> for AppError {
+    fn from(err: anyhow::Error) -> Self {
+        match fault_in(&err) {
+            Some(fault) => {
+                tracing::warn!(error = ?err, "infrastructure fault");
+                fault.into()
+            }
+            None => AppError::Internal(err),
+        }
+    }
+}
+
+/// Database errors are internal (or faults) unless a service maps them first (see
+/// `db::is_unique_violation`).
 impl From<sqlx::Error> for AppError {
     fn from(err: sqlx::Error) -> Self {
-        AppError::Internal(err.into())
+        anyhow::Error::from(err).into()
     }
 }
 
@@ -149,7 +224,7 @@ impl From<crate::store::StoreError> for AppError {
     fn from(err: crate::store::StoreError) -> Self {
         match err {
             crate::store::StoreError::NotFound => AppError::NotFound,
-            other => AppError::Internal(other.into()),
+            other => anyhow::Error::from(other).into(),
         }
     }
 }
@@ -164,25 +239,35 @@ impl From<crate::videos::VideoError> for AppError {
             VideoError::Malformed(message) => AppError::BadRequest(message),
             err @ VideoError::IllegalTransition { .. } => AppError::Conflict(err.to_string()),
             VideoError::Storage(err) => err.into(),
-            VideoError::Internal(err) => AppError::Internal(err),
+            VideoError::Internal(err) => err.into(),
         }
     }
 }
 
 impl From<crate::uploads::UploadError> for AppError {
     fn from(err: crate::uploads::UploadError) -> Self {
-        use crate::uploads::UploadError;
+        use crate::uploads::{QuotaLimit, UploadError};
         match err {
             UploadError::NotFound => AppError::NotFound,
             UploadError::Gone(message) => AppError::Gone(message),
             UploadError::Conflict(message) => AppError::Conflict(message),
             UploadError::Malformed(message) => AppError::BadRequest(message),
             UploadError::TooLarge(message) => AppError::PayloadTooLarge(message),
+            err @ UploadError::Quota { .. } => {
+                let code = match err {
+                    UploadError::Quota { limit: QuotaLimit::UnfinishedUploads, .. } => {
+                        return AppError::TooManyOpen { code: "unfinished_upload_limit", message: err.to_string() }
+                    }
+                    UploadError::Quota { limit: QuotaLimit::Storage, .. } => "storage_quota_exceeded",
+                    _ => "checksum_body_too_large",
+                };
+                AppError::QuotaExceeded { code, message: err.to_string() }
+            }
             UploadError::Locked => AppError::Locked,
             UploadError::ChecksumMismatch => AppError::ChecksumMismatch,
             UploadError::Video(err) => err.into(),
             UploadError::Storage(err) => err.into(),
-            UploadError::Internal(err) => AppError::Internal(err),
+            UploadError::Internal(err) => err.into(),
         }
     }
 }
@@ -198,8 +283,19 @@ impl From<crate::collab::CollabError> for AppError {
             CollabError::Malformed(message) => AppError::BadRequest(message),
             CollabError::RateLimited { retry_after_secs } => AppError::TooManyRequests { retry_after_secs },
             CollabError::Video(err) => err.into(),
-            CollabError::Internal(err) => AppError::Internal(err),
+            CollabError::Internal(err) => err.into(),
         }
+    }
+}
+
+impl From<crate::events::StreamLimitError> for AppError {
+    fn from(err: crate::events::StreamLimitError) -> Self {
+        use crate::events::StreamLimitError;
+        let code = match err {
+            StreamLimitError::PerUser(_) => "stream_limit_per_user",
+            StreamLimitError::PerAddress(_) => "stream_limit_per_address",
+        };
+        AppError::TooManyOpen { code, message: err.to_string() }
     }
 }
 
@@ -212,7 +308,7 @@ impl From<crate::workspaces::WorkspaceError> for AppError {
             WorkspaceError::Invalid(message) => AppError::Validation(message),
             WorkspaceError::Conflict(message) => AppError::Conflict(message),
             WorkspaceError::Gone(message) => AppError::Gone(message),
-            WorkspaceError::Internal(err) => AppError::Internal(err),
+            WorkspaceError::Internal(err) => err.into(),
         }
     }
 }
@@ -223,7 +319,7 @@ impl From<crate::auth::AuthError> for AppError {
         match err {
             AuthError::InvalidCredentials => AppError::InvalidCredentials,
             AuthError::Conflict(message) => AppError::Conflict(message),
-            AuthError::Internal(err) => AppError::Internal(err),
+            AuthError::Internal(err) => err.into(),
         }
     }
 }
@@ -234,7 +330,7 @@ impl From<crate::search::SearchError> for AppError {
         match err {
             SearchError::Malformed(message) => AppError::BadRequest(message.into()),
             SearchError::UnknownWorkspace => AppError::NotFound,
-            SearchError::Internal(err) => AppError::Internal(err.into()),
+            SearchError::Internal(err) => err.into(),
         }
     }
 }
@@ -246,7 +342,7 @@ impl From<crate::webhooks::WebhookError> for AppError {
             WebhookError::NotFound => AppError::NotFound,
             WebhookError::Forbidden(message) => AppError::Forbidden(message),
             WebhookError::Invalid(message) => AppError::Validation(message),
-            WebhookError::Internal(err) => AppError::Internal(err),
+            WebhookError::Internal(err) => err.into(),
         }
     }
 }

@@ -4,6 +4,7 @@
 
 mod assets;
 mod auth;
+mod client;
 mod comments;
 pub mod error;
 mod events;

@@ -47,6 +47,9 @@ use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
             ChecksumMismatch,
             TusVersionUnsupported,
             RateLimited,
+            TooManyOpen,
+            Unavailable,
+            InsufficientStorage,
         )
     ),
     modifiers(&SecuritySchemes),
@@ -73,8 +76,32 @@ pub struct ApiDoc;
 pub async fn document() -> impl IntoResponse {
     static RENDERED: OnceLock<String> = OnceLock::new();
     // The list `router()` routes, built once more for its document half.
-    let json = RENDERED.get_or_init(|| super::api().into_openapi().to_json().expect("the OpenAPI document serializes"));
+    let json = RENDERED.get_or_init(|| {
+        with_fault_responses(super::api().into_openapi()).to_json().expect("the OpenAPI document serializes")
+    });
     ([(CONTENT_TYPE, "application/json")], json.as_str())
+}
+
+/// Every operation may meet a database or object store that is restarting (503), and
+/// every write a full disk (507): added here once rather than on each handler.
+pub fn with_fault_responses(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    for item in doc.paths.paths.values_mut() {
+        let reads = [&mut item.get, &mut item.head, &mut item.options];
+        for operation in reads.into_iter().flatten() {
+            add_response(operation, "503", "Unavailable");
+        }
+        let writes = [&mut item.post, &mut item.put, &mut item.patch, &mut item.delete];
+        for operation in writes.into_iter().flatten() {
+            add_response(operation, "503", "Unavailable");
+            add_response(operation, "507", "InsufficientStorage");
+        }
+    }
+    doc
+}
+
+fn add_response(operation: &mut utoipa::openapi::path::Operation, status: &str, response: &str) {
+    let reference = Ref::new(format!("#/components/responses/{response}"));
+    operation.responses.responses.entry(status.to_string()).or_insert(RefOr::Ref(reference));
 }
 
 /// `Range` on media: `bytes=first-last`, `bytes=first-` or `bytes=-suffix`. Multi-range
@@ -108,7 +135,8 @@ pub struct ErrorDetail {
     /// `forbidden`, `not_found`, `conflict`, `gone`, `payload_too_large`,
     /// `unsupported_media_type`, `range_not_satisfiable`, `validation_failed`, `locked`,
     /// `checksum_mismatch`, `tus_version_unsupported`, `method_not_allowed`,
-    /// `rate_limited`, `internal`.
+    /// `rate_limited`, `unavailable`, `insufficient_storage`, `internal`; quotas: `storage_quota_exceeded`, `checksum_body_too_large`
+    /// (413), `unfinished_upload_limit`, `stream_limit_per_user`, `stream_limit_per_address` (429).
     code: String,
     /// For people; may change.
     message: String,
@@ -147,7 +175,8 @@ error_responses! {
     NotFound => "`not_found`: unknown, or not visible to you (the two look the same)";
     Conflict => "`conflict`: the current state does not allow this";
     Gone => "`gone`: expired or revoked";
-    PayloadTooLarge => "`payload_too_large`: the body is too large";
+    PayloadTooLarge => "`payload_too_large`: the body is too large; `storage_quota_exceeded`: your storage quota \
+        would be passed; `checksum_body_too_large`: a checksummed PATCH body is larger than the server verifies at once";
     UnsupportedMediaType => "`unsupported_media_type`: wrong `Content-Type` for the body";
     RangeNotSatisfiable => "`range_not_satisfiable`: the range lies outside the object",
         header "Content-Range" = "`bytes */{size}`";
@@ -159,6 +188,12 @@ error_responses! {
         header "Tus-Version" = "The versions this server speaks: `1.0.0`";
     RateLimited => "`rate_limited`: too many writes; wait and retry",
         header "Retry-After" = "Seconds to wait before retrying";
+    TooManyOpen => "`unfinished_upload_limit`, `stream_limit_per_user`, `stream_limit_per_address`: too many \
+        unfinished uploads or live streams at once; finish or close one first",
+        header "Retry-After" = "Seconds to wait before retrying";
+    Unavailable => "`unavailable`: the database or object store is restarting or unreachable; nothing was half-done, retry",
+        header "Retry-After" = "Seconds to wait before retrying";
+    InsufficientStorage => "`insufficient_storage`: the server's disk is full; nothing of this request was kept";
 }
 
 /// The two ways to authenticate, accepted wherever either is.

@@ -186,15 +186,25 @@ fn parse_creation(headers: &HeaderMap) -> AppResult<Creation> {
         (status = 412, response = super::openapi::TusVersionUnsupported),
         (status = 413, response = super::openapi::PayloadTooLarge),
         (status = 415, response = super::openapi::UnsupportedMediaType),
+        (status = 429, response = super::openapi::TooManyOpen),
     )
 )]
 pub async fn create(
     State(state): State<AppState>,
     headers: HeaderMap,
-    SignedIn(user): SignedIn,
+    signed_in: Result<SignedIn, AppError>,
     body: Body,
 ) -> AppResult<Response> {
     let mut stream = body_stream(body);
+    // Who is calling is judged here rather than by the extractor, so that a refusal (401,
+    // or 503 while the database restarts) still drains the body and keeps the connection.
+    let user = match signed_in {
+        Ok(SignedIn(user)) => user,
+        Err(err) => {
+            drain_rejected_body(&mut stream).await;
+            return Err(err);
+        }
+    };
     let creation = match parse_creation(&headers) {
         Ok(creation) => creation,
         Err(err) => {
@@ -316,12 +326,14 @@ pub async fn head(
 pub async fn patch(
     State(state): State<AppState>,
     headers: HeaderMap,
-    SignedIn(user): SignedIn,
+    signed_in: Result<SignedIn, AppError>,
     ApiPath(id): ApiPath<String>,
     body: Body,
 ) -> AppResult<Response> {
     let mut body = body_stream(body);
     let outcome = async {
+        // Judged inside, like everything else, so a refusal still drains the body.
+        let SignedIn(user) = signed_in?;
         check_version(&headers)?;
         require_offset_stream(&headers)?;
         let offset =

@@ -153,6 +153,9 @@ pub struct InviteBody {
     /// 1-720 (default 168, a week).
     #[schema(minimum = 1, maximum = 720)]
     expires_in_hours: Option<i64>,
+    /// How many people the link admits: 1-1000 (default 1).
+    #[schema(minimum = 1, maximum = 1000)]
+    max_uses: Option<i64>,
 }
 
 #[utoipa::path(
@@ -169,6 +172,7 @@ pub struct InviteBody {
         (status = 401, response = super::openapi::Unauthorized),
         (status = 403, response = super::openapi::Forbidden),
         (status = 404, response = super::openapi::NotFound),
+        (status = 409, response = super::openapi::Conflict),
         (status = 413, response = super::openapi::PayloadTooLarge),
         (status = 415, response = super::openapi::UnsupportedMediaType),
         (status = 422, response = super::openapi::ValidationFailed),
@@ -180,7 +184,7 @@ pub async fn invite(
     ApiPath(id): ApiPath<String>,
     ApiJson(input): ApiJson<InviteBody>,
 ) -> AppResult<(StatusCode, Json<CreatedInvite>)> {
-    let input = InviteInput { role: input.role, expires_in_hours: input.expires_in_hours };
+    let input = InviteInput { role: input.role, expires_in_hours: input.expires_in_hours, max_uses: input.max_uses };
     Ok((StatusCode::CREATED, Json(state.workspaces.invite(&id, &user, input).await?)))
 }
 

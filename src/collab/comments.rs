@@ -170,10 +170,19 @@ impl Collab {
         if comment.deleted_at.is_some() {
             return Err(CollabError::Conflict("this comment was deleted".into()));
         }
-        self.db.update_comment_body(&comment.id, body.as_str()).await?;
-        let row = self.db.comment(&comment.id).await?.ok_or(CollabError::NotFound)?;
-        let view = CommentView::from_row(row);
-        self.events.publish_or_log(&view.video_id, EventKind::CommentUpdated, &view).await;
+        let edited_at = now_ms();
+        let view = CommentView::from_row(CommentRow {
+            body: body.as_str().to_string(),
+            edited_at: Some(edited_at),
+            ..comment
+        });
+        let event = EventHub::event(&view.video_id, EventKind::CommentUpdated, &view)?;
+        let announced = self
+            .db
+            .edit_comment(&view.id, body.as_str(), edited_at, &event, &comment_text_kinds())
+            .await?
+            .ok_or_else(|| CollabError::Conflict("this comment was deleted".into()))?;
+        self.events.fan_out(announced);
         Ok(view)
     }
 
@@ -187,14 +196,9 @@ impl Collab {
             return Err(CollabError::NotFound);
         }
         let keeps_thread = comment.parent_id.is_none() && self.db.reply_count(&comment.id).await? > 0;
-        if keeps_thread {
-            self.db.blank_comment(&comment.id).await?;
-        } else {
-            self.db.delete_comment(&comment.id).await?;
-        }
         let removed =
             CommentRemoved { id: comment.id.clone(), parent_id: comment.parent_id.clone(), placeholder: keeps_thread };
-        self.events.publish_or_log(&comment.video_id, EventKind::CommentDeleted, &removed).await;
+        self.announce_removal(&comment.video_id, &removed).await?;
         if let Some(parent_id) = &comment.parent_id {
             self.drop_empty_placeholder(&comment.video_id, parent_id).await?;
         }
@@ -205,10 +209,18 @@ impl Collab {
     async fn drop_empty_placeholder(&self, video_id: &str, parent_id: &str) -> CollabResult<()> {
         let Some(parent) = self.db.comment(parent_id).await? else { return Ok(()) };
         if parent.deleted_at.is_some() && self.db.reply_count(parent_id).await? == 0 {
-            self.db.delete_comment(parent_id).await?;
             let removed = CommentRemoved { id: parent.id, parent_id: None, placeholder: false };
-            self.events.publish_or_log(video_id, EventKind::CommentDeleted, &removed).await;
+            self.announce_removal(video_id, &removed).await?;
         }
+        Ok(())
+    }
+
+    /// Remove (or blank) the comment and announce it; its text leaves the replay log too,
+    /// so nobody reconnecting later is shown what its author took back.
+    async fn announce_removal(&self, video_id: &str, removed: &CommentRemoved) -> CollabResult<()> {
+        let event = EventHub::event(video_id, EventKind::CommentDeleted, removed)?;
+        let announced = self.db.remove_comment(&removed.id, removed.placeholder, &event, &comment_text_kinds()).await?;
+        self.events.fan_out(announced);
         Ok(())
     }
 
@@ -219,6 +231,10 @@ impl Collab {
         let access = self.videos.watchable(&comment.video_id, Some(user)).await?.access();
         Ok((comment, access))
     }
+}
+
+fn comment_text_kinds() -> [&'static str; 2] {
+    EventKind::COMMENT_TEXT.map(EventKind::as_str)
 }
 
 fn cursor_after(row: &CommentRow) -> String {

@@ -110,14 +110,33 @@ impl Db {
         Ok((top, replies))
     }
 
-    pub async fn update_comment_body(&self, id: &str, body: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE comments SET body = $1, edited_at = $2 WHERE id = $3 AND deleted_at IS NULL")
+    /// Change a live comment's text and announce it, in one transaction. Earlier events
+    /// of the comment in `scrub_kinds` are rewritten to the new payload, so a replay never
+    /// shows an old version. `None` when the comment was deleted meanwhile.
+    pub async fn edit_comment(
+        &self,
+        id: &str,
+        body: &str,
+        edited_at: i64,
+        event: &NewEvent<'_>,
+        scrub_kinds: &[&str],
+    ) -> Result<Option<EventRow>, sqlx::Error> {
+        let _turn = self.write_turn().await;
+        let mut tx = self.pool.begin().await?;
+        let changed = sqlx::query("UPDATE comments SET body = $1, edited_at = $2 WHERE id = $3 AND deleted_at IS NULL")
             .bind(body)
-            .bind(now_ms())
+            .bind(edited_at)
             .bind(id)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
-        Ok(())
+        if changed.rows_affected() == 0 {
+            tx.rollback().await?;
+            return Ok(None);
+        }
+        self.rewrite_subject_events_in(&mut tx, id, scrub_kinds, Some(&event.payload)).await?;
+        let announced = self.append_event_in(&mut tx, event).await?;
+        tx.commit().await?;
+        Ok(Some(announced))
     }
 
     pub async fn reply_count(&self, parent_id: &str) -> Result<i64, sqlx::Error> {
@@ -128,18 +147,30 @@ impl Db {
         Ok(n)
     }
 
-    /// Keep a placeholder: the text is gone (and leaves the search index), the thread stays.
-    pub async fn blank_comment(&self, id: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE comments SET body = '', deleted_at = $1 WHERE id = $2")
-            .bind(now_ms())
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    pub async fn delete_comment(&self, id: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("DELETE FROM comments WHERE id = $1").bind(id).execute(&self.pool).await?;
-        Ok(())
+    /// Delete a comment (or, with `keep_placeholder`, blank it so its thread stays: the
+    /// text is gone and leaves the search index) and announce it, in one transaction.
+    /// Earlier events of the comment in `scrub_kinds` leave the replay log with it.
+    pub async fn remove_comment(
+        &self,
+        id: &str,
+        keep_placeholder: bool,
+        event: &NewEvent<'_>,
+        scrub_kinds: &[&str],
+    ) -> Result<EventRow, sqlx::Error> {
+        let _turn = self.write_turn().await;
+        let mut tx = self.pool.begin().await?;
+        if keep_placeholder {
+            sqlx::query("UPDATE comments SET body = '', deleted_at = $1 WHERE id = $2")
+                .bind(now_ms())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        } else {
+            sqlx::query("DELETE FROM comments WHERE id = $1").bind(id).execute(&mut *tx).await?;
+        }
+        self.rewrite_subject_events_in(&mut tx, id, scrub_kinds, None).await?;
+        let announced = self.append_event_in(&mut tx, event).await?;
+        tx.commit().await?;
+        Ok(announced)
     }
 }

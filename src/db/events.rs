@@ -19,6 +19,8 @@ pub struct NewEvent<'a> {
     pub video_id: &'a str,
     pub kind: &'a str,
     pub payload: String,
+    /// The comment or reaction it is about, so a later edit or deletion can scrub it.
+    pub subject_id: Option<String>,
 }
 
 impl Db {
@@ -39,12 +41,14 @@ impl Db {
         event: &NewEvent<'_>,
     ) -> Result<EventRow, sqlx::Error> {
         let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO video_events (video_id, kind, payload, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+            "INSERT INTO video_events (video_id, kind, payload, created_at, subject_id) VALUES ($1, $2, $3, $4, $5) \
+             RETURNING id",
         )
         .bind(event.video_id)
         .bind(event.kind)
         .bind(&event.payload)
         .bind(now_ms())
+        .bind(event.subject_id.as_deref())
         .fetch_one(&mut **tx)
         .await?;
         if self.backend == Backend::Postgres {
@@ -60,6 +64,37 @@ impl Db {
             kind: event.kind.to_string(),
             payload: event.payload.clone(),
         })
+    }
+
+    /// Make the log forget what it said about `subject_id` in events of `kinds`: with a
+    /// payload, every such event now carries it (an edited comment replays as its current
+    /// text); without, they are deleted (a deleted comment's text is never replayed).
+    pub(super) async fn rewrite_subject_events_in(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        subject_id: &str,
+        kinds: &[&str],
+        payload: Option<&str>,
+    ) -> Result<(), sqlx::Error> {
+        if kinds.is_empty() {
+            return Ok(());
+        }
+        let first = if payload.is_some() { 3 } else { 2 };
+        let placeholders: Vec<String> = (0..kinds.len()).map(|i| format!("${}", first + i)).collect();
+        let filter = format!("subject_id = $1 AND kind IN ({})", placeholders.join(", "));
+        let sql = match payload {
+            Some(_) => format!("UPDATE video_events SET payload = $2 WHERE {filter}"),
+            None => format!("DELETE FROM video_events WHERE {filter}"),
+        };
+        let mut query = sqlx::query(&sql).bind(subject_id);
+        if let Some(payload) = payload {
+            query = query.bind(payload);
+        }
+        for kind in kinds {
+            query = query.bind(*kind);
+        }
+        query.execute(&mut **tx).await?;
+        Ok(())
     }
 
     pub async fn event(&self, id: i64) -> Result<Option<EventRow>, sqlx::Error> {

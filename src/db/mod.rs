@@ -7,11 +7,13 @@
 
 mod comments;
 mod events;
+mod faults;
 mod invites;
 mod jobs;
 mod notifications;
 mod reactions;
 mod search;
+mod storage;
 mod uploads;
 mod users;
 mod videos;
@@ -28,7 +30,8 @@ use sqlx::{AnyPool, Executor};
 
 pub use comments::{CommentCursor, CommentRow, NewComment};
 pub use events::{EventRow, NewEvent, EVENTS_CHANNEL};
-pub use invites::{InviteRow, MemberRow, NewInvite};
+pub use faults::fault_of;
+pub use invites::{Accepted, InviteRow, InviteTarget, MemberRow, NewInvite, Removal};
 pub use jobs::{JobRecord, JOBS_CHANNEL};
 pub use notifications::{Notifications, Signal};
 pub use reactions::{NewReaction, ReactionRow};

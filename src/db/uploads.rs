@@ -68,6 +68,8 @@ pub struct ChunkCommit<'a> {
     pub added: &'a [ChunkRow],
     /// Chunks folded into one of `added` (their offsets).
     pub merged: &'a [i64],
+    /// The highest multipart part number among `added` (0 when none is a part).
+    pub last_part: i64,
 }
 
 impl Db {
@@ -111,12 +113,18 @@ impl Db {
     }
 
     /// Reserve a fresh, never reused part number (gaps are harmless).
-    pub async fn allocate_part_number(&self, upload_id: &str) -> Result<i64, sqlx::Error> {
-        let (n,): (i64,) =
-            sqlx::query_as("UPDATE uploads SET next_part = next_part + 1 WHERE id = $1 RETURNING next_part")
-                .bind(upload_id)
-                .fetch_one(&self.pool)
-                .await?;
+    /// The part number the next multipart part of this upload takes: one past the last
+    /// committed part. A part whose commit never happened (its request failed) leaves no
+    /// gap: its number is taken again by the retry, which overwrites it, so the parts stay
+    /// 1, 2, 3... as strict S3-compatible servers require when completing. (A writer whose
+    /// lease lapsed mid-part could still overwrite a number its successor reuses; the
+    /// successor's ETag, checked when completing, turns that into a failed completion,
+    /// never into mixed bytes.)
+    pub async fn next_part_number(&self, upload_id: &str) -> Result<i64, sqlx::Error> {
+        let (n,): (i64,) = sqlx::query_as("SELECT next_part + 1 FROM uploads WHERE id = $1")
+            .bind(upload_id)
+            .fetch_one(&self.pool)
+            .await?;
         Ok(n)
     }
 
@@ -135,13 +143,15 @@ impl Db {
     pub async fn commit_chunks(&self, c: ChunkCommit<'_>) -> Result<bool, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
         let moved = sqlx::query(
-            "UPDATE uploads SET upload_offset = $3, expires_at = $4 \
+            "UPDATE uploads SET upload_offset = $3, expires_at = $4, \
+             next_part = CASE WHEN next_part < $5 THEN $5 ELSE next_part END \
              WHERE id = $1 AND upload_offset = $2 AND completed_at IS NULL",
         )
         .bind(c.upload_id)
         .bind(c.expected_offset)
         .bind(c.new_offset)
         .bind(c.expires_at)
+        .bind(c.last_part)
         .execute(&mut *tx)
         .await?;
         if moved.rows_affected() != 1 {

@@ -29,6 +29,10 @@ pub struct VideoRow {
     pub duration_ms: Option<i64>,
     pub transcript_status: TranscriptStatus,
     pub has_seekable: bool,
+    /// Events at or below this id are from before the video last became visible outside
+    /// its workspace: they are never replayed to watchers who see it only through its
+    /// visibility (a private title, a member's deleted remark...).
+    pub visible_since_event: i64,
 }
 
 fn column_error(column: &str, value: &str) -> sqlx::Error {
@@ -61,6 +65,7 @@ impl<'r> sqlx::FromRow<'r, AnyRow> for VideoRow {
             transcript_status: TranscriptStatus::parse(&transcript_status)
                 .ok_or_else(|| column_error("transcript_status", &transcript_status))?,
             has_seekable: row.try_get::<i64, _>("has_seekable")? != 0,
+            visible_since_event: row.try_get("visible_since_event")?,
         })
     }
 }
@@ -89,7 +94,7 @@ pub struct ChangeGuard<'a> {
 
 const VIDEO_COLUMNS: &str = "v.id, v.workspace_id, v.owner_id, v.title, v.visibility, v.status, \
     v.content_type, v.size_bytes, v.original_key, v.created_at, v.updated_at, v.error, v.duration_ms, \
-    v.transcript_status, v.has_seekable";
+    v.transcript_status, v.has_seekable, v.visible_since_event";
 
 /// One page of the listing: newest first, keyset-paginated on (created_at, id).
 #[derive(Debug, Clone, Default)]
@@ -264,6 +269,16 @@ fn change_sql(guard: ChangeGuard<'_>, change: &VideoChange) -> (String, Vec<Bind
         Some(Some(error)) => set("error", Bind::Text(error.clone()), &mut binds),
         Some(None) => sets.push("error = NULL".into()),
         None => {}
+    }
+    if change.details.as_ref().is_some_and(|(_, visibility)| *visibility != Visibility::Private) {
+        // In SET, `visibility` is still the old value: a private video becoming visible
+        // starts its outsiders' replay after every event recorded so far (this change's
+        // own event comes next, so it is replayed).
+        sets.push(
+            "visible_since_event = CASE WHEN visibility = 'private' \
+             THEN (SELECT COALESCE(MAX(id), 0) FROM video_events) ELSE visible_since_event END"
+                .into(),
+        );
     }
     if change.fail_unfinished_transcript {
         sets.push(

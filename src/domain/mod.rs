@@ -3,12 +3,14 @@
 mod account;
 mod collab;
 mod cursor;
+mod fault;
 mod ids;
 mod video;
 
 pub use account::{DisplayName, Email, Password, TokenName};
 pub use collab::{CommentBody, Emoji, TimestampMs, WorkspaceName};
 pub use cursor::{decode_cursor, encode_cursor};
+pub use fault::Fault;
 pub use ids::{random_id, random_secret, sha256_hex, ResourceId};
 pub use video::{Title, TranscriptStatus, VideoStatus, Visibility};
 

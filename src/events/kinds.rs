@@ -21,4 +21,13 @@ impl EventKind {
             EventKind::VideoUpdated => "video.updated",
         }
     }
+
+    /// Whether the event is about one comment or reaction (its payload's `id`).
+    pub fn has_subject(self) -> bool {
+        !matches!(self, EventKind::VideoUpdated)
+    }
+
+    /// The events whose payload shows a comment's text: what an edit rewrites and a
+    /// deletion removes from the replay log.
+    pub const COMMENT_TEXT: [EventKind; 2] = [EventKind::CommentCreated, EventKind::CommentUpdated];
 }

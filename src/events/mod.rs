@@ -9,6 +9,7 @@
 
 mod kinds;
 mod listener;
+mod streams;
 
 use std::sync::Arc;
 
@@ -19,6 +20,7 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use crate::db::{Backend, Db, EventRow, NewEvent, Signal};
 
 pub use kinds::EventKind;
+pub use streams::{StreamLimitError, StreamLimits, StreamSlot};
 
 /// How many events a slow subscriber may fall behind before it re-reads from the table.
 const FANOUT_CAPACITY: usize = 1024;
@@ -27,12 +29,28 @@ const FANOUT_CAPACITY: usize = 1024;
 pub struct EventHub {
     db: Db,
     fanout: broadcast::Sender<Arc<EventRow>>,
+    streams: streams::StreamSlots,
 }
 
 impl EventHub {
     pub fn new(db: Db) -> EventHub {
         let (fanout, _) = broadcast::channel(FANOUT_CAPACITY);
-        EventHub { db, fanout }
+        EventHub { db, fanout, streams: streams::StreamSlots::default() }
+    }
+
+    /// Bound the live streams one account and one client address may hold open.
+    pub fn with_stream_limits(mut self, limits: StreamLimits) -> EventHub {
+        self.streams = streams::StreamSlots::new(limits);
+        self
+    }
+
+    /// A place for one more live stream, held until the returned slot is dropped.
+    pub fn open_stream(
+        &self,
+        user_id: Option<&str>,
+        address: std::net::IpAddr,
+    ) -> Result<StreamSlot, StreamLimitError> {
+        self.streams.acquire(user_id, address)
     }
 
     /// Record `data` as a `kind` event of `video_id` and tell everyone watching.
@@ -45,7 +63,16 @@ impl EventHub {
     /// An event to be recorded by the caller, in the same transaction as its change; hand
     /// the stored row to [`fan_out`](Self::fan_out) after the commit.
     pub fn event<'a>(video_id: &'a str, kind: EventKind, data: &impl Serialize) -> anyhow::Result<NewEvent<'a>> {
-        Ok(NewEvent { video_id, kind: kind.as_str(), payload: serde_json::to_string(data)? })
+        let payload = serde_json::to_string(data)?;
+        // Comments and reactions carry their own id: what a later edit or deletion scrubs by.
+        let subject_id = match kind.has_subject() {
+            true => serde_json::from_str::<serde_json::Value>(&payload)?
+                .get("id")
+                .and_then(|id| id.as_str())
+                .map(str::to_string),
+            false => None,
+        };
+        Ok(NewEvent { video_id, kind: kind.as_str(), payload, subject_id })
     }
 
     /// Deliver a committed event to this process's watchers. On PostgreSQL the LISTEN
@@ -71,6 +98,7 @@ impl EventHub {
     }
 
     /// A video's events after `after_id`, oldest first: what a reconnecting client missed.
+    /// The caller passes the floor its watcher may see (see `VideoRow::visible_since_event`).
     pub async fn replay(&self, video_id: &str, after_id: i64, limit: i64) -> anyhow::Result<Vec<EventRow>> {
         Ok(self.db.events_after(video_id, after_id, limit).await?)
     }

@@ -141,7 +141,10 @@ impl VideoProcessor {
                 return Err(anyhow::Error::new(err).context("processing media"));
             }
         };
-        outputs::upload_media(self.store.as_ref(), video_id, &output).await?;
+        let media_bytes = outputs::upload_media(self.store.as_ref(), video_id, &output).await?;
+        // The seekable copy (if one was made) counts too; a missing one is simply none.
+        let seekable_bytes = self.store.size(&Asset::Seekable.key(video_id)).await.unwrap_or(0);
+        self.db.set_derived_bytes(video_id, (media_bytes + seekable_bytes) as i64).await?;
         let ready = self
             .videos
             .lifecycle()

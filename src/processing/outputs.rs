@@ -11,28 +11,31 @@ use crate::speech::{self, Transcript};
 use crate::store::Store;
 use crate::videos::Asset;
 
-pub async fn put_file(store: &dyn Store, key: &str, path: &Path) -> anyhow::Result<()> {
+/// Store the file under `key`; returns its size in bytes.
+pub async fn put_file(store: &dyn Store, key: &str, path: &Path) -> anyhow::Result<u64> {
     let file = tokio::fs::File::open(path).await?;
-    store.put_stream(key, Box::pin(ReaderStream::with_capacity(file, 256 * 1024))).await?;
-    Ok(())
+    Ok(store.put_stream(key, Box::pin(ReaderStream::with_capacity(file, 256 * 1024))).await?)
 }
 
-pub async fn upload_media(store: &dyn Store, video_id: &str, output: &ProcessOutput) -> anyhow::Result<()> {
-    put_file(store, &Asset::Media.key(video_id), &output.mp4).await?;
+/// Store the playable media and its pictures; returns how many bytes they take (what
+/// the storage quota counts as derived media).
+pub async fn upload_media(store: &dyn Store, video_id: &str, output: &ProcessOutput) -> anyhow::Result<u64> {
+    let mut bytes = put_file(store, &Asset::Media.key(video_id), &output.mp4).await?;
     if let Some(poster) = &output.poster_jpeg {
-        put_file(store, &Asset::Poster.key(video_id), poster).await?;
+        bytes += put_file(store, &Asset::Poster.key(video_id), poster).await?;
     }
     if let Some(thumbnail) = &output.thumbnail_jpeg {
-        put_file(store, &Asset::Thumbnail.key(video_id), thumbnail).await?;
+        bytes += put_file(store, &Asset::Thumbnail.key(video_id), thumbnail).await?;
     }
     if let Some(storyboard) = &output.storyboard {
         for (index, sprite) in storyboard.sprites.iter().enumerate() {
-            put_file(store, &Asset::StoryboardSprite(index).key(video_id), sprite).await?;
+            bytes += put_file(store, &Asset::StoryboardSprite(index).key(video_id), sprite).await?;
         }
         let vtt = media::storyboard_vtt(storyboard, Asset::storyboard_cue_path);
+        bytes += vtt.len() as u64;
         store.put_bytes(&Asset::Storyboard.key(video_id), Bytes::from(vtt)).await?;
     }
-    Ok(())
+    Ok(bytes)
 }
 
 pub async fn upload_transcript(

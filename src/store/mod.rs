@@ -34,6 +34,21 @@ pub enum StoreError {
     Io(#[from] std::io::Error),
     #[error("object store: {0}")]
     Backend(String),
+    /// The object store did not answer, or answered that it cannot serve right now
+    /// (connection refused, timeout, 5xx): the same request will work later.
+    #[error("object store unavailable: {0}")]
+    Unavailable(String),
+}
+
+impl StoreError {
+    /// The infrastructure fault behind this error, if it is one (see `domain::Fault`).
+    pub fn fault(&self) -> Option<crate::domain::Fault> {
+        match self {
+            StoreError::Unavailable(_) => Some(crate::domain::Fault::Unavailable),
+            StoreError::Io(err) => crate::domain::Fault::of_io(err),
+            _ => None,
+        }
+    }
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;

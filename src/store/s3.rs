@@ -47,10 +47,19 @@ where
     E: std::error::Error + Send + Sync + 'static,
     R: std::fmt::Debug + HasStatus,
 {
-    if err.raw_response().map(|r| r.status_code()) == Some(404) {
+    use aws_sdk_s3::error::SdkError;
+    let status = err.raw_response().map(|r| r.status_code());
+    if status == Some(404) {
         return StoreError::NotFound;
     }
-    StoreError::Backend(format!("{}", aws_sdk_s3::error::DisplayErrorContext(&err)))
+    let message = format!("{}", aws_sdk_s3::error::DisplayErrorContext(&err));
+    // No answer at all, or a 5xx (503 SlowDown included): the store's fault, not ours.
+    let unreachable =
+        matches!(err, SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) | SdkError::ResponseError(_));
+    if unreachable || status.is_some_and(|s| s >= 500) {
+        return StoreError::Unavailable(message);
+    }
+    StoreError::Backend(message)
 }
 
 pub trait HasStatus {
@@ -81,7 +90,16 @@ impl S3Store {
             .force_path_style(config.path_style)
             // Only checksum when S3 insists: it keeps uploads in plain (not aws-chunked)
             // framing, which every S3-compatible server understands.
-            .request_checksum_calculation(RequestChecksumCalculation::WhenRequired);
+            .request_checksum_calculation(RequestChecksumCalculation::WhenRequired)
+            // A store that is down must become a quick "try again", not a request that
+            // hangs: bound the connect and the silence between bytes (a large part still
+            // streams for as long as it needs).
+            .timeout_config(
+                aws_sdk_s3::config::timeout::TimeoutConfig::builder()
+                    .connect_timeout(Duration::from_secs(5))
+                    .read_timeout(Duration::from_secs(60))
+                    .build(),
+            );
         if let Some(endpoint) = &config.endpoint {
             builder = builder.endpoint_url(endpoint);
         }

@@ -19,6 +19,9 @@ pub enum UploadError {
     Malformed(String),
     #[error("{0}")]
     TooLarge(String),
+    /// A configured per-user limit would be passed; nothing already stored is touched.
+    #[error("{message}")]
+    Quota { limit: QuotaLimit, message: String },
     #[error("this upload is being written by another request; retry shortly")]
     Locked,
     #[error("checksum mismatch: the bytes were discarded")]
@@ -29,6 +32,17 @@ pub enum UploadError {
     Storage(StoreError),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
+}
+
+/// The upload limits an operator configures (see `config.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuotaLimit {
+    /// Bytes of originals, derived media and unfinished uploads per user.
+    Storage,
+    /// Unfinished uploads per user.
+    UnfinishedUploads,
+    /// The body of one checksummed PATCH (spooled before it is verified).
+    ChecksumBody,
 }
 
 impl UploadError {

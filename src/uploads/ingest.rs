@@ -68,7 +68,7 @@ impl<'a> Ingest<'a> {
 
     async fn write_streamed(&mut self, body: ByteStream, len: u64) -> UploadResult<()> {
         let offset = self.upload.upload_offset;
-        let number = self.uploads.db.allocate_part_number(&self.upload.id).await?;
+        let number = self.uploads.db.next_part_number(&self.upload.id).await?;
         let locator = self
             .uploads
             .store
@@ -83,6 +83,9 @@ impl<'a> Ingest<'a> {
             .await
             .map_err(|err| match err {
                 StoreError::NotFound => offset_moved(),
+                // The store did not answer: nothing was acknowledged, and the same PATCH
+                // will work once it is back (503, not the client's fault).
+                unavailable @ StoreError::Unavailable(_) => UploadError::Storage(unavailable),
                 other => {
                     tracing::info!(upload.id = %self.upload.id, error = %other, "streamed part not stored");
                     UploadError::malformed("the request body could not be stored; HEAD the upload and resume")
@@ -167,6 +170,7 @@ impl<'a> Ingest<'a> {
                 expires_at: self.uploads.next_expiry(),
                 added: &added,
                 merged,
+                last_part: last_part_of(&added),
             })
             .await?;
         if !done {
@@ -211,7 +215,7 @@ async fn write_part(
         joined.freeze()
     };
     let len = bytes.len() as i64;
-    let number = uploads.db.allocate_part_number(&upload.id).await?;
+    let number = uploads.db.next_part_number(&upload.id).await?;
     let locator = uploads
         .store
         .staging_write(&upload.staging_handle, &upload.staging_key, start as u64, number, bytes)
@@ -236,7 +240,8 @@ pub(super) async fn fold_tail_into_last_part(uploads: &Uploads, upload: &UploadR
             expected_offset: upload.upload_offset,
             new_offset: upload.upload_offset,
             expires_at: uploads.next_expiry(),
-            added: &[row],
+            last_part: last_part_of(std::slice::from_ref(&row)),
+            added: std::slice::from_ref(&row),
             merged: &merged,
         })
         .await?;
@@ -267,6 +272,18 @@ async fn delete_pieces(uploads: &Uploads, pieces: &[ChunkRow]) {
             }
         }
     }
+}
+
+/// The highest multipart part number among `chunks`, 0 when none is a part.
+fn last_part_of(chunks: &[ChunkRow]) -> i64 {
+    chunks
+        .iter()
+        .filter_map(|chunk| match parse_locator(chunk) {
+            Ok(ChunkLocator::Part { number, .. }) => Some(number),
+            _ => None,
+        })
+        .max()
+        .unwrap_or(0)
 }
 
 fn to_json(locator: &ChunkLocator) -> String {

@@ -10,6 +10,7 @@ mod error;
 mod ingest;
 mod lease;
 mod metadata;
+mod quota;
 mod spool;
 mod sweeper;
 
@@ -23,8 +24,9 @@ use crate::store::{ByteStream, ChunkLocator, Store};
 use crate::videos::{self, Asset, Managed, ProcessingQueue, Transition, VideoError, Videos};
 
 pub use checksum::{ExpectedChecksum, SUPPORTED_ALGORITHMS};
-pub use error::{UploadError, UploadResult};
+pub use error::{QuotaLimit, UploadError, UploadResult};
 pub use metadata::{safe_media_type, UploadMetadata};
+pub use quota::UploadLimits;
 pub use sweeper::spawn_sweeper;
 
 /// The size of the runs of bytes acknowledged to storage while a PATCH streams in.
@@ -39,6 +41,7 @@ pub struct Uploads {
     spool_dir: PathBuf,
     processing: Arc<dyn ProcessingQueue>,
     videos: Videos,
+    limits: UploadLimits,
 }
 
 /// What a PATCH request claims about itself.
@@ -60,7 +63,13 @@ impl Uploads {
         processing: Arc<dyn ProcessingQueue>,
         videos: Videos,
     ) -> Uploads {
-        Uploads { db, store, max_size, expiry, spool_dir, processing, videos }
+        Uploads { db, store, max_size, expiry, spool_dir, processing, videos, limits: UploadLimits::default() }
+    }
+
+    /// Per-user quotas (unlimited unless set).
+    pub fn with_limits(mut self, limits: UploadLimits) -> Uploads {
+        self.limits = limits;
+        self
     }
 
     pub fn max_size(&self) -> u64 {
@@ -78,6 +87,7 @@ impl Uploads {
             return Err(self.too_large());
         }
         let metadata = UploadMetadata::parse(metadata_raw).map_err(UploadError::Malformed)?;
+        self.check_new_upload(user, length).await?;
         let filetype = media_type_for(metadata.get("filetype"), metadata.get("filename"));
         let (video, created_video): (Managed, bool) = match metadata.get("video_id") {
             Some(video_id) => (self.videos.managed(video_id, user).await?, false),
@@ -159,6 +169,9 @@ impl Uploads {
         if upload.completed_at.is_some() {
             return if input.content_length.unwrap_or(0) == 0 { Ok(upload) } else { Err(self.too_large()) };
         }
+        if input.checksum.is_some() && input.content_length.is_some_and(|len| len > self.limits.checksum_body) {
+            return Err(self.checksum_body_too_large());
+        }
         let writer = self.exclusive_writer(&upload).await?;
         let outcome = self.patch_exclusively(upload, input, limit, body).await;
         // Release before answering, so the client's next PATCH finds the upload free.
@@ -179,14 +192,34 @@ impl Uploads {
         if offset != upload.upload_offset {
             return Err(UploadError::conflict(format!("Upload-Offset must be {}", upload.upload_offset)));
         }
+        // A deferred upload grows into its owner's storage quota as it goes.
+        let room = match upload.length {
+            None => self.storage_room(&upload).await?,
+            Some(_) => u64::MAX,
+        };
+        let quota_bound = room < limit;
+        let limit = limit.min(room);
+        if quota_bound && input.content_length.is_some_and(|len| input.offset.saturating_add(len) > limit) {
+            return Err(self.storage_exceeded());
+        }
         let ingest = ingest::Ingest::new(self, upload.clone(), limit).await?;
-        match input.checksum {
+        let stored = match input.checksum {
             Some(expected) => {
-                let (mut verified, len) =
-                    spool::verified(&self.spool_dir, body, &expected, limit - input.offset).await?;
-                ingest.run(&mut verified, len).await?;
+                let spooled =
+                    spool::verified(&self.spool_dir, body, &expected, limit - input.offset, self.limits.checksum_body)
+                        .await;
+                match spooled {
+                    Ok((mut verified, len)) => ingest.run(&mut verified, len).await,
+                    Err(UploadError::Quota { .. }) => Err(self.checksum_body_too_large()),
+                    Err(err) => Err(err),
+                }
             }
-            None => ingest.run(body, input.content_length).await?,
+            None => ingest.run(body, input.content_length).await,
+        };
+        match stored {
+            // Past the quota, not past the upload's own length: say which limit it was.
+            Err(UploadError::TooLarge(_)) if quota_bound => return Err(self.storage_exceeded()),
+            other => other?,
         }
         let upload = self.reload(&upload.id).await?;
         if upload.length == Some(upload.upload_offset) {
@@ -286,6 +319,7 @@ impl Uploads {
             None if (length as i64) < upload.upload_offset => {
                 Err(UploadError::malformed("Upload-Length is smaller than the bytes already received"))
             }
+            None if length > self.storage_room(&upload).await? => Err(self.storage_exceeded()),
             None => {
                 self.db.set_upload_length(&upload.id, length as i64).await?;
                 self.reload(&upload.id).await

@@ -11,14 +11,17 @@ use tokio_util::io::ReaderStream;
 use super::ExpectedChecksum;
 use crate::domain::random_id;
 use crate::store::ByteStream;
-use crate::uploads::{UploadError, UploadResult};
+use crate::uploads::{QuotaLimit, UploadError, UploadResult};
 
-/// Returns the verified body and its exact length.
+/// Returns the verified body and its exact length. `limit` is what the upload has room
+/// for; `spool_limit` bounds the temporary file itself (a body sent without a
+/// Content-Length is cut off there), answered as `UploadError::Quota`.
 pub async fn verified(
     dir: &Path,
     body: &mut ByteStream,
     expected: &ExpectedChecksum,
     limit: u64,
+    spool_limit: u64,
 ) -> UploadResult<(ByteStream, Option<u64>)> {
     tokio::fs::create_dir_all(dir).await.map_err(anyhow::Error::from)?;
     let path = dir.join(format!("spool-{}", random_id(16)));
@@ -38,6 +41,12 @@ pub async fn verified(
         received += frame.len() as u64;
         if received > limit {
             return Err(UploadError::TooLarge("the body goes past the upload's length".into()));
+        }
+        if received > spool_limit {
+            return Err(UploadError::Quota {
+                limit: QuotaLimit::ChecksumBody,
+                message: "the checksummed body is larger than the server verifies at once".into(),
+            });
         }
         hasher.update(&frame);
         file.write_all(&frame).await.map_err(anyhow::Error::from)?;

@@ -108,6 +108,7 @@ impl Videos {
             original_key: None,
             created_at: now,
             updated_at: now,
+            visible_since_event: 0,
             error: None,
             duration_ms: None,
             transcript_status: TranscriptStatus::Pending,

@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use crate::db::{now_ms, Db, InviteRow, MemberRole, NewInvite, SessionUser, WorkspaceRow};
+use crate::db::{now_ms, Accepted, Db, InviteRow, MemberRole, NewInvite, Removal, SessionUser, WorkspaceRow};
 use crate::domain::{iso8601, random_id, random_secret, sha256_hex, ResourceId, WorkspaceName};
 
 /// What can go wrong, in this service's words; `api/` maps these to HTTP.
@@ -43,6 +43,8 @@ pub struct Workspaces {
 
 const DEFAULT_INVITE_HOURS: i64 = 7 * 24;
 const MAX_INVITE_HOURS: i64 = 30 * 24;
+/// An invite link admits one person unless its owner asks for more, up to this many.
+pub const MAX_INVITE_USES: i64 = 1000;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct WorkspaceView {
@@ -82,6 +84,9 @@ pub struct InviteView {
     pub role: String,
     pub created_at: String,
     pub expires_at: String,
+    /// How many people the link admits in all, and how many it already did.
+    pub max_uses: i64,
+    pub uses: i64,
 }
 
 impl From<InviteRow> for InviteView {
@@ -91,6 +96,8 @@ impl From<InviteRow> for InviteView {
             role: row.role,
             created_at: iso8601(row.created_at),
             expires_at: iso8601(row.expires_at),
+            max_uses: row.max_uses,
+            uses: row.uses,
         }
     }
 }
@@ -104,11 +111,13 @@ pub struct CreatedInvite {
     #[schema(pattern = "^(owner|member)$")]
     pub role: String,
     pub expires_at: String,
+    pub max_uses: i64,
 }
 
 pub struct InviteInput {
     pub role: Option<String>,
     pub expires_in_hours: Option<i64>,
+    pub max_uses: Option<i64>,
 }
 
 impl Workspaces {
@@ -148,6 +157,13 @@ impl Workspaces {
 
     pub async fn invite(&self, raw_id: &str, user: &SessionUser, input: InviteInput) -> WorkspaceResult<CreatedInvite> {
         let workspace = self.owned(raw_id, user).await?;
+        if workspace.personal {
+            // A personal workspace is where its owner's uploads land by default: someone
+            // invited in as owner would silently receive (and manage) them.
+            return Err(WorkspaceError::Conflict(
+                "personal workspaces cannot have invites: create a shared workspace instead".into(),
+            ));
+        }
         let role = match input.role.as_deref() {
             None => MemberRole::Member,
             Some(text) => {
@@ -157,6 +173,10 @@ impl Workspaces {
         let hours = input.expires_in_hours.unwrap_or(DEFAULT_INVITE_HOURS);
         if !(1..=MAX_INVITE_HOURS).contains(&hours) {
             return Err(WorkspaceError::Invalid(format!("expires_in_hours must be from 1 to {MAX_INVITE_HOURS}")));
+        }
+        let max_uses = input.max_uses.unwrap_or(1);
+        if !(1..=MAX_INVITE_USES).contains(&max_uses) {
+            return Err(WorkspaceError::Invalid(format!("max_uses must be from 1 to {MAX_INVITE_USES}")));
         }
         let token = random_secret();
         let id = random_id(16);
@@ -169,6 +189,7 @@ impl Workspaces {
                 role,
                 created_by: &user.id,
                 expires_at,
+                max_uses,
             })
             .await?;
         Ok(CreatedInvite {
@@ -177,6 +198,7 @@ impl Workspaces {
             token,
             role: role.as_str().to_string(),
             expires_at: iso8601(expires_at),
+            max_uses,
         })
     }
 
@@ -194,42 +216,54 @@ impl Workspaces {
         Ok(())
     }
 
-    /// Join through an invite link. Accepting twice is harmless.
+    /// Join through an invite link. Accepting twice is harmless (and spends no use).
     pub async fn accept_invite(&self, token: &str, user: &SessionUser) -> WorkspaceResult<WorkspaceView> {
         if token.is_empty() || token.len() > 256 {
             return Err(WorkspaceError::NotFound);
         }
-        let invite = self.db.invite_by_token_hash(&sha256_hex(token)).await?.ok_or(WorkspaceError::NotFound)?;
+        let target = self.db.invite_by_token_hash(&sha256_hex(token)).await?.ok_or(WorkspaceError::NotFound)?;
+        let invite = target.invite;
+        if target.personal != 0 {
+            // Made before personal workspaces stopped taking invites: never honoured.
+            return Err(WorkspaceError::Gone("invites to personal workspaces are not accepted"));
+        }
         if invite.revoked_at.is_some() {
             return Err(WorkspaceError::Gone("this invite was revoked"));
         }
         if invite.expires_at <= now_ms() {
             return Err(WorkspaceError::Gone("this invite has expired"));
         }
+        let already = self.db.workspace_for_member(&invite.workspace_id, &user.id).await?;
         let role = MemberRole::parse(&invite.role).unwrap_or(MemberRole::Member);
-        self.db.add_member(&invite.workspace_id, &user.id, role).await?;
+        let satisfied = already.as_ref().is_some_and(|w| w.role == MemberRole::Owner || role == MemberRole::Member);
+        if invite.uses >= invite.max_uses && !satisfied {
+            return Err(WorkspaceError::Gone("this invite has been used up"));
+        }
+        if self.db.accept_invite(&invite, &user.id, role).await? == Accepted::Unusable {
+            return Err(WorkspaceError::Gone("this invite has been used up"));
+        }
         let joined =
             self.db.workspace_for_member(&invite.workspace_id, &user.id).await?.ok_or(WorkspaceError::NotFound)?;
         Ok(joined.into())
     }
 
-    /// Owners remove anyone; anyone removes themself (leaves). The last owner stays.
+    /// Owners remove anyone; anyone removes themself (leaves). The last owner stays, even
+    /// when two owners remove each other at the same moment (see `Db::remove_member_checked`).
     pub async fn remove_member(&self, raw_id: &str, member_id: &str, user: &SessionUser) -> WorkspaceResult<()> {
         let workspace = self.membership(raw_id, user).await?;
         let leaving = member_id == user.id;
         if !leaving && workspace.role != MemberRole::Owner {
             return Err(WorkspaceError::Forbidden("only owners can remove members"));
         }
-        let target_role = match ResourceId::parse(member_id) {
-            Some(id) => self.db.member_role(&workspace.id, id.as_str()).await?,
-            None => None,
-        };
-        let target_role = target_role.ok_or(WorkspaceError::NotFound)?;
-        if target_role == MemberRole::Owner && self.db.owner_count(&workspace.id).await? <= 1 {
-            return Err(WorkspaceError::Conflict("a workspace needs an owner: make someone else owner first".into()));
+        let target = ResourceId::parse(member_id).ok_or(WorkspaceError::NotFound)?;
+        match self.db.remove_member_checked(&workspace.id, &user.id, target.as_str()).await? {
+            Removal::Removed => Ok(()),
+            Removal::NotMember => Err(WorkspaceError::NotFound),
+            Removal::NotOwner => Err(WorkspaceError::Forbidden("only owners can remove members")),
+            Removal::LastOwner => {
+                Err(WorkspaceError::Conflict("a workspace needs an owner: make someone else owner first".into()))
+            }
         }
-        self.db.remove_member(&workspace.id, member_id).await?;
-        Ok(())
     }
 
     async fn membership(&self, raw_id: &str, user: &SessionUser) -> WorkspaceResult<WorkspaceRow> {

@@ -59,6 +59,17 @@ pub struct Tweaks {
     pub write_limits: Option<(u32, u32)>,
     /// Let webhooks reach 127.0.0.1, where the tests' receivers listen.
     pub webhook_allow_private_targets: bool,
+    /// Quotas (the defaults otherwise): bytes per user, unfinished uploads per user,
+    /// checksummed PATCH body, live streams per user and per client address.
+    pub user_storage_quota: Option<u64>,
+    pub max_unfinished_uploads: Option<u64>,
+    pub checksum_patch_max: Option<u64>,
+    pub sse_per_user: Option<usize>,
+    pub sse_per_address: Option<usize>,
+    /// Another S3-compatible server than the suite's (one the test may stop).
+    pub s3_endpoint: Option<String>,
+    /// Keep the data folder here instead of a fresh temporary one (a small disk, say).
+    pub data_dir: Option<PathBuf>,
 }
 
 #[derive(Clone)]
@@ -109,7 +120,7 @@ pub fn unique(prefix: &str) -> String {
 /// Everything a fresh app needs on disk and in the database, without starting it.
 pub async fn prepare_config(backends: Backends, tweaks: &Tweaks) -> (Config, tempfile::TempDir, Option<String>) {
     let data = tempfile::tempdir().expect("temp dir");
-    let mut config = Config::local(data.path());
+    let mut config = Config::local(tweaks.data_dir.as_deref().unwrap_or(data.path()));
     config.listen = "127.0.0.1:0".parse().unwrap();
     let mut pg_database = None;
     if backends == Backends::PostgresS3 {
@@ -119,6 +130,9 @@ pub async fn prepare_config(backends: Backends, tweaks: &Tweaks) -> (Config, tem
         config.database_url = format!("{}/{name}", pg_admin_url()).into();
         let mut s3 = test_s3_config(&format!("{}/", unique("t-")));
         s3.presign_redirect = tweaks.presign_redirect;
+        if let Some(endpoint) = &tweaks.s3_endpoint {
+            s3.endpoint = Some(endpoint.clone());
+        }
         config.storage = StorageConfig::S3(s3);
         pg_database = Some(name);
     }
@@ -136,6 +150,21 @@ pub async fn prepare_config(backends: Backends, tweaks: &Tweaks) -> (Config, tem
     config.comments_per_minute = comments;
     config.reactions_per_minute = reactions;
     config.webhook_allow_private_targets = tweaks.webhook_allow_private_targets;
+    if let Some(quota) = tweaks.user_storage_quota {
+        config.user_storage_quota = quota;
+    }
+    if let Some(max) = tweaks.max_unfinished_uploads {
+        config.max_unfinished_uploads = max;
+    }
+    if let Some(max) = tweaks.checksum_patch_max {
+        config.checksum_patch_max = max;
+    }
+    if let Some(max) = tweaks.sse_per_user {
+        config.sse_per_user = max;
+    }
+    if let Some(max) = tweaks.sse_per_address {
+        config.sse_per_address = max;
+    }
     (config, data, pg_database)
 }
 
