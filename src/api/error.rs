@@ -345,6 +345,7 @@ impl From<crate::search::SearchError> for AppError {
         use crate::search::SearchError;
         match err {
             SearchError::Malformed(message) => AppError::BadRequest(message.into()),
+            SearchError::UnknownWorkspace => AppError::NotFound,
             SearchError::Internal(err) => err.into(),
         }
     }

@@ -14,6 +14,7 @@ pub(crate) mod openapi;
 mod path;
 mod range;
 mod reactions;
+mod same_origin;
 mod search;
 mod session;
 mod tokens;
@@ -57,6 +58,8 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::web::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        // Every route, pages and fallbacks included: a new endpoint cannot opt out.
+        .layer(axum::middleware::from_fn_with_state(state.clone(), same_origin::refuse_cross_site))
         .layer(CatchPanicLayer::custom(|_panic| {
             AppError::Internal(anyhow::anyhow!("handler panicked")).into_response()
         }))
@@ -120,7 +123,8 @@ fn api() -> OpenApiRouter<AppState> {
     // oEmbed is routed by `crate::web::router()`, beside the pages whose links it unfurls;
     // only its operation joins the document here.
     let api = describe_only(api, routes!(crate::web::oembed::oembed));
-    api.routes(routes!(search::search))
+    let api = api.routes(routes!(search::search));
+    document_cross_site_refusal(api)
         // Also wraps the tus routes, but a `DefaultBodyLimit` only records the limit in the
         // request for the extractors, and theirs (`disable()`, innermost) is recorded last.
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
@@ -133,6 +137,22 @@ fn tus_layers(routes: UtoipaMethodRouter<AppState>) -> UtoipaMethodRouter<AppSta
         axum::http::HeaderName::from_static("tus-resumable"),
         HeaderValue::from_static(tus::TUS_VERSION),
     ))
+}
+
+/// Every state-changing operation may answer 403 to a browser request from another site
+/// (`same_origin.rs` refuses it before any handler runs), so each documents that 403.
+fn document_cross_site_refusal(mut api: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
+    use utoipa::openapi::{Ref, RefOr};
+    for item in api.get_openapi_mut().paths.paths.values_mut() {
+        for operation in [&mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten() {
+            operation
+                .responses
+                .responses
+                .entry("403".to_string())
+                .or_insert_with(|| RefOr::Ref(Ref::from_response_name("Forbidden")));
+        }
+    }
+    api
 }
 
 /// Adds an operation (and the schemas it names) to the document without routing it, for a

@@ -171,7 +171,8 @@ macro_rules! error_responses {
 error_responses! {
     BadRequest => "`bad_request`: the request is malformed (bad JSON syntax, a bad query parameter or header)";
     Unauthorized => "`unauthorized`: sign in first, or the bearer token is not valid";
-    Forbidden => "`forbidden`: you can see this but may not change it";
+    Forbidden => "`forbidden`: you can see this but may not change it, or (any state change) a browser sent \
+        the request from another site's page";
     NotFound => "`not_found`: unknown, or not visible to you (the two look the same)";
     Conflict => "`conflict`: the current state does not allow this";
     Gone => "`gone`: expired or revoked";

@@ -23,7 +23,7 @@ pub struct SearchParams {
     /// 1-50 (default 20).
     #[param(value_type = Option<i64>, minimum = 1, maximum = 50)]
     limit: Option<String>,
-    /// Only this workspace (still only what you may see).
+    /// Only this workspace (still only what you may see); 404 unless you are a member.
     workspace_id: Option<String>,
 }
 
@@ -46,6 +46,7 @@ const MAX_QUERY_BYTES: usize = 500;
         (status = 200, description = "Hits you may see, best first", body = SearchResults),
         (status = 400, response = super::openapi::BadRequest),
         (status = 401, response = super::openapi::Unauthorized),
+        (status = 404, response = super::openapi::NotFound),
     )
 )]
 pub async fn search(

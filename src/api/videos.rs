@@ -69,7 +69,7 @@ pub struct ListParams {
     /// `next_cursor` from the previous page.
     #[param(min_length = 1)]
     cursor: Option<String>,
-    /// Only this workspace's videos.
+    /// Only this workspace's videos; 404 unless you are a member.
     workspace_id: Option<String>,
 }
 
@@ -92,6 +92,7 @@ const MAX_PAGE: i64 = 100;
         (status = 200, description = "Videos you may see, newest first", body = VideoPage),
         (status = 400, response = super::openapi::BadRequest),
         (status = 401, response = super::openapi::Unauthorized),
+        (status = 404, response = super::openapi::NotFound),
     )
 )]
 pub async fn list(

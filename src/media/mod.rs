@@ -13,6 +13,8 @@
 //! * Errors are classified ([`MediaError`]): the uploader's fault vs ours. A panic
 //!   inside the FFmpeg bindings is caught here and reported as internal. (Native
 //!   crashes inside libav* cannot be caught in-process.)
+//! * Uploads are opened only by the demuxers in `demuxers.rs`, through the `file`
+//!   protocol alone: no playlists, manifests or scripts that make FFmpeg read elsewhere.
 //! * FFmpeg's own logging is turned down to errors (it writes to stderr directly).
 //! * Rotation metadata is applied: outputs are upright, and `probe` reports it.
 //! * Output file names inside `out_dir` are fixed (`video.mp4`, `poster.jpg`,
@@ -22,6 +24,7 @@ mod audio;
 mod audio_graph;
 mod branch;
 mod canvas;
+mod demuxers;
 mod error;
 mod jpeg;
 mod mux;

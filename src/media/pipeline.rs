@@ -149,9 +149,10 @@ fn validate(
 ) -> Result<(), MediaError> {
     let secs = duration_ms as f64 / 1000.0;
     if let Some(e) = read_error {
-        return Err(MediaError::invalid(format!(
-            "the file is truncated or damaged (reading stopped after {secs:.1} s: {e})"
-        )));
+        return Err(MediaError::invalid_because(
+            format!("the file is truncated or damaged (reading stopped after {secs:.1} s)"),
+            e,
+        ));
     }
     let video_frames = video.map_or(0, |v| v.frames);
     let audio_frames = audio.map_or(0, |a| a.frames);

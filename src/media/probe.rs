@@ -70,7 +70,7 @@ pub fn probe(path: &Path) -> Result<ProbeInfo, MediaError> {
 
 /// Open a file as media, turning every way that can fail into a user-facing error.
 pub(super) fn open_input(path: &Path) -> Result<Input, MediaError> {
-    let meta = std::fs::metadata(path).map_err(|e| MediaError::invalid(format!("cannot read the file: {e}")))?;
+    let meta = std::fs::metadata(path).map_err(|e| MediaError::invalid_because("cannot read the file", e))?;
     if !meta.is_file() {
         return Err(MediaError::invalid("not a regular file"));
     }
@@ -81,7 +81,7 @@ pub(super) fn open_input(path: &Path) -> Result<Input, MediaError> {
     if path.to_str().is_none_or(|s| s.contains('\0')) {
         return Err(MediaError::internal(format!("path is not valid UTF-8: {}", path.display())));
     }
-    let input = ffmpeg::format::input(path).invalid("not a recognised audio or video file")?;
+    let input = super::demuxers::open(path).invalid("the file is not a recognised video or audio format")?;
     let (v, a) = select_streams(&input);
     if v.is_none() && a.is_none() {
         return Err(MediaError::invalid("the file has no audio or video"));
@@ -121,7 +121,7 @@ pub(super) fn video_params(input: &Input, index: usize) -> Result<VideoParams, M
     let dec = ctx
         .decoder()
         .video()
-        .map_err(|e| MediaError::invalid(format!("unsupported video codec {}: {e}", id.name())))?;
+        .map_err(|e| MediaError::invalid_because(format!("unsupported video codec {}", id.name()), e))?;
     let (width, height) = (dec.width(), dec.height());
     if width == 0 || height == 0 {
         return Err(MediaError::invalid("the video stream has no picture size"));
@@ -152,7 +152,7 @@ pub(super) fn audio_params(input: &Input, index: usize) -> Result<(codec::Id, u3
     let dec = ctx
         .decoder()
         .audio()
-        .map_err(|e| MediaError::invalid(format!("unsupported audio codec {}: {e}", id.name())))?;
+        .map_err(|e| MediaError::invalid_because(format!("unsupported audio codec {}", id.name()), e))?;
     if dec.rate() == 0 || dec.channels() == 0 {
         return Err(MediaError::invalid("the audio stream has no sample rate or channels"));
     }

@@ -49,7 +49,7 @@ struct Mapped {
 }
 
 fn remux(input: &Path, output: &Path, deadline: Option<Instant>) -> Result<SeekableCopy, MediaError> {
-    let mut ictx = format::input(&input).invalid("reading the upload")?;
+    let mut ictx = super::demuxers::open(input).invalid("the file is not a recognised video or audio format")?;
     let muxer = if ictx.streams().all(|s| webm_can_hold(s.parameters().id())) { "webm" } else { "matroska" };
     let mut octx = format::output_as(&output, muxer).internal("creating the seekable copy")?;
     let mut mapping: Vec<Option<Mapped>> = Vec::new();

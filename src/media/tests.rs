@@ -50,7 +50,7 @@ fn recorder_webm_becomes_faststart_h264_aac_with_all_assets() {
 
     let poster = out.poster_jpeg.as_ref().unwrap();
     assert!(is_jpeg(poster));
-    assert_eq!(probe(poster).unwrap().video.unwrap().codec, "mjpeg");
+    // (Not `probe`d: uploads are never opened as images. The luma check decodes it.)
     let (w, h, mean, sd) = first_frame_luma(poster);
     assert_eq!((w, h), (640, 360));
     assert!(mean > 40.0 && sd > 20.0, "poster looks blank: mean {mean} sd {sd}");
@@ -247,6 +247,71 @@ fn bad_inputs_are_user_errors_and_leave_nothing_behind() {
         if input != &truncated {
             assert!(probe(input).is_err(), "{}", input.display());
         }
+    }
+}
+
+/// HLS, DASH and concat files name other inputs; opened with every demuxer, FFmpeg reads
+/// them (a local video here, a URL elsewhere) into the upload. Only media demuxers, and
+/// only the `file` protocol, may open an upload.
+#[test]
+fn manifests_and_scripts_are_refused_but_media_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let secret = h264_aac_mp4(d, "server-side.mp4", 160, 120, 1.0, &[]);
+    let hls = format!(
+        "#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXT-X-MEDIA-SEQUENCE:0\n#EXTINF:1.0,\nfile:{}\n#EXT-X-ENDLIST\n",
+        secret.display()
+    );
+    let dash = format!(
+        "<?xml version=\"1.0\"?><MPD xmlns=\"urn:mpeg:dash:schema:mpd:2011\" \
+         profiles=\"urn:mpeg:dash:profile:isoff-on-demand:2011\" type=\"static\" mediaPresentationDuration=\"PT1S\">\
+         <Period><AdaptationSet mimeType=\"video/mp4\"><Representation id=\"1\" bandwidth=\"1000\">\
+         <BaseURL>file:{}</BaseURL></Representation></AdaptationSet></Period></MPD>",
+        secret.display()
+    );
+    let concat = "ffconcat version 1.0\nfile 'server-side.mp4'\n".to_string();
+    let poster = d.join("poster.jpg");
+    ffmpeg_cli(&["-f", "lavfi", "-i", "testsrc=size=64x64:duration=1", "-frames:v", "1", poster.to_str().unwrap()]);
+    let mut refused = vec![poster];
+    for (name, text) in [("list.m3u8", &hls), ("original", &hls), ("manifest.mpd", &dash), ("script.ffconcat", &concat)]
+    {
+        let path = d.join(name);
+        std::fs::write(&path, text).unwrap();
+        refused.push(path);
+    }
+    // Without the whitelist the playlist really does pull the local file in.
+    super::init();
+    let unguarded = ffmpeg_next::format::input(&refused[1]).expect("FFmpeg follows the playlist");
+    assert_eq!(unguarded.format().name(), "hls");
+    drop(unguarded);
+
+    for input in &refused {
+        let err = probe(input).expect_err(&input.display().to_string());
+        assert!(err.is_user_error(), "{}: {err}", input.display());
+        assert_eq!(err.user_reason(), "the file is not a recognised video or audio format", "{}", input.display());
+        let out_dir = d.join("out");
+        assert!(process(input, &out_dir, &ProcessOptions::default()).unwrap_err().is_user_error());
+        assert!(remux_seekable(input, &d.join("copy.webm"), None).is_err(), "{}", input.display());
+    }
+    // What people record and upload still opens.
+    let wav = d.join("voice.wav");
+    ffmpeg_cli(&["-f", "lavfi", "-i", &sine(1.0), wav.to_str().unwrap()]);
+    let ogg = d.join("voice.ogg");
+    ffmpeg_cli(&["-f", "lavfi", "-i", &sine(1.0), "-c:a", "libopus", ogg.to_str().unwrap()]);
+    let flac = d.join("voice.flac");
+    ffmpeg_cli(&["-f", "lavfi", "-i", &sine(1.0), flac.to_str().unwrap()]);
+    let mov = d.join("phone.mov");
+    ffmpeg_cli(&["-i", secret.to_str().unwrap(), "-c", "copy", mov.to_str().unwrap()]);
+    let webm = recorder_webm(d, "rec.webm", 160, 120, 1.0);
+    for (input, container) in [
+        (&secret, "mov,mp4,m4a,3gp,3g2,mj2"),
+        (&mov, "mov,mp4,m4a,3gp,3g2,mj2"),
+        (&webm, "matroska,webm"),
+        (&wav, "wav"),
+        (&ogg, "ogg"),
+        (&flac, "flac"),
+    ] {
+        assert_eq!(probe(input).unwrap().container, container, "{}", input.display());
     }
 }
 

@@ -6,6 +6,9 @@ use super::VideoProcessor;
 use crate::jobs::{Job, JobQueue, Queue};
 use crate::videos::ProcessingQueue;
 
+/// What the owner of a video whose job was given up reads (the details are in the log).
+pub(super) const GAVE_UP_REASON: &str = "processing failed; try uploading the file again";
+
 /// Probe, transcode, thumbnail and transcribe an uploaded video.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProcessVideo {
@@ -23,8 +26,11 @@ impl Job for ProcessVideo {
         processor.process_video(&self.video_id).await
     }
 
+    /// `reason` is the worker's account (attempts, the error chain with paths and SQL): it
+    /// goes to the log, and the owner is told only that processing failed.
     async fn gave_up(&self, processor: &VideoProcessor, reason: &str) {
-        if let Err(err) = processor.fail(&self.video_id, reason).await {
+        tracing::warn!(video.id = %self.video_id, reason, "video processing given up");
+        if let Err(err) = processor.fail(&self.video_id, GAVE_UP_REASON).await {
             tracing::error!(video.id = %self.video_id, error = %err, "could not mark video failed");
         }
     }

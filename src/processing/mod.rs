@@ -134,8 +134,9 @@ impl VideoProcessor {
                 Transcription::stop(transcription).await;
                 if err.is_user_error() || matches!(err, MediaError::DeadlineExceeded) {
                     // Bad media, or media too slow to process within its budget: retrying will not help.
+                    // The owner reads a short reason; the full error (FFmpeg's words) is logged.
                     tracing::info!(video.id = %video_id, error = %err, "media rejected");
-                    return self.fail(video_id, &err.to_string()).await;
+                    return self.fail(video_id, &err.user_reason()).await;
                 }
                 return Err(anyhow::Error::new(err).context("processing media"));
             }
@@ -218,7 +219,8 @@ impl VideoProcessor {
     }
 
     /// The video failed for good: bad media, or a job given up. A video that finished
-    /// meanwhile (or was deleted) is left as it is.
+    /// meanwhile (or was deleted) is left as it is. `reason` is shown to the owner: a short
+    /// sentence, never an error chain.
     async fn fail(&self, video_id: &str, reason: &str) -> anyhow::Result<()> {
         match self.videos.lifecycle().apply(video_id, Transition::Fail { reason: reason.to_string() }).await {
             Ok(_) | Err(VideoError::NotFound) => Ok(()),

@@ -8,6 +8,9 @@ pub enum SearchError {
     /// The query is not usable (400).
     #[error("{0}")]
     Malformed(&'static str),
+    /// `workspace_id` names a workspace the caller is not a member of, or none (404).
+    #[error("not found")]
+    UnknownWorkspace,
     #[error(transparent)]
     Internal(#[from] sqlx::Error),
 }
@@ -48,6 +51,16 @@ impl Search {
         let terms = terms_of(raw_query);
         if terms.is_empty() {
             return Err(SearchError::Malformed("q must contain at least one word"));
+        }
+        if let Some(workspace_id) = scope.workspace_id {
+            // A filter is for members; to anyone else the workspace does not exist.
+            let member = match scope.viewer_id {
+                Some(user_id) => self.db.member_role(workspace_id, user_id).await?.is_some(),
+                None => false,
+            };
+            if !member {
+                return Err(SearchError::UnknownWorkspace);
+            }
         }
         let rows = self.db.search(&fts5_expression(&terms), &terms.join(" "), scope, limit).await?;
         Ok(rows.into_iter().map(hit_from_row).collect())

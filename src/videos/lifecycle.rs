@@ -25,6 +25,9 @@ use super::view::VideoView;
 
 use VideoStatus::{Failed, Processing, Ready, Uploaded, Uploading, WaitingUpload};
 
+/// Longest `error` a failed video shows.
+pub const MAX_FAIL_REASON_CHARS: usize = 200;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Transition {
     /// An upload was attached to a video waiting for one.
@@ -40,7 +43,9 @@ pub enum Transition {
     StoreSeekableCopy { duration_ms: i64 },
     /// The playable media is stored.
     FinishMedia { duration_ms: i64 },
-    /// Processing failed for good; an unfinished transcript fails with it.
+    /// Processing failed for good; an unfinished transcript fails with it. `reason` is what
+    /// the owner reads as the video's `error`: one short user-facing sentence (the error
+    /// chain belongs in the log). Only its first line, cut to `MAX_FAIL_REASON_CHARS`, is kept.
     Fail { reason: String },
     /// The transcript of a ready video is stored (or could not be made).
     FinishTranscript { succeeded: bool },
@@ -133,7 +138,7 @@ impl Transition {
             }
             Transition::Fail { reason } => {
                 change.status = Some(Failed);
-                change.error = Some(Some(reason.clone()));
+                change.error = Some(Some(short_reason(reason)));
                 change.fail_unfinished_transcript = true;
             }
             Transition::FinishTranscript { succeeded } => {
@@ -184,6 +189,16 @@ impl Lifecycle {
                 Some(row) => Err(VideoError::IllegalTransition { from: row.status, transition }),
             },
         }
+    }
+}
+
+/// The first line of `reason`, at most `MAX_FAIL_REASON_CHARS` characters: a stray
+/// multi-line chain or backtrace never reaches the owner whole.
+fn short_reason(reason: &str) -> String {
+    let line = reason.lines().next().unwrap_or_default().trim();
+    match line.char_indices().nth(MAX_FAIL_REASON_CHARS) {
+        Some((cut, _)) => format!("{}…", &line[..cut]),
+        None => line.to_string(),
     }
 }
 
@@ -354,5 +369,14 @@ mod tests {
         let restart = Transition::StartProcessing { transcript: TranscriptStatus::Disabled }.change();
         assert_eq!(restart.error, Some(None), "a restart clears the old failure");
         assert_eq!(restart.transcript_status, Some(TranscriptStatus::Disabled));
+    }
+
+    #[test]
+    fn a_failure_reason_is_one_short_line() {
+        let chain = "gave up\n\nCaused by:\n    0: reading /var/lib/briefly/work/x/original";
+        assert_eq!(Transition::Fail { reason: chain.into() }.change().error, Some(Some("gave up".into())));
+        let long = "é".repeat(MAX_FAIL_REASON_CHARS + 50);
+        let kept = Transition::Fail { reason: long }.change().error.unwrap().unwrap();
+        assert_eq!(kept.chars().count(), MAX_FAIL_REASON_CHARS + 1, "cut, with an ellipsis");
     }
 }

@@ -127,6 +127,21 @@ impl Videos {
         limit: i64,
     ) -> VideoResult<VideoPage> {
         let before = cursor.map(parse_cursor).transpose()?;
+        if let Some(workspace_id) = workspace_id.as_deref() {
+            // Filtering by a workspace is for its members: to anyone else it does not exist,
+            // the same answer as for an unknown id (not its public videos, which would tell
+            // an outsider the workspace is real).
+            let member = match viewer {
+                Some(user) => {
+                    ResourceId::parse(workspace_id).is_some()
+                        && self.db.member_role(workspace_id, &user.id).await?.is_some()
+                }
+                None => false,
+            };
+            if !member {
+                return Err(VideoError::NotFound);
+            }
+        }
         let query = VideoListQuery { viewer_id: viewer.map(|u| u.id.clone()), workspace_id, before, limit: limit + 1 };
         let mut rows = self.db.list_videos(&query).await?;
         let next_cursor = if rows.len() as i64 > limit {

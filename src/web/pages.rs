@@ -3,8 +3,8 @@
 //! Twitter card tags so their links unfurl in chat tools.
 
 use axum::extract::{Path, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE};
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, X_FRAME_OPTIONS};
+use axum::http::{HeaderMap, HeaderValue, Uri};
 use axum::response::{IntoResponse, Response};
 
 use super::assets::embedded;
@@ -19,22 +19,55 @@ const CONTENT_SECURITY: &str = "default-src 'self'; script-src 'self'; style-src
     img-src 'self' data: blob:; media-src 'self' blob: mediastream:; connect-src 'self'; \
     object-src 'none'; base-uri 'none'; form-action 'self'";
 
-/// The shell with the page name, `<title>` and extra `<head>` tags filled in.
+/// The same, and no other page may frame this one: a page that could be framed could be
+/// overlaid with a decoy so a click meant for the decoy lands on "Delete" (clickjacking).
+/// `X-Frame-Options` says the same to browsers that predate `frame-ancestors`.
+const CONTENT_SECURITY_UNFRAMED: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+    img-src 'self' data: blob:; media-src 'self' blob: mediastream:; connect-src 'self'; \
+    object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// Who may show a page inside a frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Framing {
+    /// Every page but one: no one.
+    Denied,
+    /// The embeddable player (`/v/{id}?embed=1` of a video anyone may watch), which oEmbed
+    /// hands to other sites to put in an `<iframe>`. It shows the player alone: no
+    /// comments, no owner controls, nothing a hidden click could change.
+    Anywhere,
+}
+
+/// The shell with the page name, `<title>` and extra `<head>` tags filled in; it may not be framed.
 pub fn shell(page: &str, title: &str, head: &str) -> Response {
+    framed_shell(page, title, head, Framing::Denied)
+}
+
+/// [`shell`], saying who may frame it.
+pub fn framed_shell(page: &str, title: &str, head: &str, framing: Framing) -> Response {
     let template = embedded("index.html").map(|a| a.bytes).unwrap_or_default();
     let body = String::from_utf8_lossy(&template)
         .replace("{{page}}", page)
         .replace("{{title}}", &escape(title))
         .replace("<!--{{head}}-->", head);
-    (
+    let mut response = (
         [
             (CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8")),
             (CACHE_CONTROL, HeaderValue::from_static("no-cache")),
-            (CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY)),
         ],
         body,
     )
-        .into_response()
+        .into_response();
+    let headers = response.headers_mut();
+    match framing {
+        Framing::Denied => {
+            headers.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_UNFRAMED));
+            headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+        }
+        Framing::Anywhere => {
+            headers.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY));
+        }
+    }
+    response
 }
 
 pub async fn library() -> Response {
@@ -75,11 +108,17 @@ pub async fn shareable_video(state: &AppState, id: &str) -> Option<VideoRow> {
     state.videos.watchable(id, None).await.ok().map(|video| video.into_video())
 }
 
-pub async fn watch(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+/// `?embed=1` (what oEmbed's `<iframe>` loads) is the player alone, and the one page other
+/// sites may frame, for videos anyone may watch; a private video's page is never framed.
+pub async fn watch(State(state): State<AppState>, Path(id): Path<String>, uri: Uri, headers: HeaderMap) -> Response {
+    // Read as the page's script reads it (`URLSearchParams.get`, the first value wins).
+    let query = uri.query().unwrap_or_default().as_bytes();
+    let embed = url::form_urlencoded::parse(query).find(|(key, _)| key == "embed").is_some_and(|(_, v)| v == "1");
     match shareable_video(&state, &id).await {
         Some(video) => {
             let head = share_meta(&video, &base_url(&state, &headers));
-            shell("watch", &format!("{} · Briefly", video.title), &head)
+            let framing = if embed { Framing::Anywhere } else { Framing::Denied };
+            framed_shell("watch", &format!("{} · Briefly", video.title), &head, framing)
         }
         None => shell("watch", "Briefly", ""),
     }

@@ -87,7 +87,7 @@ async fn lookup(name: &str, port: u16) -> Result<Vec<SocketAddr>, TargetError> {
 
 /// True for globally routable unicast addresses; false for loopback, private, link-local,
 /// shared (CGNAT), documentation, benchmarking, multicast, reserved and unspecified ones,
-/// including IPv4 addresses wrapped in IPv6 (mapped, NAT64, 6to4).
+/// including IPv4 addresses wrapped in IPv6 (see [`embedded_v4`]).
 pub fn is_public(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => is_public_v4(v4),
@@ -114,27 +114,59 @@ fn is_public_v4(ip: Ipv4Addr) -> bool {
 }
 
 fn is_public_v6(ip: Ipv6Addr) -> bool {
-    let segments = ip.segments();
-    if let Some(v4) = ip.to_ipv4_mapped() {
-        return is_public_v4(v4);
+    if let Some(wrapped) = embedded_v4(ip) {
+        // A translator or tunnel delivers the packet to these IPv4 addresses; an empty list
+        // (an address of a translation prefix that embeds no well-formed IPv4) is refused.
+        return !wrapped.is_empty() && wrapped.into_iter().all(is_public_v4);
     }
-    let embedded_v4 = |high: u16, low: u16| Ipv4Addr::from(((high as u32) << 16) | low as u32);
-    match segments {
-        // Unspecified, loopback and the deprecated IPv4-compatible form (::a.b.c.d).
-        [0, 0, 0, 0, 0, 0, _, _] => false,
-        // NAT64 well-known prefix 64:ff9b::/96 reaches the embedded IPv4 address.
-        [0x64, 0xff9b, 0, 0, 0, 0, high, low] => is_public_v4(embedded_v4(high, low)),
-        // 6to4 (2002::/16) carries an IPv4 address in bits 16..48.
-        [0x2002, high, low, ..] => is_public_v4(embedded_v4(high, low)),
-        [first, second, ..] => {
-            let non_public = (first & 0xfe00) == 0xfc00     // unique local fc00::/7
-                || (first & 0xffc0) == 0xfe80               // link-local fe80::/10
-                || (first & 0xffc0) == 0xfec0               // site-local (deprecated) fec0::/10
-                || (first & 0xff00) == 0xff00               // multicast
-                || (first == 0x2001 && second == 0x0db8)    // documentation
-                || (first == 0x0100 && segments[1..4] == [0, 0, 0]); // discard-only 100::/64
-            !non_public
+    let segments = ip.segments();
+    let [first, second, ..] = segments;
+    let non_public = segments[..6] == [0; 6]                // unspecified, loopback, IPv4-compatible ::a.b.c.d
+        || (first & 0xfe00) == 0xfc00                       // unique local fc00::/7
+        || (first & 0xffc0) == 0xfe80                       // link-local fe80::/10
+        || (first & 0xffc0) == 0xfec0                       // site-local (deprecated) fec0::/10
+        || (first & 0xff00) == 0xff00                       // multicast
+        || (first == 0x2001 && second == 0x0db8)            // documentation
+        || (first == 0x0100 && segments[1..4] == [0, 0, 0]); // discard-only 100::/64
+    !non_public
+}
+
+/// The IPv4 addresses an IPv6 address reaches through a translation or tunnelling prefix,
+/// or `None` when it is native IPv6. A webhook to such an address is a webhook to these
+/// IPv4 addresses, so they are what must be public:
+/// * IPv4-mapped `::ffff:0:0/96` and IPv4-translated (SIIT) `::ffff:0:0:0/96`: the last 32 bits;
+/// * NAT64 well-known prefix `64:ff9b::/96`: the last 32 bits;
+/// * NAT64 local-use prefix `64:ff9b:1::/48` (RFC 8215): the network picks a prefix length
+///   from /48 to /96, so every RFC 6052 layout the address is well-formed for (the `u` octet
+///   and the suffix zero) counts, and an address well-formed for none embeds nothing usable;
+/// * 6to4 `2002::/16`: the relay's IPv4 in bits 16-48;
+/// * Teredo `2001::/32`: the server's IPv4 in bits 32-64 and the client's (its NAT's public
+///   address, which the relay forwards to) in the last 32 bits, inverted.
+fn embedded_v4(ip: Ipv6Addr) -> Option<Vec<Ipv4Addr>> {
+    let s = ip.segments();
+    let o = ip.octets();
+    let v4 = |high: u16, low: u16| Ipv4Addr::from(((high as u32) << 16) | low as u32);
+    let from_octets = |a: usize, b: usize, c: usize, d: usize| Ipv4Addr::new(o[a], o[b], o[c], o[d]);
+    match s {
+        [0, 0, 0, 0, 0, 0xffff, high, low] | [0, 0, 0, 0, 0xffff, 0, high, low] => Some(vec![v4(high, low)]),
+        [0x64, 0xff9b, 0, 0, 0, 0, high, low] => Some(vec![v4(high, low)]),
+        [0x64, 0xff9b, 0x0001, ..] => {
+            // (octets holding the IPv4 address, first suffix octet) per RFC 6052 section 2.2;
+            // octet 8 is the `u` octet, always zero.
+            let layouts: [([usize; 4], usize); 4] =
+                [([6, 7, 9, 10], 11), ([7, 9, 10, 11], 12), ([9, 10, 11, 12], 13), ([12, 13, 14, 15], 16)];
+            let wrapped = layouts
+                .into_iter()
+                .filter(|&(_, suffix)| o[8] == 0 && o[suffix..].iter().all(|&b| b == 0))
+                .map(|([a, b, c, d], _)| from_octets(a, b, c, d))
+                .collect();
+            Some(wrapped)
         }
+        [0x2002, high, low, ..] => Some(vec![v4(high, low)]),
+        [0x2001, 0, server_high, server_low, _, _, client_high, client_low] => {
+            Some(vec![v4(server_high, server_low), v4(!client_high, !client_low)])
+        }
+        _ => None,
     }
 }
 
@@ -193,6 +225,38 @@ mod tests {
         ] {
             assert!(is_public(ip(text)), "{text} must count as public");
         }
+    }
+
+    /// Each translation or tunnelling prefix, with an address embedding a non-public IPv4
+    /// (refused) and one embedding a public IPv4 (allowed).
+    #[test]
+    fn transition_prefixes_are_judged_by_the_ipv4_they_embed() {
+        let cases = [
+            ("IPv4-mapped ::ffff:0:0/96", "::ffff:192.168.0.1", "::ffff:1.1.1.1"),
+            ("IPv4-translated ::ffff:0:0:0/96 (127.0.0.1)", "::ffff:0:7f00:1", "::ffff:0:808:808"),
+            ("IPv4-translated ::ffff:0:0:0/96 (metadata)", "::ffff:0:a9fe:a9fe", "::ffff:0:101:101"),
+            ("NAT64 64:ff9b::/96", "64:ff9b::7f00:1", "64:ff9b::101:101"),
+            ("NAT64 64:ff9b::/96 (private)", "64:ff9b::a00:1", "64:ff9b::5db8:d822"),
+            ("NAT64 local-use 64:ff9b:1::/48, /96 layout", "64:ff9b:1::a9fe:a9fe", "64:ff9b:1::808:808"),
+            ("NAT64 local-use 64:ff9b:1::/48, /96 layout", "64:ff9b:1:abcd::a00:1", "64:ff9b:1:abcd::808:808"),
+            ("6to4 2002::/16", "2002:a9fe:a9fe::1", "2002:808:808::1"),
+            ("6to4 2002::/16 (private)", "2002:c0a8:101::", "2002:5db8:d822:1::1"),
+            // Server 10.0.0.1 / client 8.8.8.8, then server 65.54.227.120 / client 127.0.0.1.
+            ("Teredo 2001::/32 server", "2001:0:a00:1:8000:63bf:f7f7:f7f7", "2001:0:4136:e378:8000:63bf:f7f7:f7f7"),
+            ("Teredo 2001::/32 client", "2001:0:4136:e378:8000:63bf:80ff:fffe", "2001:0:4136:e378:0:0:f7f7:f7f7"),
+        ];
+        for (prefix, refused, allowed) in cases {
+            assert!(!is_public(ip(refused)), "{prefix}: {refused} embeds a non-public IPv4 and must be refused");
+            assert!(is_public(ip(allowed)), "{prefix}: {allowed} embeds a public IPv4 and must be allowed");
+        }
+        // The local-use prefix's shorter layouts (/48../64) put the IPv4 where a /96 network
+        // reads zeros, so they cannot be told apart and are refused, as is a malformed one.
+        for text in ["64:ff9b:1:a00:0:100::", "64:ff9b:1:808:8:800::", "64:ff9b:1::", "64:ff9b:1:0:ff00::808:808"] {
+            assert!(!is_public(ip(text)), "{text} must not count as public");
+        }
+        // Embedded-looking bits outside the prefixes are ordinary IPv6.
+        assert!(is_public(ip("2001:4860:4860::8888")), "Google DNS is not Teredo");
+        assert!(is_public(ip("2003:a00:1::1")), "2003::/16 is not 6to4");
     }
 
     #[tokio::test]

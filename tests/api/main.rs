@@ -24,6 +24,7 @@ mod processing;
 mod reactions;
 mod search;
 mod security_credentials;
+mod security_edges;
 mod security_limits;
 mod store_contract;
 mod tus;

@@ -191,15 +191,11 @@ async fn finds_comments_and_filters_by_workspace(app: TestApp) {
 
     // Outsiders find nothing private, not even with the workspace id.
     assert!(search(&outsider, "kubernetes").await.is_empty());
-    let sneaky: serde_json::Value = outsider
-        .get(&format!("/api/search?q=kubernetes&workspace_id={team}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(sneaky["hits"], serde_json::json!([]));
+    // A filter naming a workspace you are not in is 404, like one that does not exist.
+    let sneaky = outsider.get(&format!("/api/search?q=kubernetes&workspace_id={team}")).send().await.unwrap();
+    assert_eq!(sneaky.status(), StatusCode::NOT_FOUND);
+    let unknown = owner.get("/api/search?q=kubernetes&workspace_id=wsdoesnotexist000000").send().await.unwrap();
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
 
     // Deleted comments leave the index.
     let comments: serde_json::Value = owner
