@@ -227,16 +227,18 @@ fn bad_inputs_are_user_errors_and_leave_nothing_behind() {
     std::fs::write(&empty, b"").unwrap();
     let text = d.join("notes.webm");
     std::fs::write(&text, "This is not a video, just some text.\n".repeat(200)).unwrap();
-    let huge = d.join("huge.y4m");
-    let mut y4m = b"YUV4MPEG2 W16000 H9000 F30:1 Ip A1:1 C420jpeg\nFRAME\n".to_vec();
-    y4m.extend(std::iter::repeat_n(0u8, 4096));
-    std::fs::write(&huge, y4m).unwrap();
+    // Wider than 8K in an accepted container: refused by the size check, not the demuxer.
+    let huge = d.join("huge.mkv");
+    let huge_arg = huge.to_str().unwrap();
+    ffmpeg_cli(&["-f", "lavfi", "-i", "color=c=black:s=9000x16:d=0.1", "-c:v", "ffv1", huge_arg]);
     let full = seekable_webm(d, "full.webm", 640, 360, 10.0);
     let bytes = std::fs::read(&full).unwrap();
     let truncated = d.join("truncated.webm");
     std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
     let missing = d.join("missing.webm");
 
+    let size_refusal = probe(&huge).expect_err("a 9000-pixel-wide video is refused").to_string();
+    assert!(size_refusal.contains("8K"), "{size_refusal}");
     for input in [&empty, &text, &huge, &truncated, &missing] {
         let out_dir = d.join("out");
         let err = process(input, &out_dir, &ProcessOptions::default()).expect_err(&input.display().to_string());
