@@ -96,7 +96,6 @@ async fn drop_connections(admin: &mut sqlx::PgConnection, database: &str) {
 }
 
 async fn database_connections_dropped(app: TestApp) {
-    briefly::telemetry::init();
     let database = app.config.database_url().rsplit('/').next().unwrap().to_string();
     let owner = Arc::new(app.sign_up("Olivia").await);
     let video = owner.create_video("Through a restart", "unlisted").await;

@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 
 use crate::helpers::{assert_error, set_duration, TestApp, User};
 use crate::matrix;
-use crate::workspaces::join;
+use crate::workspaces::{create_workspace, join};
 
 matrix!(seen_by_lists_viewers_with_their_furthest_position);
 
@@ -17,8 +17,18 @@ async fn seen_by_lists_viewers_with_their_furthest_position(app: TestApp) {
     let owner = app.sign_up("Olivia").await;
     let teammate = app.sign_up("Tess").await;
     let outsider = app.sign_up("Oscar").await;
-    join(&owner, &teammate, &owner.workspace_id).await;
-    let video = owner.create_video("Weekly", "unlisted").await;
+    // A shared workspace: personal ones take no invites.
+    let team = create_workspace(&owner, "Weekly team").await;
+    join(&owner, &teammate, &team).await;
+    let video: Value = owner
+        .request(Method::POST, "/api/videos")
+        .json(&json!({ "title": "Weekly", "visibility": "unlisted", "workspace_id": team }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let id = video["id"].as_str().unwrap();
     set_duration(&app, id, 40_000).await;
 
