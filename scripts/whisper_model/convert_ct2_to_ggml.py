@@ -12,8 +12,17 @@ With `--quantize q8_0` the 2-D weight matrices are instead stored as ggml's
 8-bit Q8_0 blocks (as whisper.cpp's own `quantize` tool would), the analogue of
 the int8 weights faster-whisper computes with; everything else is unchanged.
 
+English-only (tiny.en, n_vocab 51864) and multilingual models (base, small, ...:
+n_vocab 51865, or 51866 for large-v3 with its 100th language) are converted
+alike. whisper.cpp stores only the ordinary BPE tokens and rebuilds the special
+ones (<|endoftext|>, language, task and timestamp tokens) from their positions,
+so the converter checks that the vocabulary has them exactly where whisper.cpp
+will assume them, and, when config.json is there, that its language ids and
+alignment heads agree with that.
+
 Inputs
   --model-dir    directory holding CTranslate2's model.bin and vocabulary.txt
+                 (and optionally config.json)
   --mel-filters  mel_filters.npz from the openai-whisper sdist (key mel_<n_mels>)
   --output       path of the ggml file to write
   --quantize     f16 (default, lossless) or q8_0
@@ -24,6 +33,7 @@ sha256 of the result.
 """
 
 import argparse
+import json
 import struct
 import sys
 from pathlib import Path
@@ -151,6 +161,9 @@ def decode_token(token, decoder):
 def load_text_vocab(path):
     """Read the plain-text tokens from CTranslate2's vocabulary.txt.
 
+    For a multilingual model these are 50,257 tokens, the last one (50256) empty,
+    exactly as in openai-whisper's multilingual.tiktoken; tiny.en has 50,256.
+
     whisper.cpp stores only the ordinary BPE tokens and rebuilds the special
     tokens (<|endoftext|>, language and timestamp tokens) itself, so we stop at
     the first special token, which is always <|endoftext|>.
@@ -166,6 +179,104 @@ def load_text_vocab(path):
         raise ValueError("vocabulary has no <|endoftext|> token") from err
     decoder = gpt2_byte_decoder()
     return [decode_token(tok, decoder) for tok in lines[:n_text]]
+
+
+def read_vocab_lines(path):
+    """All tokens of vocabulary.txt, one per line, special tokens included."""
+    lines = Path(path).read_text(encoding="utf-8").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+# Whisper's languages in token order (openai-whisper's LANGUAGES, whisper.cpp's
+# g_lang). Models with n_vocab 51864/51865 have the first 99, large-v3 all 100.
+WHISPER_LANGUAGES = (
+    "en", "zh", "de", "es", "ru", "ko", "fr", "ja", "pt", "tr", "pl", "ca", "nl",
+    "ar", "sv", "it", "id", "hi", "fi", "vi", "he", "uk", "el", "ms", "cs", "ro",
+    "da", "hu", "ta", "no", "th", "ur", "hr", "bg", "lt", "la", "mi", "ml", "cy",
+    "sk", "te", "fa", "lv", "bn", "sr", "az", "sl", "kn", "et", "mk", "br", "eu",
+    "is", "hy", "ne", "mn", "bs", "kk", "sq", "sw", "gl", "mr", "pa", "si", "km",
+    "sn", "yo", "so", "af", "oc", "ka", "be", "tg", "sd", "gu", "am", "yi", "lo",
+    "uz", "fo", "ht", "ps", "tk", "nn", "mt", "sa", "lb", "my", "bo", "tl", "mg",
+    "as", "tt", "haw", "ln", "ha", "ba", "jw", "su", "yue",
+)
+# Older Hugging Face tokenizers (and so some CTranslate2 exports, e.g. tiny.en's)
+# spell Hebrew with its former ISO code. whisper.cpp goes by position, not name.
+LANGUAGE_ALIASES = {"<|he|>": "<|iw|>"}
+# After the language tokens, in this order (whisper.cpp: token_translate ..
+# token_not), then one timestamp token per 20 ms from <|0.00|> to <|30.00|>.
+TASK_TOKENS = (
+    "<|translate|>", "<|transcribe|>", "<|startoflm|>", "<|startofprev|>",
+    "<|nocaptions|>", "<|notimestamps|>",
+)
+N_TIMESTAMPS = 1501
+# whisper.cpp's rule: n_vocab >= 51865 means multilingual; its special token ids
+# start at 50256 (English-only) or 50257 (multilingual).
+N_VOCAB_ENGLISH, N_VOCAB_MULTILINGUAL = 51864, 51865
+
+
+def special_token_layout(n_vocab):
+    """The special tokens whisper.cpp assumes for a vocabulary of n_vocab:
+    (multilingual, first special id, language codes, [token strings from that id on])."""
+    multilingual = n_vocab >= N_VOCAB_MULTILINGUAL
+    n_languages = n_vocab - 51765 - int(multilingual)
+    if n_vocab < N_VOCAB_ENGLISH or n_languages > len(WHISPER_LANGUAGES):
+        raise ValueError("n_vocab %d is not a Whisper vocabulary whisper.cpp knows "
+                         "(51864 English-only, 51865/51866 multilingual)" % n_vocab)
+    languages = WHISPER_LANGUAGES[:n_languages]
+    specials = ["<|endoftext|>", "<|startoftranscript|>"]
+    specials += ["<|%s|>" % code for code in languages]
+    specials += list(TASK_TOKENS)
+    specials += ["<|%.2f|>" % (i * 0.02) for i in range(N_TIMESTAMPS)]
+    return multilingual, 50256 + int(multilingual), languages, specials
+
+
+def check_vocabulary(lines, n_vocab):
+    """Check vocabulary.txt against the token embedding and whisper.cpp's layout.
+
+    Returns {"multilingual", "languages", "language_ids"} for a real Whisper
+    vocabulary. Vocabularies smaller than any real Whisper model (only the
+    synthetic ones of the tests) are checked for their length alone.
+    """
+    if len(lines) != n_vocab:
+        raise ValueError("vocabulary.txt has %d tokens, the token embedding %d rows"
+                         % (len(lines), n_vocab))
+    if n_vocab < N_VOCAB_ENGLISH:
+        return {"multilingual": False, "languages": (), "language_ids": []}
+    multilingual, first, languages, specials = special_token_layout(n_vocab)
+    if first + len(specials) != n_vocab:
+        raise ValueError("internal: layout of %d tokens for n_vocab %d" % (first + len(specials), n_vocab))
+    for offset, want in enumerate(specials):
+        if lines[first + offset] != want and lines[first + offset] != LANGUAGE_ALIASES.get(want):
+            raise ValueError("token %d is %r, whisper.cpp expects %r there"
+                             % (first + offset, lines[first + offset], want))
+    if any(tok.startswith("<|") and tok.endswith("|>") for tok in lines[:first]):
+        raise ValueError("a special token comes before <|endoftext|> at %d" % first)
+    return {
+        "multilingual": multilingual,
+        "languages": languages,
+        "language_ids": list(range(first + 2, first + 2 + len(languages))),
+    }
+
+
+def check_config(config, vocab_info, hp):
+    """Check CTranslate2's config.json against the vocabulary and the weights.
+
+    A multilingual model's lang_ids must be exactly its language tokens (an
+    English-only export may carry the multilingual list; faster-whisper does not
+    use it then). Alignment heads, whisper.cpp's source of word timings, are
+    (decoder layer, head) pairs that must exist in the model. Returns them.
+    """
+    if vocab_info["multilingual"] and "lang_ids" in config:
+        if list(config["lang_ids"]) != vocab_info["language_ids"]:
+            raise ValueError("config.json lang_ids do not match the language tokens of the vocabulary")
+    heads = [tuple(int(x) for x in pair) for pair in config.get("alignment_heads", [])]
+    for layer, head in heads:
+        if not (0 <= layer < hp["n_text_layer"] and 0 <= head < hp["n_text_head"]):
+            raise ValueError("alignment head (%d, %d) is outside the decoder's %d layers x %d heads"
+                             % (layer, head, hp["n_text_layer"], hp["n_text_head"]))
+    return heads
 
 
 # --------------------------------------------------------------------------
@@ -414,15 +525,23 @@ def convert(model_dir, mel_filters_path, output_path, quantize="f16"):
     if spec_name != "WhisperSpec":
         raise ValueError("expected a WhisperSpec model, got %s" % spec_name)
     hp = hparams_from_weights(variables)
+    vocab_info = check_vocabulary(read_vocab_lines(model_dir / "vocabulary.txt"), hp["n_vocab"])
+    heads = []
+    if (model_dir / "config.json").is_file():
+        config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
+        heads = check_config(config, vocab_info, hp)
     vocab = load_text_vocab(model_dir / "vocabulary.txt")
     mel = load_mel_filters(mel_filters_path, hp["n_mels"])
     tensors = map_tensors(variables, hp)
     with open(output_path, "wb") as fout:
         write_ggml(fout, hp, mel, vocab, tensors, quantize)
+    kind = ("multilingual, %d languages" % len(vocab_info["languages"])
+            if vocab_info["multilingual"] else "English-only")
     print(
-        "converted %s rev %d: %d tensors, %d text tokens, %s, %s"
-        % (spec_name, revision, len(tensors), len(vocab), quantize,
-           "multilingual" if hp["n_vocab"] >= 51865 else "English-only"),
+        "converted %s rev %d: %d tensors, %d text tokens, n_vocab %d (%s), %d mel bins, %s; "
+        "alignment heads %s"
+        % (spec_name, revision, len(tensors), len(vocab), hp["n_vocab"], kind, hp["n_mels"],
+           quantize, " ".join("%d.%d" % h for h in heads) or "none in config.json"),
         file=sys.stderr,
     )
     return hp

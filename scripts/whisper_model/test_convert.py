@@ -5,6 +5,7 @@ Needs only numpy and pytest; no real model is downloaded.
 """
 
 import io
+import json
 import struct
 import sys
 from pathlib import Path
@@ -408,7 +409,7 @@ def test_convert_refuses_nonzero_key_bias(tmp_path):
     model_dir = tmp_path / "m"
     model_dir.mkdir()
     (model_dir / "model.bin").write_bytes(ct2_bytes(v))
-    (model_dir / "vocabulary.txt").write_text("a\n<|endoftext|>\n", encoding="utf-8")
+    (model_dir / "vocabulary.txt").write_text("\n".join(VOCAB_LINES) + "\n", encoding="utf-8")
     np.savez(tmp_path / "mel.npz", mel_4=np.zeros((MELS, 5), "<f4"))
     with pytest.raises(ValueError, match="key bias"):
         conv.convert(model_dir, tmp_path / "mel.npz", tmp_path / "out.bin")
@@ -495,3 +496,120 @@ def test_write_ggml_q8_0_file():
     assert got["encoder.blocks.0.mlp.0.bias"][0] == conv.GGML_F32
     with pytest.raises(ValueError, match="quantization"):
         conv.write_ggml(io.BytesIO(), hp, np.zeros((2, 3), "f4"), [b"a"], tensors, quantize="q4_0")
+
+
+# --------------------------------------------------------------------------
+# multilingual vocabularies (base, small): special token layout, config.json
+# --------------------------------------------------------------------------
+
+# Real Whisper vocabulary sizes, with placeholder text tokens: the layout check
+# only looks at where the special tokens are.
+def whisper_vocab_lines(n_vocab, hebrew="he"):
+    multilingual = n_vocab >= 51865
+    n_text = 50256 + multilingual
+    n_languages = n_vocab - 51765 - multilingual
+    codes = [("iw" if c == "he" else c) if hebrew == "iw" else c for c in conv.WHISPER_LANGUAGES[:n_languages]]
+    lines = ["t%d" % i for i in range(n_text)]
+    if multilingual:
+        lines[-1] = ""  # token 50256 is empty in multilingual.tiktoken
+    lines += ["<|endoftext|>", "<|startoftranscript|>"] + ["<|%s|>" % c for c in codes]
+    lines += ["<|translate|>", "<|transcribe|>", "<|startoflm|>", "<|startofprev|>",
+              "<|nocaptions|>", "<|notimestamps|>"]
+    lines += ["<|%.2f|>" % (i / 50) for i in range(1501)]
+    return lines
+
+
+@pytest.mark.parametrize("n_vocab, multilingual, n_languages, last_language",
+                         [(51864, False, 99, "su"), (51865, True, 99, "su"), (51866, True, 100, "yue")])
+def test_check_vocabulary_accepts_whisper_layouts(n_vocab, multilingual, n_languages, last_language):
+    lines = whisper_vocab_lines(n_vocab)
+    assert len(lines) == n_vocab
+    info = conv.check_vocabulary(lines, n_vocab)
+    assert info["multilingual"] is multilingual
+    assert len(info["languages"]) == n_languages and info["languages"][-1] == last_language
+    assert info["languages"][:4] == ("en", "zh", "de", "es")
+    # token ids as whisper.cpp computes them: sot + 1 + language index
+    first_language = 50258 + multilingual
+    assert info["language_ids"] == list(range(first_language, first_language + n_languages))
+    assert lines[info["language_ids"][3]] == "<|es|>"
+
+
+def test_check_vocabulary_accepts_old_hebrew_code():
+    info = conv.check_vocabulary(whisper_vocab_lines(51864, hebrew="iw"), 51864)
+    assert "he" in info["languages"]
+
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda l: l.__setitem__(50259 + 3, "<|fr|>"), "token 50262 is '<|fr|>'"),
+    (lambda l: l.__setitem__(50358, "<|transcribe|>"), "whisper.cpp expects '<|translate|>'"),
+    (lambda l: l.__setitem__(-1, "<|29.99|>"), "expects '<|30.00|>'"),
+    (lambda l: l.__setitem__(100, "<|xx|>"), "before <|endoftext|>"),
+])
+def test_check_vocabulary_refuses_misplaced_special_tokens(damage, message):
+    lines = whisper_vocab_lines(51865)
+    damage(lines)
+    with pytest.raises(ValueError, match=message.replace("|", r"\|").replace("(", r"\(")):
+        conv.check_vocabulary(lines, 51865)
+
+
+def test_check_vocabulary_length_must_match_embedding():
+    with pytest.raises(ValueError, match="51864 tokens, the token embedding 51865 rows"):
+        conv.check_vocabulary(whisper_vocab_lines(51864), 51865)
+    with pytest.raises(ValueError, match="not a Whisper vocabulary"):
+        conv.check_vocabulary(["x"] * 51867, 51867)
+
+
+def test_check_config_lang_ids_and_alignment_heads():
+    hp = {"n_text_layer": 6, "n_text_head": 8}
+    info = conv.check_vocabulary(whisper_vocab_lines(51865), 51865)
+    config = {"lang_ids": list(range(50259, 50358)), "alignment_heads": [[3, 1], [5, 6]]}
+    assert conv.check_config(config, info, hp) == [(3, 1), (5, 6)]
+    with pytest.raises(ValueError, match="lang_ids"):
+        conv.check_config(dict(config, lang_ids=list(range(50258, 50357))), info, hp)
+    with pytest.raises(ValueError, match="alignment head \\(6, 0\\)"):
+        conv.check_config(dict(config, alignment_heads=[[6, 0]]), info, hp)
+    # English-only exports carry the multilingual lang_ids; they are not used then.
+    en = conv.check_vocabulary(whisper_vocab_lines(51864), 51864)
+    assert conv.check_config(config, en, hp) == [(3, 1), (5, 6)]
+    assert conv.check_config({}, info, hp) == []
+
+
+def test_convert_multilingual_end_to_end(tmp_path):
+    n_vocab = 51865
+    v = tiny_whisper_variables(seed=3)
+    v["decoder/embeddings/weight"] = np.random.default_rng(4).standard_normal((n_vocab, S)).astype("<f2")
+    model_dir = tmp_path / "model"
+    model_dir.mkdir()
+    (model_dir / "model.bin").write_bytes(
+        ct2_bytes(v, aliases=[("decoder/projection/weight", "decoder/embeddings/weight")]))
+    lines = whisper_vocab_lines(n_vocab)
+    lines[0], lines[1] = "\u0120Hola", "\u00c3\u00b1"  # " Hola", "ñ" in GPT-2's byte alphabet
+    (model_dir / "vocabulary.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (model_dir / "config.json").write_text(json.dumps(
+        {"lang_ids": list(range(50259, 50358)), "alignment_heads": [[1, 0], [0, 1]]}), encoding="utf-8")
+    np.savez(tmp_path / "mel.npz", mel_4=np.ones((MELS, 5), "<f4"))
+    out = tmp_path / "ggml.bin"
+
+    hp = conv.convert(model_dir, tmp_path / "mel.npz", out)
+
+    got_hp, ftype, _, vocab, tensors = read_ggml(out.read_bytes())
+    assert got_hp["n_vocab"] == hp["n_vocab"] == n_vocab and ftype == 1
+    # whisper.cpp gets the 50,257 text tokens (the last one empty) and adds the
+    # special ones itself, placing <|endoftext|> at 50257 for n_vocab >= 51865.
+    assert len(vocab) == 50257
+    assert vocab[0] == b" Hola" and vocab[1] == "ñ".encode() and vocab[-1] == b""
+    assert tensors["decoder.token_embedding.weight"][1] == (S, n_vocab)
+
+
+def test_convert_refuses_config_that_disagrees(tmp_path):
+    v = tiny_whisper_variables()
+    v["decoder/embeddings/weight"] = np.zeros((51865, S), "<f2")
+    model_dir = tmp_path / "model"
+    model_dir.mkdir()
+    (model_dir / "model.bin").write_bytes(ct2_bytes(v))
+    (model_dir / "vocabulary.txt").write_text("\n".join(whisper_vocab_lines(51865)) + "\n", encoding="utf-8")
+    (model_dir / "config.json").write_text(json.dumps({"alignment_heads": [[2, 0]]}), encoding="utf-8")
+    np.savez(tmp_path / "mel.npz", mel_4=np.ones((MELS, 5), "<f4"))
+    with pytest.raises(ValueError, match="alignment head"):
+        conv.convert(model_dir, tmp_path / "mel.npz", tmp_path / "out.bin")
+    assert not (tmp_path / "out.bin").exists()
