@@ -317,6 +317,15 @@ impl User {
         response.json().await.unwrap()
     }
 
+    /// A video in a given workspace (201 asserted), as `create_video` makes one in the
+    /// personal workspace.
+    pub async fn create_video_in(&self, title: &str, visibility: &str, workspace_id: &str) -> Value {
+        let body = json!({ "title": title, "visibility": visibility, "workspace_id": workspace_id });
+        let response = self.request(Method::POST, "/api/videos").json(&body).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED);
+        response.json().await.unwrap()
+    }
+
     /// tus: create an upload; returns its path.
     pub async fn tus_create(&self, length: Option<u64>, metadata: &[(&str, &str)]) -> Response {
         let mut request = self.request(Method::POST, "/api/uploads").header("Tus-Resumable", "1.0.0");

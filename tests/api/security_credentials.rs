@@ -89,7 +89,7 @@ async fn tokens_are_listed_without_secrets_and_revoked_only_by_their_owner(app: 
         }
     }
     // Another user sees none of them and cannot revoke them: 404, as for no such token.
-    let theirs: Value = mallory.get("/api/tokens").send().await.unwrap().json().await.unwrap();
+    let theirs: Value = mallory.get_json("/api/tokens").await;
     assert_eq!(theirs["tokens"], json!([]));
     let path = format!("/api/tokens/{}", cli["id"].as_str().unwrap());
     assert_error(mallory.request(Method::DELETE, &path).send().await.unwrap(), StatusCode::NOT_FOUND, "not_found")
@@ -101,7 +101,7 @@ async fn tokens_are_listed_without_secrets_and_revoked_only_by_their_owner(app: 
     assert_eq!(me_status(&app, cli["token"].as_str().unwrap()).await, StatusCode::UNAUTHORIZED);
     assert_eq!(me_status(&app, ci["token"].as_str().unwrap()).await, StatusCode::OK);
     assert_error(ada.request(Method::DELETE, &path).send().await.unwrap(), StatusCode::NOT_FOUND, "not_found").await;
-    let after: Value = ada.get("/api/tokens").send().await.unwrap().json().await.unwrap();
+    let after: Value = ada.get_json("/api/tokens").await;
     assert_eq!(after["tokens"].as_array().unwrap().len(), 1);
     assert_eq!(after["tokens"][0]["name"], "ci");
 }
@@ -127,7 +127,7 @@ async fn expired_tokens_stop_working(app: TestApp) {
     db.close().await;
     assert_eq!(me_status(&app, secret).await, StatusCode::UNAUTHORIZED);
     // Still listed, so its owner sees why a script stopped working.
-    let list: Value = ada.get("/api/tokens").send().await.unwrap().json().await.unwrap();
+    let list: Value = ada.get_json("/api/tokens").await;
     assert_eq!(list["tokens"][0]["id"], token["id"]);
 }
 
@@ -157,7 +157,7 @@ async fn token_use_is_recorded_at_most_once_a_minute(app: TestApp) {
     assert_eq!(last_used().await, None);
     assert_eq!(me_status(&app, secret).await, StatusCode::OK);
     let first = last_used().await.expect("the first use is recorded");
-    let list: Value = ada.get("/api/tokens").send().await.unwrap().json().await.unwrap();
+    let list: Value = ada.get_json("/api/tokens").await;
     assert!(list["tokens"][0]["last_used_at"].as_str().is_some(), "{list}");
 
     // Used 30 s ago: not written again. Used 2 minutes ago: written again.

@@ -35,7 +35,7 @@ fn from_the_app(app: &TestApp, request: RequestBuilder) -> RequestBuilder {
 }
 
 async fn video_count(user: &User) -> usize {
-    let page: Value = user.get("/api/videos").send().await.unwrap().json().await.unwrap();
+    let page: Value = user.get_json("/api/videos").await;
     page["videos"].as_array().unwrap().len()
 }
 
@@ -75,7 +75,7 @@ async fn a_cross_site_write_with_the_session_cookie_is_refused(app: TestApp) {
         assert_error(logout.send().await.unwrap(), StatusCode::FORBIDDEN, "forbidden").await;
         assert_eq!(video_count(&ada).await, 1, "{how}: nothing was created or deleted");
     }
-    let kept: Value = ada.get(&format!("/api/videos/{id}")).send().await.unwrap().json().await.unwrap();
+    let kept: Value = ada.get_json(&format!("/api/videos/{id}")).await;
     assert_eq!(kept["title"], "Keep me");
     assert_eq!(ada.get("/api/me").send().await.unwrap().status(), StatusCode::OK, "still signed in");
 
@@ -185,14 +185,8 @@ async fn pages_refuse_to_be_framed_but_the_embed_player_may_be(app: TestApp) {
     }
     // The player oEmbed hands out may be framed by any site, and stays script-locked.
     for id in [&public, &unlisted] {
-        let oembed: Value = visitor
-            .get(&format!("/oembed?url={}", urlencoding::encode(&app.url(&format!("/v/{id}")))))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let oembed: Value =
+            visitor.get_json(&format!("/oembed?url={}", urlencoding::encode(&app.url(&format!("/v/{id}"))))).await;
         let html = oembed["html"].as_str().unwrap();
         let src = html.split("src=\"").nth(1).unwrap().split('"').next().unwrap().replace("&amp;", "&");
         let path = src.strip_prefix(&app.addr).unwrap_or_else(|| panic!("{src}"));
@@ -243,7 +237,7 @@ fn hostile_manifests(port: u16, local_ts: &std::path::Path) -> Vec<(&'static str
 /// Poll (bounded) until processing settles.
 async fn settled(user: &User, id: &str) -> Value {
     for _ in 0..600 {
-        let video: Value = user.get(&format!("/api/videos/{id}")).send().await.unwrap().json().await.unwrap();
+        let video: Value = user.get_json(&format!("/api/videos/{id}")).await;
         if ["failed", "ready"].contains(&video["status"].as_str().unwrap()) {
             return video;
         }
@@ -328,8 +322,8 @@ async fn a_workspace_filter_outside_your_workspaces_is_404(app: TestApp) {
     assert_error(ada.get(&search).send().await.unwrap(), StatusCode::NOT_FOUND, "not_found").await;
     assert_eq!(bob.get(&search).send().await.unwrap().status(), StatusCode::OK);
     // Members still filter by their workspace, public videos from elsewhere still list.
-    let own: Value = bob.get(&foreign).send().await.unwrap().json().await.unwrap();
+    let own: Value = bob.get_json(&foreign).await;
     assert_eq!(own["videos"][0]["title"], "Bob in public");
-    let everything: Value = ada.get("/api/videos").send().await.unwrap().json().await.unwrap();
+    let everything: Value = ada.get_json("/api/videos").await;
     assert!(everything["videos"].as_array().unwrap().iter().any(|v| v["title"] == "Bob in public"));
 }

@@ -20,15 +20,7 @@ async fn seen_by_lists_viewers_with_their_furthest_position(app: TestApp) {
     // A shared workspace: personal ones take no invites.
     let team = create_workspace(&owner, "Weekly team").await;
     join(&owner, &teammate, &team).await;
-    let video: Value = owner
-        .request(Method::POST, "/api/videos")
-        .json(&json!({ "title": "Weekly", "visibility": "unlisted", "workspace_id": team }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let video = owner.create_video_in("Weekly", "unlisted", &team).await;
     let id = video["id"].as_str().unwrap();
     set_duration(&app, id, 40_000).await;
 
@@ -46,7 +38,7 @@ async fn seen_by_lists_viewers_with_their_furthest_position(app: TestApp) {
     let again = view(&anonymous, id, json!({ "watched_ms": 2_000, "viewer_id": viewer_id })).await;
     assert_eq!(again.status(), StatusCode::OK);
 
-    let seen: Value = teammate.get(&format!("/api/videos/{id}/viewers")).send().await.unwrap().json().await.unwrap();
+    let seen: Value = teammate.get_json(&format!("/api/videos/{id}/viewers")).await;
     assert_eq!(seen["view_count"], 3, "teammate, outsider, one anonymous; the creator is not counted: {seen}");
     assert_eq!(seen["anonymous_count"], 1);
     let mut viewers: Vec<(String, i64, i64)> = seen["viewers"]
@@ -71,7 +63,7 @@ async fn seen_by_lists_viewers_with_their_furthest_position(app: TestApp) {
         .send()
         .await
         .unwrap();
-    let library: Value = owner.get("/api/videos").send().await.unwrap().json().await.unwrap();
+    let library: Value = owner.get_json("/api/videos").await;
     let card = library["videos"].as_array().unwrap().iter().find(|v| v["id"] == id).unwrap();
     assert_eq!((card["view_count"].as_i64(), card["comment_count"].as_i64()), (Some(3), Some(1)), "{card}");
 
