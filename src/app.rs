@@ -17,7 +17,8 @@ use crate::config::{Config, StorageConfig};
 use crate::db::{Backend, Db, Notifications, EVENTS_CHANNEL, JOBS_CHANNEL};
 use crate::events::{EventHub, StreamLimits};
 use crate::jobs::{spawn_workers, JobQueue, Queue, Registry, WorkerOptions};
-use crate::processing::{ProcessVideo, ProcessingJobs, VideoProcessor};
+use crate::processing::{ProcessVideo, ProcessingJobs, TranscribeVideo, VideoProcessor};
+use crate::transcripts::Transcripts;
 use crate::search::Search;
 use crate::store::{LocalStore, S3Store, Store};
 use crate::uploads::{UploadLimits, Uploads};
@@ -36,6 +37,7 @@ pub struct AppState {
     pub collab: Collab,
     pub workspaces: Workspaces,
     pub search: Search,
+    pub transcripts: Transcripts,
     pub webhooks: Webhooks,
     pub events: EventHub,
     pub health: Health,
@@ -96,12 +98,14 @@ impl AppState {
             unfinished_per_user: config.max_unfinished_uploads,
             checksum_body: config.checksum_patch_max,
         });
+        let transcripts = transcripts_service(db.clone(), store.clone(), videos.clone(), jobs.clone());
         let limits = WriteLimits::new(config.comments_per_minute, config.reactions_per_minute);
         let collab = Collab::new(db.clone(), events.clone(), limits, jobs.clone(), videos.clone());
         Ok(AppState {
             accounts: Accounts::new(db.clone(), auth_settings(&config)),
             workspaces: Workspaces::new(db.clone()),
             search: Search::new(db.clone()),
+            transcripts,
             webhooks: Webhooks::new(db.clone(), config.webhook_allow_private_targets),
             health: Health { db: db.clone() },
             config: Arc::new(config),
@@ -170,6 +174,11 @@ fn auth_settings(config: &Config) -> AuthSettings {
     }
 }
 
+/// Transcripts, queueing new ones on the media queue.
+fn transcripts_service(db: Db, store: Arc<dyn Store>, videos: Videos, jobs: JobQueue) -> Transcripts {
+    Transcripts::new(db, store, videos, Arc::new(ProcessingJobs::new(jobs)))
+}
+
 /// Every job kind this build runs, each with what running it needs.
 pub fn job_registry(
     config: &Config,
@@ -178,10 +187,14 @@ pub fn job_registry(
     videos: Videos,
     jobs: JobQueue,
 ) -> anyhow::Result<Registry> {
-    let processor = VideoProcessor::new(config, db.clone(), store, videos, jobs)?;
+    let transcripts = transcripts_service(db.clone(), store.clone(), videos.clone(), jobs.clone());
+    let processor = Arc::new(VideoProcessor::new(config, db.clone(), store, videos, transcripts, jobs)?);
     let deliveries = DeliveryContext::new(db, DeliveryOptions::new(config.webhook_allow_private_targets));
     let mut registry = Registry::new();
-    registry.register::<ProcessVideo>(Arc::new(processor)).register::<DeliverWebhook>(Arc::new(deliveries));
+    registry
+        .register::<ProcessVideo>(processor.clone())
+        .register::<TranscribeVideo>(processor)
+        .register::<DeliverWebhook>(Arc::new(deliveries));
     Ok(registry)
 }
 

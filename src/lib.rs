@@ -20,6 +20,7 @@ pub mod search;
 pub mod speech;
 pub mod store;
 pub mod telemetry;
+pub mod transcripts;
 pub mod uploads;
 pub mod videos;
 pub mod web;

@@ -239,6 +239,19 @@ impl From<crate::store::StoreError> for AppError {
     }
 }
 
+impl From<crate::transcripts::TranscriptError> for AppError {
+    fn from(err: crate::transcripts::TranscriptError) -> Self {
+        use crate::transcripts::TranscriptError;
+        match err {
+            err @ TranscriptError::NotReady => AppError::Conflict(err.to_string()),
+            TranscriptError::NoSuchSegment => AppError::NotFound,
+            TranscriptError::Video(err) => err.into(),
+            TranscriptError::Storage(err) => err.into(),
+            TranscriptError::Internal(err) => err.into(),
+        }
+    }
+}
+
 impl From<crate::videos::VideoError> for AppError {
     fn from(err: crate::videos::VideoError) -> Self {
         use crate::videos::VideoError;

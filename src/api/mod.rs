@@ -18,6 +18,7 @@ mod same_origin;
 mod search;
 mod session;
 mod tokens;
+mod transcripts;
 mod tus;
 mod videos;
 mod views;
@@ -101,6 +102,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(media::original))
         .routes(routes!(assets::get_asset))
         .routes(routes!(assets::get_storyboard_sprite))
+        .routes(routes!(transcripts::correct_segment))
         .routes(tus_layers(routes!(tus::create, tus::options)))
         .routes(tus_layers(routes!(tus::head, tus::patch, tus::terminate, tus::upload_options)))
         .routes(routes!(comments::post, comments::list))
@@ -111,7 +113,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(views::viewers))
         .routes(routes!(events::stream))
         .routes(routes!(workspaces::create, workspaces::list))
-        .routes(routes!(workspaces::get))
+        .routes(routes!(workspaces::get, workspaces::update))
         .routes(routes!(workspaces::members))
         .routes(routes!(workspaces::remove_member))
         .routes(routes!(workspaces::invite, workspaces::invites))

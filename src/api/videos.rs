@@ -12,7 +12,8 @@ use super::path::ApiPath;
 use super::session::{SignedIn, Viewer};
 use crate::api::error::{AppError, AppResult};
 use crate::app::AppState;
-use crate::domain::{Title, Visibility};
+use crate::domain::{LanguageChoice, Title, Visibility};
+use crate::transcripts::LanguageRequest;
 use crate::videos::{Access, VideoView};
 
 #[derive(Deserialize, ToSchema)]
@@ -140,6 +141,18 @@ pub struct UpdateBody {
     )]
     title: Option<String>,
     visibility: Option<Visibility>,
+    /// What the transcript is made in: "auto" (detect) or a Whisper language code such as
+    /// "es"; null follows the workspace's `default_language`. A change re-transcribes.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, nullable, pattern = "^(auto|[a-z]{2,3})$", example = "es")]
+    language: Option<Option<String>>,
+    /// Also make an English translation caption track (`translation_url`).
+    translate: Option<bool>,
+}
+
+/// A field that is present, even as `null`, is `Some`; an absent one stays `None`.
+fn present<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(deserializer).map(Some)
 }
 
 #[utoipa::path(
@@ -156,6 +169,7 @@ pub struct UpdateBody {
         (status = 401, response = super::openapi::Unauthorized),
         (status = 403, response = super::openapi::Forbidden),
         (status = 404, response = super::openapi::NotFound),
+        (status = 409, response = super::openapi::Conflict),
         (status = 413, response = super::openapi::PayloadTooLarge),
         (status = 415, response = super::openapi::UnsupportedMediaType),
         (status = 422, response = super::openapi::ValidationFailed),
@@ -169,7 +183,20 @@ pub async fn update(
 ) -> AppResult<Json<VideoView>> {
     let video = state.videos.managed(&id, &user).await?;
     let title = body.title.as_deref().map(Title::parse).transpose().map_err(AppError::Validation)?;
-    let updated = state.videos.edit_details(video, title, body.visibility).await?;
+    let language = match body.language {
+        Some(Some(text)) => Some(Some(LanguageChoice::parse(&text).map_err(AppError::Validation)?)),
+        Some(None) => Some(None),
+        None => None,
+    };
+    let mut updated = video;
+    if title.is_some() || body.visibility.is_some() {
+        updated = state.videos.edit_details(updated, title, body.visibility).await?;
+    }
+    if language.is_some() || body.translate.is_some() {
+        let request = LanguageRequest { language, translate: body.translate };
+        let row = state.transcripts.choose_language(updated, request).await?;
+        return Ok(Json(VideoView::new(&row, Some(Access::Manage))));
+    }
     Ok(Json(VideoView::new(updated.video(), Some(Access::Manage))))
 }
 

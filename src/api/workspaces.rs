@@ -11,7 +11,7 @@ use super::path::ApiPath;
 use super::session::SignedIn;
 use crate::api::error::{AppError, AppResult};
 use crate::app::AppState;
-use crate::domain::WorkspaceName;
+use crate::domain::{LanguageChoice, WorkspaceName};
 use crate::workspaces::{CreatedInvite, InviteInput, InviteView, MemberView, WorkspaceView};
 
 #[derive(Deserialize, ToSchema)]
@@ -91,6 +91,50 @@ pub async fn get(
     ApiPath(id): ApiPath<String>,
 ) -> AppResult<Json<WorkspaceView>> {
     Ok(Json(state.workspaces.workspace(&id, &user).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = WorkspaceChanges)]
+pub struct UpdateBody {
+    /// "auto" (detect each video's language) or a Whisper language code such as "de":
+    /// what new videos are transcribed in unless a video says otherwise.
+    #[schema(pattern = "^(auto|[a-z]{2,3})$", example = "auto")]
+    default_language: Option<String>,
+}
+
+#[utoipa::path(
+    patch,
+    operation_id = "workspaces_update",
+    path = "/api/workspaces/{id}",
+    tag = "workspaces",
+    security(("session" = []), ("bearer" = [])),
+    params(("id" = String, Path, description = "Workspace id")),
+    request_body = UpdateBody,
+    responses(
+        (status = 200, description = "The workspace", body = WorkspaceView),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 403, response = super::openapi::Forbidden),
+        (status = 404, response = super::openapi::NotFound),
+        (status = 413, response = super::openapi::PayloadTooLarge),
+        (status = 415, response = super::openapi::UnsupportedMediaType),
+        (status = 422, response = super::openapi::ValidationFailed),
+    )
+)]
+pub async fn update(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(body): ApiJson<UpdateBody>,
+) -> AppResult<Json<WorkspaceView>> {
+    match body.default_language {
+        Some(text) => {
+            let language = LanguageChoice::parse(&text).map_err(AppError::Validation)?;
+            Ok(Json(state.workspaces.set_default_language(&id, &user, language).await?))
+        }
+        None => Ok(Json(state.workspaces.workspace(&id, &user).await?)),
+    }
 }
 
 #[derive(Serialize, ToSchema)]

@@ -33,6 +33,14 @@ pub struct VideoRow {
     /// its workspace: they are never replayed to watchers who see it only through its
     /// visibility (a private title, a member's deleted remark...).
     pub visible_since_event: i64,
+    /// The transcript's language (a Whisper code, "und" when nothing was heard), once
+    /// one was made.
+    pub language: Option<String>,
+    /// What a manager asked for ("auto" or a code); `None` follows the workspace default.
+    pub language_setting: Option<String>,
+    /// An English translation caption track is wanted.
+    pub translate: bool,
+    pub translation_ready: bool,
 }
 
 fn column_error(column: &str, value: &str) -> sqlx::Error {
@@ -66,6 +74,10 @@ impl<'r> sqlx::FromRow<'r, AnyRow> for VideoRow {
                 .ok_or_else(|| column_error("transcript_status", &transcript_status))?,
             has_seekable: row.try_get::<i64, _>("has_seekable")? != 0,
             visible_since_event: row.try_get("visible_since_event")?,
+            language: row.try_get("language")?,
+            language_setting: row.try_get("language_setting")?,
+            translate: row.try_get::<i64, _>("translate")? != 0,
+            translation_ready: row.try_get::<i64, _>("translation_ready")? != 0,
         })
     }
 }
@@ -83,6 +95,11 @@ pub struct VideoChange {
     /// `Some(None)` clears it.
     pub error: Option<Option<String>>,
     pub details: Option<(String, Visibility)>,
+    /// `Some(None)` clears it.
+    pub language: Option<Option<String>>,
+    /// (language_setting, translate).
+    pub language_request: Option<(Option<String>, bool)>,
+    pub translation_ready: Option<bool>,
 }
 
 /// Which rows a change may apply to: the states it is allowed from.
@@ -94,7 +111,8 @@ pub struct ChangeGuard<'a> {
 
 const VIDEO_COLUMNS: &str = "v.id, v.workspace_id, v.owner_id, v.title, v.visibility, v.status, \
     v.content_type, v.size_bytes, v.original_key, v.created_at, v.updated_at, v.error, v.duration_ms, \
-    v.transcript_status, v.has_seekable, v.visible_since_event";
+    v.transcript_status, v.has_seekable, v.visible_since_event, v.language, v.language_setting, v.translate, \
+    v.translation_ready";
 
 /// One page of the listing: newest first, keyset-paginated on (created_at, id).
 #[derive(Debug, Clone, Default)]
@@ -206,6 +224,7 @@ impl Db {
         for bind in binds {
             query = match bind {
                 Bind::Text(text) => query.bind(text),
+                Bind::MaybeText(text) => query.bind(text),
                 Bind::Int(n) => query.bind(n),
             };
         }
@@ -233,6 +252,7 @@ impl Db {
 
 enum Bind {
     Text(String),
+    MaybeText(Option<String>),
     Int(i64),
 }
 
@@ -264,6 +284,16 @@ fn change_sql(guard: ChangeGuard<'_>, change: &VideoChange) -> (String, Vec<Bind
     if let Some((title, visibility)) = &change.details {
         set("title", Bind::Text(title.clone()), &mut binds);
         set("visibility", Bind::Text(visibility.as_str().into()), &mut binds);
+    }
+    if let Some(language) = &change.language {
+        set("language", Bind::MaybeText(language.clone()), &mut binds);
+    }
+    if let Some((setting, translate)) = &change.language_request {
+        set("language_setting", Bind::MaybeText(setting.clone()), &mut binds);
+        set("translate", Bind::Int(i64::from(*translate)), &mut binds);
+    }
+    if let Some(ready) = change.translation_ready {
+        set("translation_ready", Bind::Int(i64::from(ready)), &mut binds);
     }
     match &change.error {
         Some(Some(error)) => set("error", Bind::Text(error.clone()), &mut binds),

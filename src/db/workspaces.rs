@@ -35,6 +35,8 @@ pub struct WorkspaceRow {
     pub personal: bool,
     /// The caller's role in it.
     pub role: MemberRole,
+    /// "auto" or a Whisper language code: what its videos are transcribed in by default.
+    pub default_language: String,
 }
 
 impl<'r> sqlx::FromRow<'r, AnyRow> for WorkspaceRow {
@@ -44,6 +46,7 @@ impl<'r> sqlx::FromRow<'r, AnyRow> for WorkspaceRow {
             id: row.try_get("id")?,
             name: row.try_get("name")?,
             personal: row.try_get::<i64, _>("personal")? != 0,
+            default_language: row.try_get("default_language")?,
             role: MemberRole::parse(&role).ok_or_else(|| sqlx::Error::ColumnDecode {
                 index: "role".into(),
                 source: format!("unknown member role {role:?}").into(),
@@ -66,7 +69,7 @@ impl Db {
     /// The caller's workspaces, personal one first.
     pub async fn workspaces_of(&self, user_id: &str) -> Result<Vec<WorkspaceRow>, sqlx::Error> {
         sqlx::query_as(
-            "SELECT w.id, w.name, w.personal, m.role FROM workspaces w \
+            "SELECT w.id, w.name, w.personal, w.default_language, m.role FROM workspaces w \
              JOIN workspace_members m ON m.workspace_id = w.id WHERE m.user_id = $1 \
              ORDER BY w.personal DESC, w.created_at, w.id",
         )
@@ -82,13 +85,31 @@ impl Db {
         user_id: &str,
     ) -> Result<Option<WorkspaceRow>, sqlx::Error> {
         sqlx::query_as(
-            "SELECT w.id, w.name, w.personal, m.role FROM workspaces w \
+            "SELECT w.id, w.name, w.personal, w.default_language, m.role FROM workspaces w \
              JOIN workspace_members m ON m.workspace_id = w.id WHERE w.id = $1 AND m.user_id = $2",
         )
         .bind(workspace_id)
         .bind(user_id)
         .fetch_optional(&self.pool)
         .await
+    }
+
+    /// What a workspace's videos are transcribed in unless a video says otherwise.
+    pub async fn workspace_default_language(&self, workspace_id: &str) -> Result<Option<String>, sqlx::Error> {
+        let row: Option<(String,)> = sqlx::query_as("SELECT default_language FROM workspaces WHERE id = $1")
+            .bind(workspace_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|(language,)| language))
+    }
+
+    pub async fn set_workspace_default_language(&self, workspace_id: &str, language: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE workspaces SET default_language = $2 WHERE id = $1")
+            .bind(workspace_id)
+            .bind(language)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     pub async fn personal_workspace(&self, user_id: &str) -> Result<Option<String>, sqlx::Error> {

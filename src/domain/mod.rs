@@ -5,6 +5,7 @@ mod collab;
 mod cursor;
 mod fault;
 mod ids;
+mod language;
 mod video;
 
 pub use account::{DisplayName, Email, Password, TokenName};
@@ -12,7 +13,10 @@ pub use collab::{CommentBody, Emoji, TimestampMs, WorkspaceName};
 pub use cursor::{decode_cursor, encode_cursor};
 pub use fault::Fault;
 pub use ids::{random_id, random_secret, sha256_hex, ResourceId};
-pub use video::{Title, TranscriptStatus, VideoStatus, Visibility};
+pub use language::{
+    is_postgres_config, postgres_config_of, Language, LanguageChoice, POSTGRES_SIMPLE_CONFIG, WHISPER_LANGUAGES,
+};
+pub use video::{SegmentText, Title, TranscriptStatus, VideoStatus, Visibility};
 
 /// Milliseconds since the epoch as RFC 3339 with milliseconds: how the API shows times.
 pub fn iso8601(ms: i64) -> String {

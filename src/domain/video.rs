@@ -134,6 +134,22 @@ impl Title {
     }
 }
 
+/// A manager's wording of one transcript segment.
+#[derive(Debug, Clone)]
+pub struct SegmentText(String);
+
+impl SegmentText {
+    pub const MAX_CHARS: usize = 2000;
+
+    pub fn parse(raw: &str) -> Result<SegmentText, String> {
+        super::account::bounded_text(raw, "text", Self::MAX_CHARS).map(SegmentText)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,4 +1,5 @@
-//! The `process_video` job on the media queue, and the way uploads reach it.
+//! The `process_video` and `transcribe_video` jobs on the media queue, and the way
+//! uploads and language changes reach them.
 
 use serde::{Deserialize, Serialize};
 
@@ -36,7 +37,36 @@ impl Job for ProcessVideo {
     }
 }
 
-/// Queues [`ProcessVideo`] for finished uploads.
+/// Make a ready video's transcript again (its language changed) and then its English
+/// translation if one is wanted; with `translation_only`, just the translation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TranscribeVideo {
+    pub video_id: String,
+    #[serde(default)]
+    pub translation_only: bool,
+}
+
+#[async_trait::async_trait]
+impl Job for TranscribeVideo {
+    const KIND: &'static str = "transcribe_video";
+    const QUEUE: Queue = Queue::MEDIA;
+    const MAX_ATTEMPTS: i64 = 4;
+    type Context = VideoProcessor;
+
+    async fn run(&self, processor: &VideoProcessor) -> anyhow::Result<()> {
+        processor.transcribe_video(&self.video_id, self.translation_only).await
+    }
+
+    /// The video plays on; its transcript (or translation) is marked failed.
+    async fn gave_up(&self, processor: &VideoProcessor, reason: &str) {
+        tracing::warn!(video.id = %self.video_id, reason, "transcription given up");
+        if let Err(err) = processor.give_up_transcription(&self.video_id, self.translation_only).await {
+            tracing::error!(video.id = %self.video_id, error = %err, "could not mark the transcript failed");
+        }
+    }
+}
+
+/// Queues [`ProcessVideo`] for finished uploads and [`TranscribeVideo`] for language changes.
 #[derive(Clone)]
 pub struct ProcessingJobs {
     jobs: JobQueue,
@@ -52,6 +82,11 @@ impl ProcessingJobs {
 impl ProcessingQueue for ProcessingJobs {
     async fn queue_processing(&self, video_id: &str) -> anyhow::Result<()> {
         self.jobs.enqueue(&ProcessVideo { video_id: video_id.to_string() }).await?;
+        Ok(())
+    }
+
+    async fn queue_transcription(&self, video_id: &str, translation_only: bool) -> anyhow::Result<()> {
+        self.jobs.enqueue(&TranscribeVideo { video_id: video_id.to_string(), translation_only }).await?;
         Ok(())
     }
 }

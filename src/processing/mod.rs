@@ -10,6 +10,7 @@
 mod job;
 mod memory;
 mod outputs;
+mod retranscribe;
 mod scratch;
 mod transcription;
 
@@ -27,18 +28,22 @@ use crate::domain::{TranscriptStatus, VideoStatus};
 use crate::jobs::JobQueue;
 use crate::media::{self, MediaError, ProcessOptions};
 use crate::speech::{SpeechError, SpeechModel, Transcript};
+use crate::domain::LanguageChoice;
 use crate::store::Store;
+use crate::transcripts::Transcripts;
 use crate::videos::{Asset, Transition, VideoError, VideoView, Videos};
 use crate::webhooks::{self, WebhookEvent};
 use transcription::Transcription;
 
-pub use job::{ProcessVideo, ProcessingJobs};
+pub use job::{ProcessVideo, ProcessingJobs, TranscribeVideo};
 
 pub struct VideoProcessor {
     db: Db,
     store: Arc<dyn Store>,
     /// Every state change goes through the videos' lifecycle, which announces it.
     videos: Videos,
+    /// Stores transcripts with their corrections, and knows what language to use.
+    transcripts: Transcripts,
     work_root: PathBuf,
     speech: Option<Arc<SpeechModel>>,
     whisper_threads: usize,
@@ -57,6 +62,7 @@ impl VideoProcessor {
         db: Db,
         store: Arc<dyn Store>,
         videos: Videos,
+        transcripts: Transcripts,
         jobs: JobQueue,
     ) -> anyhow::Result<VideoProcessor> {
         let speech = match &config.whisper_model {
@@ -71,7 +77,16 @@ impl VideoProcessor {
         let work_root = config.data_dir.join("work");
         std::fs::create_dir_all(&work_root).with_context(|| format!("creating {}", work_root.display()))?;
         scratch::remove_abandoned(&work_root);
-        Ok(VideoProcessor { db, store, videos, work_root, speech, whisper_threads: config.whisper_threads, jobs })
+        Ok(VideoProcessor {
+            db,
+            store,
+            videos,
+            transcripts,
+            work_root,
+            speech,
+            whisper_threads: config.whisper_threads,
+            jobs,
+        })
     }
 
     async fn process_video(&self, video_id: &str) -> anyhow::Result<()> {
@@ -103,8 +118,12 @@ impl VideoProcessor {
         let out_dir = work.path().join("out");
         tokio::fs::create_dir_all(&out_dir).await?;
         // Speech recognition starts now and reads the audio as the decode pass writes it.
-        let transcription =
-            self.speech.clone().map(|model| Transcription::start(model, self.whisper_threads, deadline));
+        let language = self.transcripts.language_for(&video).await?;
+        let spoken = language.language().map(|l| l.code().to_string());
+        let transcription = self
+            .speech
+            .clone()
+            .map(|model| Transcription::start(model, self.whisper_threads, deadline, spoken));
         let processed = {
             let (input, out_dir) = (original.clone(), out_dir.clone());
             let options = ProcessOptions {
@@ -154,7 +173,7 @@ impl VideoProcessor {
         self.announce_ready(&ready).await;
         if let Some(transcription) = transcription {
             let transcript = transcription.finish().await?;
-            self.publish_transcript(video_id, transcript).await?;
+            self.publish_transcript(video_id, &language, transcript, true).await?;
         }
         Ok(())
     }
@@ -183,21 +202,47 @@ impl VideoProcessor {
         Ok(())
     }
 
+    /// Store a transcript made in `language` and mark it ready, unless a manager chose
+    /// another language meanwhile: then it is dropped (and, with `requeue`, a new one
+    /// queued; a change on a ready video queued its own). Afterwards the English
+    /// translation, if wanted, is queued.
     async fn publish_transcript(
         &self,
         video_id: &str,
+        language: &LanguageChoice,
         transcript: Result<Transcript, SpeechError>,
+        requeue: bool,
     ) -> anyhow::Result<()> {
+        let Some(video) = self.videos.load(video_id).await? else { return Ok(()) };
+        if self.transcripts.language_for(&video).await? != *language {
+            tracing::info!(video.id = %video_id, "language changed during transcription; this transcript is dropped");
+            if requeue {
+                let again = TranscribeVideo { video_id: video_id.to_string(), translation_only: false };
+                self.jobs.enqueue(&again).await?;
+            }
+            return Ok(());
+        }
         match transcript {
             Ok(transcript) => {
-                outputs::upload_transcript(self.store.as_ref(), &self.db, video_id, &transcript).await?;
-                self.videos.lifecycle().apply(video_id, Transition::FinishTranscript { succeeded: true }).await?;
-                tracing::info!(video.id = %video_id, segments = transcript.segments.len(), "transcript ready");
+                let transcript = self.transcripts.publish(video_id, transcript).await?;
+                let finished =
+                    Transition::FinishTranscript { succeeded: true, language: Some(transcript.language.clone()) };
+                let video = self.videos.lifecycle().apply(video_id, finished).await?;
+                tracing::info!(
+                    video.id = %video_id,
+                    segments = transcript.segments.len(),
+                    language = %transcript.language,
+                    "transcript ready"
+                );
+                if video.translate {
+                    self.jobs.enqueue(&TranscribeVideo { video_id: video_id.to_string(), translation_only: true }).await?;
+                }
             }
             Err(err) => {
                 // The video itself is fine; only what was said is missing.
                 tracing::warn!(video.id = %video_id, error = %err, "transcription failed");
-                self.videos.lifecycle().apply(video_id, Transition::FinishTranscript { succeeded: false }).await?;
+                let failed = Transition::FinishTranscript { succeeded: false, language: None };
+                self.videos.lifecycle().apply(video_id, failed).await?;
             }
         }
         Ok(())

@@ -5,9 +5,7 @@ use std::path::Path;
 use bytes::Bytes;
 use tokio_util::io::ReaderStream;
 
-use crate::db::{Db, SegmentInput};
 use crate::media::{self, ProcessOutput};
-use crate::speech::{self, Transcript};
 use crate::store::Store;
 use crate::videos::Asset;
 
@@ -36,23 +34,4 @@ pub async fn upload_media(store: &dyn Store, video_id: &str, output: &ProcessOut
         store.put_bytes(&Asset::Storyboard.key(video_id), Bytes::from(vtt)).await?;
     }
     Ok(bytes)
-}
-
-pub async fn upload_transcript(
-    store: &dyn Store,
-    db: &Db,
-    video_id: &str,
-    transcript: &Transcript,
-) -> anyhow::Result<()> {
-    store.put_bytes(&Asset::Transcript.key(video_id), Bytes::from(serde_json::to_vec(transcript)?)).await?;
-    store.put_bytes(&Asset::Captions.key(video_id), Bytes::from(speech::to_webvtt(transcript))).await?;
-    store.put_bytes(&Asset::CaptionsSrt.key(video_id), Bytes::from(speech::to_srt(transcript))).await?;
-    let segments: Vec<SegmentInput> = transcript
-        .segments
-        .iter()
-        .map(|s| SegmentInput { start_ms: s.start_ms, end_ms: s.end_ms, text: s.text.trim().to_string() })
-        .filter(|s| !s.text.is_empty())
-        .collect();
-    db.replace_transcript(video_id, &segments).await?;
-    Ok(())
 }

@@ -45,11 +45,22 @@ impl Drop for CancelOnDrop {
 
 impl Transcription {
     /// Start reading (and waiting for) the speech audio on a blocking thread.
-    pub(super) fn start(model: Arc<SpeechModel>, threads: usize, deadline: Instant) -> Transcription {
+    /// `language` is a Whisper code, or `None` to detect it.
+    pub(super) fn start(
+        model: Arc<SpeechModel>,
+        threads: usize,
+        deadline: Instant,
+        language: Option<String>,
+    ) -> Transcription {
         let feed = SpeechFeed::new();
         let cancel = Arc::new(AtomicBool::new(false));
-        let options =
-            TranscribeOptions { threads, deadline: Some(deadline), cancel: Some(cancel.clone()), ..Default::default() };
+        let options = TranscribeOptions {
+            threads,
+            deadline: Some(deadline),
+            cancel: Some(cancel.clone()),
+            language,
+            ..Default::default()
+        };
         let reader = feed.reader(Some(deadline));
         let task = tokio::task::spawn_blocking(move || speech::transcribe_pcm(&model, reader, &options));
         Transcription { feed, cancel: CancelOnDrop(cancel), task }

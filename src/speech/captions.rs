@@ -14,7 +14,9 @@
 //!   far too much text to show at once.
 //! - Segments with empty text are skipped and SRT cue numbers stay consecutive from 1.
 //! - Both formats want a cue to end after it starts; a zero-length cue is given 1 ms.
-//! - An empty transcript is a valid header-only VTT file ("WEBVTT") and an empty SRT.
+//! - The VTT header names the kind and the transcript's language (`Kind: captions`,
+//!   `Language: es`), as players and caption editors read them; "und" is left out.
+//! - An empty transcript is a valid header-only VTT file and an empty SRT.
 
 use std::fmt::Write;
 
@@ -33,12 +35,20 @@ struct Cue {
 }
 
 pub fn to_webvtt(t: &Transcript) -> String {
-    let mut out = String::from("WEBVTT\n");
+    let mut out = String::from("WEBVTT\nKind: captions\n");
+    if is_language_code(&t.language) && t.language != "und" {
+        let _ = writeln!(out, "Language: {}", t.language);
+    }
     for cue in cues(t) {
         let (start, end) = (timestamp(cue.start_ms, '.'), timestamp(cue.end_ms, '.'));
         let _ = write!(out, "\n{start} --> {end}\n{}\n", escape_vtt(&cue.text));
     }
     out
+}
+
+/// Only a plain code goes into the header: a stray newline there would start a cue.
+fn is_language_code(code: &str) -> bool {
+    (2..=3).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_lowercase())
 }
 
 pub fn to_srt(t: &Transcript) -> String {
@@ -162,7 +172,7 @@ mod tests {
     use super::*;
 
     fn seg(start_ms: i64, end_ms: i64, text: &str) -> Segment {
-        Segment { start_ms, end_ms, text: text.into(), words: vec![] }
+        Segment { start_ms, end_ms, text: text.into(), words: vec![], edited_by: None, edited_at: None }
     }
 
     fn transcript(segments: Vec<Segment>) -> Transcript {
@@ -188,7 +198,7 @@ mod tests {
         ]);
         assert_eq!(
             to_webvtt(&t),
-            "WEBVTT\n\
+            "WEBVTT\nKind: captions\nLanguage: en\n\
              \n00:00:01.000 --> 00:00:02.500\nHello team.\n\
              \n00:01:02.345 --> 01:02:03.004\nQ&amp;A: &lt;b&gt;a&lt;/b&gt; --&gt; b next\n"
         );
@@ -214,7 +224,7 @@ mod tests {
             .map(|(i, w)| Word { start_ms: i as i64 * 400, end_ms: i as i64 * 400 + 300, text: w.into() })
             .collect();
         let n = words.len() as i64;
-        let t = transcript(vec![Segment { start_ms: 0, end_ms: n * 400, text: text.into(), words }]);
+        let t = transcript(vec![Segment { start_ms: 0, end_ms: n * 400, text: text.into(), words, edited_by: None, edited_at: None }]);
         let cues = cues(&t);
         assert!(cues.len() >= 2);
         assert_eq!(cues[0].text, "We decided to delay the migration until next quarter,");
@@ -235,7 +245,7 @@ mod tests {
             .enumerate()
             .map(|(i, w)| Word { start_ms: i as i64 * 100, end_ms: i as i64 * 100 + 90, text: w.into() })
             .collect();
-        let t = transcript(vec![Segment { start_ms: 0, end_ms: 3_100, text: text.clone(), words }]);
+        let t = transcript(vec![Segment { start_ms: 0, end_ms: 3_100, text: text.clone(), words, edited_by: None, edited_at: None }]);
         let split = super::cues(&t);
         assert!(split[0].text.starts_with("Yes, word000"), "{}", split[0].text);
         assert!(split.iter().all(|c| c.text.chars().count() <= MAX_CUE_CHARS));
@@ -245,7 +255,11 @@ mod tests {
     #[test]
     fn empty_transcript() {
         let t = transcript(vec![]);
-        assert_eq!(to_webvtt(&t), "WEBVTT\n");
+        assert_eq!(to_webvtt(&t), "WEBVTT\nKind: captions\nLanguage: en\n");
+        let unheard = Transcript { language: "und".into(), segments: vec![] };
+        assert_eq!(to_webvtt(&unheard), "WEBVTT\nKind: captions\n");
+        let hostile = Transcript { language: "en\n\n00:00".into(), segments: vec![] };
+        assert_eq!(to_webvtt(&hostile), "WEBVTT\nKind: captions\n");
         assert_eq!(to_srt(&t), "");
     }
 }

@@ -84,7 +84,7 @@ pub(crate) fn collect_segments(model: &SpeechModel, state: &WhisperState, window
         // Words were clamped inside the segment, so narrowing only ever shrinks it.
         let start_ms = words.first().map_or(start_ms, |w| w.start_ms);
         let end_ms = words.last().map_or(end_ms, |w| w.end_ms);
-        out.push(Segment { start_ms, end_ms, text: text.to_string(), words });
+        out.push(Segment { start_ms, end_ms, text: text.to_string(), words, edited_by: None, edited_at: None });
     }
 }
 

@@ -14,9 +14,11 @@
 //! - Beam search (beam 5) by default: greedy decoding misheard short phrases that
 //!   beam search got right. `threads` workers, each a whisper.cpp state on one
 //!   thread, share out the windows (see [`transcribe_pcm`]); one by default.
-//! - Language: "en" for English-only models. Multilingual models detect it on the
-//!   first window that yields text and keep it for the rest, so a video does not flip
-//!   language mid-way; "und" (undetermined) when there was nothing to hear.
+//! - Language: "en" for English-only models. Multilingual models use the one asked for
+//!   ([`TranscribeOptions::language`]), or detect it on the first window that yields
+//!   text and keep it for the rest, so a video does not flip language mid-way; "und"
+//!   (undetermined) when there was nothing to hear. With `translate`, Whisper's translate
+//!   task writes English whatever was spoken (multilingual models only).
 //! - The audio may still be growing (read while the decode pass writes it, see
 //!   [`PcmSource`]): then a window waits for its samples, and whisper.cpp gets one
 //!   thread, leaving the other cores to the transcode; once the source is complete,
@@ -60,12 +62,25 @@ pub struct TranscribeOptions {
     pub deadline: Option<Instant>,
     /// Give up (with an error) once this is set, e.g. when the media turned out bad.
     pub cancel: Option<Arc<AtomicBool>>,
+    /// The spoken language (a Whisper code); `None` detects it. Ignored by English-only
+    /// models, which only ever hear English.
+    pub language: Option<String>,
+    /// Write an English translation instead of a transcript (multilingual models).
+    pub translate: bool,
 }
 
 impl Default for TranscribeOptions {
     fn default() -> Self {
         // 120 s windows: few seams, ~8 MB of samples per window.
-        TranscribeOptions { threads: 1, beam_size: 5, window_secs: 120, deadline: None, cancel: None }
+        TranscribeOptions {
+            threads: 1,
+            beam_size: 5,
+            window_secs: 120,
+            deadline: None,
+            cancel: None,
+            language: None,
+            translate: false,
+        }
     }
 }
 
@@ -124,6 +139,11 @@ impl TranscribeOptions {
         if !(30..=300).contains(&self.window_secs) {
             return bad(format!("window_secs = {} (allowed 30..=300)", self.window_secs));
         }
+        if let Some(language) = &self.language {
+            if whisper_rs::get_lang_id(language).is_none() {
+                return bad(format!("language = {language:?} is not one whisper.cpp knows"));
+            }
+        }
         Ok(())
     }
 }
@@ -149,9 +169,9 @@ pub fn transcribe_pcm_file(
 /// `opts.threads` workers each run their own whisper.cpp state on one thread, taking
 /// windows in turn (windows are independent: no text is carried between them). That
 /// scales better than several threads inside one whisper.cpp state, whose threads meet
-/// at a barrier for every small decoder step. Multilingual models use one worker with
-/// `opts.threads` threads instead, since the language found in the first window with
-/// speech is kept for the rest.
+/// at a barrier for every small decoder step. A multilingual model detecting the
+/// language uses one worker with `opts.threads` threads instead, since the language
+/// found in the first window with speech is kept for the rest.
 pub fn transcribe_pcm<S: PcmSource + Send>(
     model: &SpeechModel,
     source: S,
@@ -159,14 +179,21 @@ pub fn transcribe_pcm<S: PcmSource + Send>(
 ) -> Result<Transcript, SpeechError> {
     opts.validate()?;
     let name = source.describe();
-    let workers = if model.is_multilingual() { 1 } else { opts.threads };
+    if opts.translate && !model.is_multilingual() {
+        return Err(SpeechError::InvalidOptions("an English-only model cannot translate".into()));
+    }
+    let known_language = match (model.is_multilingual(), &opts.language) {
+        (false, _) => Some("en".to_string()),
+        (true, language) => language.clone(),
+    };
+    let workers = if known_language.is_none() { 1 } else { opts.threads };
     let queue = Mutex::new(WindowQueue::new(source, opts.window_secs as usize * SAMPLE_RATE as usize, workers));
     let shared = Shared {
         model,
         opts,
         name,
         queue,
-        language: Mutex::new((!model.is_multilingual()).then(|| "en".to_string())),
+        language: Mutex::new(known_language),
         results: Mutex::new(Vec::new()),
         failed: AtomicBool::new(false),
         single_worker: workers == 1,
@@ -198,6 +225,7 @@ pub fn transcribe_pcm<S: PcmSource + Send>(
         "transcription finished"
     );
     let language = shared.language.into_inner().unwrap_or_else(|p| p.into_inner());
+    let language = if opts.translate { Some("en".to_string()) } else { language };
     Ok(Transcript { language: language.unwrap_or_else(|| "und".to_string()), segments })
 }
 
@@ -329,7 +357,7 @@ fn full_params<'a>(opts: &TranscribeOptions, threads: usize, language: &'a str) 
     let mut p = FullParams::new(strategy);
     p.set_n_threads(threads as i32);
     p.set_language(Some(language));
-    p.set_translate(false);
+    p.set_translate(opts.translate);
     p.set_no_context(true);
     p.set_token_timestamps(true);
     // Non-speech tokens are how "[BLANK_AUDIO]" or "(music)" get written.
@@ -366,5 +394,14 @@ mod tests {
         assert!(matches!(with(|o| o.threads = 0), Err(SpeechError::InvalidOptions(_))));
         assert!(matches!(with(|o| o.beam_size = 9), Err(SpeechError::InvalidOptions(_))));
         assert!(matches!(with(|o| o.window_secs = 10), Err(SpeechError::InvalidOptions(_))));
+        assert!(matches!(with(|o| o.language = Some("xx".into())), Err(SpeechError::InvalidOptions(_))));
+        assert!(with(|o| o.language = Some("es".into())).is_ok());
+    }
+
+    #[test]
+    fn every_language_briefly_offers_is_one_whisper_cpp_knows() {
+        for code in crate::domain::WHISPER_LANGUAGES {
+            assert!(whisper_rs::get_lang_id(code).is_some(), "{code}");
+        }
     }
 }

@@ -13,7 +13,7 @@ pub struct Transcript {
     pub segments: Vec<Segment>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Segment {
     pub start_ms: i64,
     pub end_ms: i64,
@@ -21,9 +21,14 @@ pub struct Segment {
     /// May be empty (e.g. for transcripts stored before word timings existed).
     #[serde(default)]
     pub words: Vec<Word>,
+    /// Who corrected the text (a user id) and when (RFC 3339); absent on text as heard.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edited_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edited_at: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Word {
     pub start_ms: i64,
     pub end_ms: i64,
@@ -56,9 +61,12 @@ mod tests {
                 end_ms: 900,
                 text: "Hello team.".into(),
                 words: vec![Word { start_ms: 0, end_ms: 400, text: "Hello".into() }],
+                edited_by: None,
+                edited_at: None,
             }],
         };
         let json = serde_json::to_string(&t).unwrap();
+        assert!(!json.contains("edited"), "unedited segments carry no edit fields: {json}");
         assert_eq!(serde_json::from_str::<Transcript>(&json).unwrap(), t);
         let no_words: Transcript =
             serde_json::from_str(r#"{"language":"en","segments":[{"start_ms":1,"end_ms":2,"text":"x"}]}"#).unwrap();

@@ -37,6 +37,8 @@ pub enum Asset {
     CaptionsSrt,
     /// `{language, segments:[{start_ms,end_ms,text,words}]}`.
     Transcript,
+    /// WebVTT of Whisper's English translation, when a manager asked for one.
+    Translation,
 }
 
 /// Who may fetch an asset. Today every asset follows its video (whoever may watch the
@@ -48,7 +50,7 @@ pub enum AssetAccess {
 
 impl Asset {
     /// The assets served at `/api/videos/{id}/{url_name}`.
-    pub const NAMED: [Asset; 9] = [
+    pub const NAMED: [Asset; 10] = [
         Asset::Media,
         Asset::Seekable,
         Asset::Poster,
@@ -57,6 +59,7 @@ impl Asset {
         Asset::Captions,
         Asset::CaptionsSrt,
         Asset::Transcript,
+        Asset::Translation,
         Asset::Original,
     ];
 
@@ -73,6 +76,7 @@ impl Asset {
             Asset::Captions => "captions.vtt",
             Asset::CaptionsSrt => "captions.srt",
             Asset::Transcript => "transcript",
+            Asset::Translation => "translation.vtt",
         })
     }
 
@@ -118,7 +122,7 @@ impl Asset {
             Asset::Media => "video/mp4",
             Asset::Seekable => "video/webm",
             Asset::Poster | Asset::Thumbnail | Asset::StoryboardSprite(_) => "image/jpeg",
-            Asset::Storyboard | Asset::Captions => "text/vtt; charset=utf-8",
+            Asset::Storyboard | Asset::Captions | Asset::Translation => "text/vtt; charset=utf-8",
             Asset::CaptionsSrt => "application/x-subrip; charset=utf-8",
             Asset::Transcript => "application/json",
         })
@@ -136,6 +140,7 @@ impl Asset {
             Asset::Captions | Asset::CaptionsSrt | Asset::Transcript => {
                 video.transcript_status == TranscriptStatus::Ready
             }
+            Asset::Translation => video.translate && video.translation_ready,
         }
     }
 

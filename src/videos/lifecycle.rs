@@ -13,8 +13,9 @@
 //!                                                                                           ready
 //! ```
 //! `StoreSeekableCopy` and a repeated `StartProcessing` (a retried job) stay in
-//! `processing`; `FinishTranscript` moves only the transcript, of a `ready` video;
-//! `EditDetails` (title, visibility) applies in any state.
+//! `processing`; `RestartTranscript` and `FinishTranscript` move only the transcript, of a
+//! `ready` video, and `FinishTranslation` only its translation track; `EditDetails`
+//! (title, visibility) and `ChooseLanguage` apply in any state.
 
 use crate::db::{ChangeGuard, Db, VideoChange, VideoRow};
 use crate::domain::{TranscriptStatus, VideoStatus, Visibility};
@@ -47,10 +48,19 @@ pub enum Transition {
     /// the owner reads as the video's `error`: one short user-facing sentence (the error
     /// chain belongs in the log). Only its first line, cut to `MAX_FAIL_REASON_CHARS`, is kept.
     Fail { reason: String },
-    /// The transcript of a ready video is stored (or could not be made).
-    FinishTranscript { succeeded: bool },
+    /// The transcript of a ready video is stored (or could not be made); `language` is
+    /// the one it was made in.
+    FinishTranscript { succeeded: bool, language: Option<String> },
+    /// The transcript of a ready video is being made again (its language changed).
+    RestartTranscript,
+    /// The English translation track is stored (or could not be made).
+    FinishTranslation { succeeded: bool },
     /// Title and visibility, whatever the state.
     EditDetails { title: String, visibility: Visibility },
+    /// The language a manager asked for (`None`: the workspace's default) and whether an
+    /// English translation is wanted, whatever the state. Turning translation off hides
+    /// the track at once.
+    ChooseLanguage { setting: Option<String>, translate: bool },
 }
 
 impl Transition {
@@ -64,7 +74,10 @@ impl Transition {
             Transition::FinishMedia { .. } => "finished media",
             Transition::Fail { .. } => "a failure",
             Transition::FinishTranscript { .. } => "a finished transcript",
+            Transition::RestartTranscript => "a new transcript",
+            Transition::FinishTranslation { .. } => "a finished translation",
             Transition::EditDetails { .. } => "new details",
+            Transition::ChooseLanguage { .. } => "a language choice",
         }
     }
 
@@ -79,8 +92,10 @@ impl Transition {
             Transition::FinishMedia { .. } => &[Processing],
             // A job given up while the upload's last step was interrupted fails too.
             Transition::Fail { .. } => &[Uploading, Uploaded, Processing],
-            Transition::FinishTranscript { .. } => &[Ready],
-            Transition::EditDetails { .. } => &VideoStatus::ALL,
+            Transition::FinishTranscript { .. }
+            | Transition::RestartTranscript
+            | Transition::FinishTranslation { .. } => &[Ready],
+            Transition::EditDetails { .. } | Transition::ChooseLanguage { .. } => &VideoStatus::ALL,
         }
     }
 
@@ -94,6 +109,11 @@ impl Transition {
     fn transcript_from(&self) -> Option<&'static [TranscriptStatus]> {
         match self {
             Transition::FinishTranscript { .. } => Some(&[TranscriptStatus::Processing]),
+            // A transcript still running is simply made again by the queued job.
+            Transition::RestartTranscript => {
+                Some(&[TranscriptStatus::Ready, TranscriptStatus::Failed, TranscriptStatus::Processing])
+            }
+            Transition::FinishTranslation { .. } => Some(&[TranscriptStatus::Ready]),
             _ => None,
         }
     }
@@ -110,7 +130,11 @@ impl Transition {
             Transition::StartProcessing { .. } | Transition::StoreSeekableCopy { .. } => Processing,
             Transition::FinishMedia { .. } => Ready,
             Transition::Fail { .. } => Failed,
-            Transition::FinishTranscript { .. } | Transition::EditDetails { .. } => from,
+            Transition::FinishTranscript { .. }
+            | Transition::RestartTranscript
+            | Transition::FinishTranslation { .. }
+            | Transition::EditDetails { .. }
+            | Transition::ChooseLanguage { .. } => from,
         })
     }
 
@@ -141,11 +165,22 @@ impl Transition {
                 change.error = Some(Some(short_reason(reason)));
                 change.fail_unfinished_transcript = true;
             }
-            Transition::FinishTranscript { succeeded } => {
+            Transition::FinishTranscript { succeeded, language } => {
                 change.transcript_status =
                     Some(if *succeeded { TranscriptStatus::Ready } else { TranscriptStatus::Failed });
+                if *succeeded {
+                    change.language = Some(language.clone());
+                }
             }
+            Transition::RestartTranscript => change.transcript_status = Some(TranscriptStatus::Processing),
+            Transition::FinishTranslation { succeeded } => change.translation_ready = Some(*succeeded),
             Transition::EditDetails { title, visibility } => change.details = Some((title.clone(), *visibility)),
+            Transition::ChooseLanguage { setting, translate } => {
+                change.language_request = Some((setting.clone(), *translate));
+                if !translate {
+                    change.translation_ready = Some(false);
+                }
+            }
         }
         change
     }
@@ -325,7 +360,7 @@ mod tests {
 
     #[test]
     fn a_transcript_finishes_only_on_a_ready_video_whose_transcript_is_running() {
-        let transition = Transition::FinishTranscript { succeeded: true };
+        let transition = Transition::FinishTranscript { succeeded: true, language: Some("es".into()) };
         assert_rule(
             transition.clone(),
             &[
@@ -339,8 +374,32 @@ mod tests {
         );
         assert_eq!(transition.transcript_from(), Some(&[TranscriptStatus::Processing][..]));
         assert_eq!(transition.change().transcript_status, Some(TranscriptStatus::Ready));
-        let failed = Transition::FinishTranscript { succeeded: false };
+        assert_eq!(transition.change().language, Some(Some("es".into())));
+        let failed = Transition::FinishTranscript { succeeded: false, language: None };
         assert_eq!(failed.change().transcript_status, Some(TranscriptStatus::Failed));
+        assert_eq!(failed.change().language, None, "a failed attempt keeps the language known before");
+    }
+
+    #[test]
+    fn a_transcript_restarts_and_a_translation_lands_only_on_a_ready_video() {
+        let ready_only: Vec<_> =
+            VideoStatus::ALL.into_iter().map(|s| (s, (s == Ready).then_some(Ready))).collect();
+        assert_rule(Transition::RestartTranscript, &ready_only);
+        assert_rule(Transition::FinishTranslation { succeeded: true }, &ready_only);
+        assert_eq!(Transition::RestartTranscript.change().transcript_status, Some(TranscriptStatus::Processing));
+        assert!(!Transition::RestartTranscript.transcript_from().unwrap().contains(&TranscriptStatus::Disabled));
+        assert_eq!(Transition::FinishTranslation { succeeded: true }.transcript_from(), Some(&[TranscriptStatus::Ready][..]));
+    }
+
+    #[test]
+    fn a_language_choice_applies_in_any_state_and_hides_a_translation_turned_off() {
+        let every_state: Vec<_> = VideoStatus::ALL.into_iter().map(|s| (s, Some(s))).collect();
+        let on = Transition::ChooseLanguage { setting: Some("de".into()), translate: true };
+        assert_rule(on.clone(), &every_state);
+        assert_eq!(on.change().language_request, Some((Some("de".into()), true)));
+        assert_eq!(on.change().translation_ready, None);
+        let off = Transition::ChooseLanguage { setting: None, translate: false };
+        assert_eq!(off.change().translation_ready, Some(false));
     }
 
     #[test]

@@ -113,6 +113,10 @@ impl Videos {
             duration_ms: None,
             transcript_status: TranscriptStatus::Pending,
             has_seekable: false,
+            language: None,
+            language_setting: None,
+            translate: false,
+            translation_ready: false,
         };
         self.db.insert_video(&video).await?;
         Ok(Managed::created(video))

@@ -7,4 +7,8 @@ pub trait ProcessingQueue: Send + Sync {
     /// Queue `video_id` for processing. Once this returns, the request is stored: a crash
     /// cannot lose it.
     async fn queue_processing(&self, video_id: &str) -> anyhow::Result<()>;
+
+    /// Queue a new transcript of a ready video (its language changed), or only its
+    /// English translation when `translation_only`.
+    async fn queue_transcription(&self, video_id: &str, translation_only: bool) -> anyhow::Result<()>;
 }

@@ -42,6 +42,17 @@ pub struct VideoView {
     storyboard_url: Option<String>,
     captions_url: Option<String>,
     transcript_url: Option<String>,
+    /// The transcript's language (a Whisper code such as "es"; "und" when nothing was
+    /// heard); absent until a transcript was made.
+    #[schema(example = "es")]
+    language: Option<String>,
+    /// What a manager asked for: "auto" (detect) or a language code; absent follows the
+    /// workspace's `default_language`.
+    language_setting: Option<String>,
+    /// An English translation caption track was asked for.
+    translate: bool,
+    /// WebVTT of the English translation, once made.
+    translation_url: Option<String>,
     /// Viewers other than the creator, and live comments (in listings and on one video).
     #[serde(skip_serializing_if = "Option::is_none")]
     view_count: Option<i64>,
@@ -78,6 +89,10 @@ impl VideoView {
             storyboard_url: url(Asset::Storyboard),
             captions_url: url(Asset::Captions),
             transcript_url: url(Asset::Transcript),
+            language: video.language.clone(),
+            language_setting: video.language_setting.clone(),
+            translate: video.translate,
+            translation_url: url(Asset::Translation),
             view_count: None,
             comment_count: None,
         }

@@ -8,7 +8,7 @@
 use serde::Serialize;
 
 use crate::db::{now_ms, Accepted, Db, InviteRow, MemberRole, NewInvite, Removal, SessionUser, WorkspaceRow};
-use crate::domain::{iso8601, random_id, random_secret, sha256_hex, ResourceId, WorkspaceName};
+use crate::domain::{iso8601, random_id, random_secret, sha256_hex, LanguageChoice, ResourceId, WorkspaceName};
 
 /// What can go wrong, in this service's words; `api/` maps these to HTTP.
 #[derive(Debug, thiserror::Error)]
@@ -53,11 +53,21 @@ pub struct WorkspaceView {
     pub personal: bool,
     #[schema(pattern = "^(owner|member)$")]
     pub role: String,
+    /// What its videos are transcribed in unless a video says otherwise: "auto" (detect
+    /// the language) or a Whisper language code.
+    #[schema(example = "auto")]
+    pub default_language: String,
 }
 
 impl From<WorkspaceRow> for WorkspaceView {
     fn from(row: WorkspaceRow) -> WorkspaceView {
-        WorkspaceView { id: row.id, name: row.name, personal: row.personal, role: row.role.as_str().to_string() }
+        WorkspaceView {
+            id: row.id,
+            name: row.name,
+            personal: row.personal,
+            role: row.role.as_str().to_string(),
+            default_language: row.default_language,
+        }
     }
 }
 
@@ -128,7 +138,27 @@ impl Workspaces {
     pub async fn create_workspace(&self, user: &SessionUser, name: WorkspaceName) -> WorkspaceResult<WorkspaceView> {
         let id = random_id(16);
         self.db.create_workspace(&id, name.as_str(), &user.id).await?;
-        Ok(WorkspaceView { id, name: name.as_str().to_string(), personal: false, role: "owner".into() })
+        Ok(WorkspaceView {
+            id,
+            name: name.as_str().to_string(),
+            personal: false,
+            role: "owner".into(),
+            default_language: LanguageChoice::AUTO.into(),
+        })
+    }
+
+    /// Set what the workspace's videos are transcribed in by default (owners only). Videos
+    /// already transcribed keep their transcripts; new ones follow.
+    pub async fn set_default_language(
+        &self,
+        raw_id: &str,
+        user: &SessionUser,
+        language: LanguageChoice,
+    ) -> WorkspaceResult<WorkspaceView> {
+        let mut workspace = self.owned(raw_id, user).await?;
+        self.db.set_workspace_default_language(&workspace.id, language.as_str()).await?;
+        workspace.default_language = language.as_str().to_string();
+        Ok(workspace.into())
     }
 
     pub async fn workspaces(&self, user: &SessionUser) -> WorkspaceResult<Vec<WorkspaceView>> {
