@@ -16,7 +16,7 @@ async fn index(app: &TestApp, video_id: &str, segments: &[(i64, i64, &str)]) {
         .iter()
         .map(|(start_ms, end_ms, text)| SegmentInput { start_ms: *start_ms, end_ms: *end_ms, text: text.to_string() })
         .collect();
-    db.replace_transcript(video_id, &segments).await.unwrap();
+    db.replace_transcript(video_id, "en", &segments).await.unwrap();
     db.close().await;
 }
 
