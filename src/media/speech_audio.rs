@@ -27,12 +27,14 @@ pub fn extract_speech_audio(input: &Path, pcm_out: &Path, deadline: Option<Insta
 
 fn extract(input: &Path, pcm_out: &Path, deadline: Option<Instant>) -> Result<u64, MediaError> {
     let mut ictx = demuxers::open(input).map_err(|e| MediaError::invalid_because("the media cannot be read", e))?;
-    let stream = ictx.streams().best(media::Type::Audio).ok_or_else(|| MediaError::invalid("the media has no audio"))?;
+    let stream =
+        ictx.streams().best(media::Type::Audio).ok_or_else(|| MediaError::invalid("the media has no audio"))?;
     let index = stream.index();
     let time_base = stream.time_base();
     let context = ffmpeg::codec::context::Context::from_parameters(stream.parameters())
         .internal("reading the audio stream's parameters")?;
-    let mut decoder = context.decoder().audio().map_err(|e| MediaError::invalid_because("the audio cannot be decoded", e))?;
+    let mut decoder =
+        context.decoder().audio().map_err(|e| MediaError::invalid_because("the audio cannot be decoded", e))?;
     let mut out = BufWriter::new(File::create(pcm_out).internal("creating the speech audio file")?);
     let mut pass = Pass { graph: None, decoded: frame::Audio::empty(), filtered: frame::Audio::empty(), samples: 0 };
     for (packet_stream, packet) in ictx.packets() {

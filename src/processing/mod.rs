@@ -24,11 +24,11 @@ use tokio::io::AsyncWriteExt;
 
 use crate::config::Config;
 use crate::db::{Db, VideoRow};
+use crate::domain::LanguageChoice;
 use crate::domain::{TranscriptStatus, VideoStatus};
 use crate::jobs::JobQueue;
 use crate::media::{self, MediaError, ProcessOptions};
 use crate::speech::{SpeechError, SpeechModel, Transcript};
-use crate::domain::LanguageChoice;
 use crate::store::Store;
 use crate::transcripts::Transcripts;
 use crate::videos::{Asset, Transition, VideoError, VideoView, Videos};
@@ -120,10 +120,8 @@ impl VideoProcessor {
         // Speech recognition starts now and reads the audio as the decode pass writes it.
         let language = self.transcripts.language_for(&video).await?;
         let spoken = language.language().map(|l| l.code().to_string());
-        let transcription = self
-            .speech
-            .clone()
-            .map(|model| Transcription::start(model, self.whisper_threads, deadline, spoken));
+        let transcription =
+            self.speech.clone().map(|model| Transcription::start(model, self.whisper_threads, deadline, spoken));
         let processed = {
             let (input, out_dir) = (original.clone(), out_dir.clone());
             let options = ProcessOptions {
@@ -235,7 +233,9 @@ impl VideoProcessor {
                     "transcript ready"
                 );
                 if video.translate {
-                    self.jobs.enqueue(&TranscribeVideo { video_id: video_id.to_string(), translation_only: true }).await?;
+                    self.jobs
+                        .enqueue(&TranscribeVideo { video_id: video_id.to_string(), translation_only: true })
+                        .await?;
                 }
             }
             Err(err) => {

@@ -98,7 +98,13 @@ impl VideoProcessor {
     }
 
     fn options(&self, deadline: Instant, language: Option<String>, translate: bool) -> TranscribeOptions {
-        TranscribeOptions { threads: self.whisper_threads, deadline: Some(deadline), language, translate, ..Default::default() }
+        TranscribeOptions {
+            threads: self.whisper_threads,
+            deadline: Some(deadline),
+            language,
+            translate,
+            ..Default::default()
+        }
     }
 
     /// The job was given up: what it was making is marked failed (the video plays on).

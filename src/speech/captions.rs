@@ -224,7 +224,14 @@ mod tests {
             .map(|(i, w)| Word { start_ms: i as i64 * 400, end_ms: i as i64 * 400 + 300, text: w.into() })
             .collect();
         let n = words.len() as i64;
-        let t = transcript(vec![Segment { start_ms: 0, end_ms: n * 400, text: text.into(), words, edited_by: None, edited_at: None }]);
+        let t = transcript(vec![Segment {
+            start_ms: 0,
+            end_ms: n * 400,
+            text: text.into(),
+            words,
+            edited_by: None,
+            edited_at: None,
+        }]);
         let cues = cues(&t);
         assert!(cues.len() >= 2);
         assert_eq!(cues[0].text, "We decided to delay the migration until next quarter,");
@@ -245,7 +252,14 @@ mod tests {
             .enumerate()
             .map(|(i, w)| Word { start_ms: i as i64 * 100, end_ms: i as i64 * 100 + 90, text: w.into() })
             .collect();
-        let t = transcript(vec![Segment { start_ms: 0, end_ms: 3_100, text: text.clone(), words, edited_by: None, edited_at: None }]);
+        let t = transcript(vec![Segment {
+            start_ms: 0,
+            end_ms: 3_100,
+            text: text.clone(),
+            words,
+            edited_by: None,
+            edited_at: None,
+        }]);
         let split = super::cues(&t);
         assert!(split[0].text.starts_with("Yes, word000"), "{}", split[0].text);
         assert!(split.iter().all(|c| c.text.chars().count() <= MAX_CUE_CHARS));

@@ -55,14 +55,20 @@ fn best_overlap(segments: &[Segment], start: i64, end: i64) -> Option<usize> {
             (s.end_ms.min(end) - s.start_ms.max(start)).max(0)
         }
     };
-    let (index, best) = segments.iter().enumerate().map(|(i, s)| (i, overlap(s))).max_by_key(|(i, o)| (*o, -(*i as i64)))?;
+    let (index, best) =
+        segments.iter().enumerate().map(|(i, s)| (i, overlap(s))).max_by_key(|(i, o)| (*o, -(*i as i64)))?;
     (best > 0).then_some(index)
 }
 
 fn retime_words(segment: &Segment, text: &str) -> Vec<Word> {
     let words: Vec<&str> = text.split_whitespace().collect();
     if words.len() == segment.words.len() {
-        return segment.words.iter().zip(&words).map(|(w, text)| Word { text: text.to_string(), ..w.clone() }).collect();
+        return segment
+            .words
+            .iter()
+            .zip(&words)
+            .map(|(w, text)| Word { text: text.to_string(), ..w.clone() })
+            .collect();
     }
     let total: i64 = words.iter().map(|w| w.chars().count() as i64).sum::<i64>().max(1);
     let span = (segment.end_ms - segment.start_ms).max(0);
@@ -85,7 +91,11 @@ mod tests {
         let words = text
             .split_whitespace()
             .enumerate()
-            .map(|(i, w)| Word { start_ms: start_ms + i as i64 * 100, end_ms: start_ms + i as i64 * 100 + 90, text: w.into() })
+            .map(|(i, w)| Word {
+                start_ms: start_ms + i as i64 * 100,
+                end_ms: start_ms + i as i64 * 100 + 90,
+                text: w.into(),
+            })
             .collect();
         Segment { start_ms, end_ms, text: text.into(), words, edited_by: None, edited_at: None }
     }
@@ -115,7 +125,11 @@ mod tests {
         let mut t = Transcript { language: "en".into(), segments: vec![segment(0, 3_000, "hi team")] };
         let kept = apply_corrections(
             &mut t,
-            &[correction(0, 1_500, "newer", 9), correction(1_000, 3_000, "older", 3), correction(9_000, 9_500, "gone", 1)],
+            &[
+                correction(0, 1_500, "newer", 9),
+                correction(1_000, 3_000, "older", 3),
+                correction(9_000, 9_500, "gone", 1),
+            ],
         );
         assert_eq!(t.segments[0].text, "newer");
         assert_eq!(kept.len(), 1);

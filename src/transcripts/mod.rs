@@ -154,7 +154,8 @@ impl Transcripts {
 
     async fn stored_transcript(&self, video_id: &str) -> TranscriptResult<Transcript> {
         let body = read_small_object(self.store.as_ref(), &Asset::Transcript.key(video_id)).await?;
-        serde_json::from_slice(&body).map_err(|err| TranscriptError::Internal(anyhow::anyhow!("stored transcript: {err}")))
+        serde_json::from_slice(&body)
+            .map_err(|err| TranscriptError::Internal(anyhow::anyhow!("stored transcript: {err}")))
     }
 
     async fn write_files(&self, video_id: &str, transcript: &Transcript) -> Result<(), StoreError> {

@@ -382,13 +382,15 @@ mod tests {
 
     #[test]
     fn a_transcript_restarts_and_a_translation_lands_only_on_a_ready_video() {
-        let ready_only: Vec<_> =
-            VideoStatus::ALL.into_iter().map(|s| (s, (s == Ready).then_some(Ready))).collect();
+        let ready_only: Vec<_> = VideoStatus::ALL.into_iter().map(|s| (s, (s == Ready).then_some(Ready))).collect();
         assert_rule(Transition::RestartTranscript, &ready_only);
         assert_rule(Transition::FinishTranslation { succeeded: true }, &ready_only);
         assert_eq!(Transition::RestartTranscript.change().transcript_status, Some(TranscriptStatus::Processing));
         assert!(!Transition::RestartTranscript.transcript_from().unwrap().contains(&TranscriptStatus::Disabled));
-        assert_eq!(Transition::FinishTranslation { succeeded: true }.transcript_from(), Some(&[TranscriptStatus::Ready][..]));
+        assert_eq!(
+            Transition::FinishTranslation { succeeded: true }.transcript_from(),
+            Some(&[TranscriptStatus::Ready][..])
+        );
     }
 
     #[test]
