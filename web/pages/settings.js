@@ -1,7 +1,8 @@
-// Settings: the workspace (members, invitations, webhooks; owners manage, members see
-// members), then your account (API tokens, password, sessions).
+// Settings: the workspace (its spoken language, members, invitations, webhooks; owners
+// manage, members see), then your account (API tokens, password, sessions).
 import { h, replace, toast, copyText } from '../lib/dom.js';
-import { get, post, del, requireLogin } from '../lib/api.js';
+import { get, post, patch, del, requireLogin } from '../lib/api.js';
+import { loadLanguages, languageOptions, languageName } from '../lib/languages.js';
 import { relativeTime } from '../lib/time.js';
 import { currentWorkspace } from '../lib/workspace.js';
 import { workspaceSwitcher } from '../lib/workspace-switcher.js';
@@ -11,6 +12,44 @@ const WEBHOOK_EVENTS = ['video.ready', 'comment.created', 'reaction.created'];
 
 function section(id, heading, ...body) {
   return h('section', { class: 'card', 'aria-labelledby': id }, h('h2', { id }, heading), body);
+}
+
+const choiceName = (code) => (code === 'auto' ? 'Detect automatically' : languageName(code) || code);
+
+/** What the workspace's videos are transcribed in, unless a video says otherwise. */
+async function languageSection(ws) {
+  const heading = 'Spoken language';
+  const about = h('p', { class: 'muted' }, 'New videos are transcribed in this language unless their owner picks another one.');
+  if (ws.role !== 'owner') {
+    return section('language-heading', heading, about,
+      h('p', { id: 'workspace-language' }, `Default spoken language: ${choiceName(ws.default_language || 'auto')} (set by the workspace owners).`));
+  }
+  const select = h('select', { id: 'workspace-language' });
+  const error = h('p', { class: 'form-error', role: 'alert' });
+  const leading = [['auto', 'Detect automatically']];
+  try {
+    replace(select, languageOptions(h, await loadLanguages(), leading, ws.default_language || 'auto'));
+  } catch (err) {
+    replace(select, languageOptions(h, [], leading, ws.default_language || 'auto'));
+    error.textContent = `Languages could not be loaded: ${err.message}`;
+  }
+  const save = h('button', { type: 'submit', class: 'button' }, 'Save default language');
+  const form = h('form', { class: 'form-row' }, h('label', { for: 'workspace-language' }, 'Default spoken language'), select, save);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    error.textContent = '';
+    save.disabled = true;
+    try {
+      const updated = await patch(`/api/workspaces/${ws.id}`, { default_language: select.value });
+      ws.default_language = updated.default_language;
+      toast('Default language saved');
+    } catch (err) {
+      error.textContent = `Not saved: ${err.message}`;
+    } finally {
+      save.disabled = false;
+    }
+  });
+  return section('language-heading', heading, about, form, error);
 }
 
 async function membersSection(ws, user) {
@@ -125,6 +164,7 @@ export async function render(root, { user }) {
   if (!user) return requireLogin();
   const draw = async (ws) => {
     const parts = [h('div', { class: 'page-head' }, h('h1', {}, `Workspace: ${ws.name}`), workspaceSwitcher(user, draw))];
+    parts.push(await languageSection(ws));
     parts.push(await membersSection(ws, user));
     if (ws.role === 'owner' && !ws.personal) parts.push(await invitesSection(ws));
     if (ws.role === 'owner') parts.push(await webhooksSection(ws));

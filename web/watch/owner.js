@@ -1,9 +1,10 @@
-// Controls for the video's managers: rename, visibility, delete, and who has watched.
+// Controls for the video's managers: rename, visibility, language (`extra`, drawn by
+// language.js), delete, and who has watched.
 import { h, replace, toast } from '../lib/dom.js';
 import { get, patch, del } from '../lib/api.js';
 import { formatTime, relativeTime } from '../lib/time.js';
 
-export function ownerPanel(video, onupdate) {
+export function ownerPanel(video, onupdate, extra = null) {
   const title = h('input', { id: 'owner-title', type: 'text', value: video.title, maxlength: 200 });
   const visibility = h(
     'select',
@@ -42,6 +43,7 @@ export function ownerPanel(video, onupdate) {
     h('h2', { id: 'owner-heading' }, 'Manage'),
     renameForm,
     h('div', { class: 'field' }, h('label', { for: 'owner-visibility' }, 'Who can watch'), visibility),
+    extra,
     remove,
     h('h3', {}, 'Seen by'),
     seenBy);

@@ -1,7 +1,9 @@
 // The player: best available source (playback MP4 > seekable WebM > the original as
 // uploaded), switching up as processing finishes without losing the viewer's place;
-// playback speed; captions; keyboard shortcuts.
+// playback speed; captions in the spoken language (and the English translation);
+// keyboard shortcuts.
 import { h, isTyping } from '../lib/dom.js';
+import { captionTracks, CaptionsPicker } from './captions.js';
 
 const SPEEDS = [1, 1.25, 1.5, 1.75, 2];
 
@@ -26,6 +28,17 @@ export class Player {
     this.speed = h('select', { id: 'speed', 'aria-label': 'Playback speed' }, SPEEDS.map((s) => h('option', { value: s, selected: s === 1 }, `${s}×`)));
     this.speed.addEventListener('change', () => (this.video.playbackRate = Number(this.speed.value)));
     this.video.addEventListener('ratechange', () => (this.speed.value = String(this.video.playbackRate)));
+    this.captionsKey = null;
+    this.captionsShowing = null; // index of the track shown, or null
+    this.lastShown = 0; // what `c` turns back on
+    this.captions = new CaptionsPicker((index) => this.showCaptions(index));
+    // The native controls' captions menu changes modes too: keep the picker in step.
+    this.video.textTracks.addEventListener('change', () => {
+      const tracks = [...this.video.textTracks];
+      const index = tracks.findIndex((t) => t.mode === 'showing');
+      this.captionsShowing = index < 0 ? null : index;
+      this.captions.show(this.captionsShowing);
+    });
     this.video.addEventListener('playing', () => {
       // Read by the browser test's stop-to-playing benchmark.
       window.__brieflyFirstPlayingAt ??= Date.now();
@@ -49,6 +62,7 @@ export class Player {
 
   /** Point the player at the best source of `video`, keeping position and play state. */
   update(video) {
+    this.setCaptions(video);
     const src = bestSource(video);
     if (!src || src === this.source) return;
     const first = this.source === null;
@@ -57,7 +71,6 @@ export class Player {
     this.source = src;
     if (video.poster_url) this.video.poster = video.poster_url;
     this.video.src = src;
-    this.setCaptions(video.captions_url);
     this.video.addEventListener(
       'loadedmetadata',
       () => {
@@ -70,11 +83,40 @@ export class Player {
     );
   }
 
-  setCaptions(url) {
-    if (!url || this.captionsUrl === url) return;
-    this.captionsUrl = url;
+  /** Caption tracks for `video`; redrawn only when its tracks change. During a new
+   * transcript (no captions_url for a while) the old tracks stay until the new ones come. */
+  setCaptions(video) {
+    const tracks = captionTracks(video);
+    if (!tracks.length) return;
+    const key = JSON.stringify(tracks);
+    if (key === this.captionsKey) return;
+    this.captionsKey = key;
+    this.tracks = tracks;
+    this.drawTracks('');
+  }
+
+  /** Fetch the captions again (after a correction or a new transcript): the URLs stay the
+   * same, so a new query makes the browser load the file afresh. */
+  reloadCaptions() {
+    if (this.tracks?.length) this.drawTracks(`?v=${Date.now()}`);
+  }
+
+  drawTracks(query) {
+    const showing = this.captionsShowing;
     this.video.querySelectorAll('track').forEach((t) => t.remove());
-    this.video.append(h('track', { kind: 'captions', label: 'English', srclang: 'en', src: url }));
+    for (const t of this.tracks) {
+      this.video.append(h('track', { kind: 'captions', label: t.label, srclang: t.srclang, src: t.src + query, dataset: { track: t.key } }));
+    }
+    this.captions.set(this.tracks.map((t) => t.label), null);
+    if (showing !== null) this.showCaptions(Math.min(showing, this.tracks.length - 1));
+  }
+
+  /** Show track `index` (hiding the others), or none for null. */
+  showCaptions(index) {
+    [...this.video.textTracks].forEach((t, i) => (t.mode = i === index ? 'showing' : 'disabled'));
+    this.captionsShowing = index;
+    if (index !== null) this.lastShown = index;
+    this.captions.show(index);
   }
 
   /** Start playing; when the browser refuses sound without a click, play muted instead. */
@@ -87,9 +129,11 @@ export class Player {
     }
   }
 
+  /** `c`: captions off, or back on in the track last chosen (the transcript's at first). */
   toggleCaptions() {
-    const track = this.video.textTracks[0];
-    if (track) track.mode = track.mode === 'showing' ? 'hidden' : 'showing';
+    const count = this.video.textTracks.length;
+    if (!count) return;
+    this.showCaptions(this.captionsShowing === null ? Math.min(this.lastShown, count - 1) : null);
   }
 
   /** space/k play-pause, j/l ±10 s, ←/→ ±5 s, ↑/↓ volume, f fullscreen, c captions, m mute. */
