@@ -3,7 +3,7 @@
 # playwright-core. Screenshots and server logs go to tests/artifacts/e2e/.
 #   scripts/test-e2e.sh              # every browser test (not the benchmark)
 #   scripts/test-e2e.sh bench        # the stop -> playing benchmark (3 runs; prints figures)
-#   scripts/test-e2e.sh journey      # only tests/e2e/journey.test.js (also: account, offline, framing, bench)
+#   scripts/test-e2e.sh journey      # only tests/e2e/journey.test.js (also: account, languages, offline, framing, bench)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,7 +32,7 @@ if [ $# -gt 0 ]; then
   files=()
   for name in "$@"; do files+=("$name.test.js"); done
 else
-  files=(modules.test.js account.test.js silent-mic.test.js journey.test.js recorder-controls.test.js offline.test.js framing.test.js)
+  files=(modules.test.js account.test.js silent-mic.test.js journey.test.js languages.test.js recorder-controls.test.js offline.test.js framing.test.js)
 fi
 mkdir -p ../artifacts/e2e
 node --test --test-concurrency=1 --test-timeout=900000 "${files[@]}"

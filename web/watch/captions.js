@@ -23,7 +23,7 @@ export class CaptionsPicker {
   constructor(onpick) {
     this.select = h('select', { id: 'captions-choice' });
     this.select.addEventListener('change', () => onpick(this.select.value === 'off' ? null : Number(this.select.value)));
-    this.el = h('label', { class: 'captions-choice', hidden: true }, 'Captions ', this.select);
+    this.el = h('span', { class: 'captions-choice', hidden: true }, h('label', { for: 'captions-choice' }, 'Captions'), ' ', this.select);
   }
 
   /** `labels` of the tracks in order; `showing` the index of the one shown, or null. */
