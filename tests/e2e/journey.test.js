@@ -201,7 +201,7 @@ test('watch page tools: reply, edit, delete, transcript filter, storyboard, spee
   await reply.waitFor();
   await reply.getByRole('button', { name: 'Edit' }).click();
   await page.getByLabel('Edit comment').fill('Thanks Bob, Thursday it is');
-  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
   await page.locator('.replies .comment', { hasText: 'Thursday it is' }).getByText('(edited)').waitFor();
   page.once('dialog', (dialog) => dialog.accept());
   await page.locator('.replies .comment').getByRole('button', { name: 'Delete' }).click();
