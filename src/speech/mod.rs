@@ -34,6 +34,7 @@
 
 mod captions;
 mod error;
+mod languages;
 mod model;
 mod model_file;
 pub mod openblas_kernel;
@@ -53,6 +54,7 @@ mod tests;
 
 pub use captions::{to_srt, to_webvtt};
 pub use error::SpeechError;
+pub use languages::{spoken_languages, SpokenLanguage};
 pub use model::SpeechModel;
 pub use pcm::SAMPLE_RATE;
 pub use pcm_source::PcmSource;

@@ -205,3 +205,84 @@ pub fn jpeg_dimensions(data: &[u8]) -> Option<(u16, u16)> {
     }
     None
 }
+
+/// Speech in one language, for the multilingual model: what espeak-ng is told to say and
+/// words a search should find it by (the accented spelling and the same word without its
+/// accents; the two are one word where the script has no accents).
+pub struct Spoken {
+    pub language: &'static str,
+    pub sentence: &'static str,
+    pub accented: &'static str,
+    pub unaccented: &'static str,
+}
+
+pub const SPANISH: Spoken = Spoken {
+    language: "es",
+    sentence: "Hola equipo. La reunión del miércoles se cancela. La próxima revisión será en junio.",
+    accented: "reunión",
+    unaccented: "reunion",
+};
+pub const GERMAN: Spoken = Spoken {
+    language: "de",
+    sentence: "Hallo zusammen. Die Prüfung der neuen Funktionen ist für nächste Woche geplant.",
+    accented: "Prüfung",
+    unaccented: "prufung",
+};
+pub const FRENCH: Spoken = Spoken {
+    language: "fr",
+    sentence: "Bonjour à tous. La réunion de l'équipe est déplacée à vendredi prochain.",
+    accented: "équipe",
+    unaccented: "equipe",
+};
+pub const RUSSIAN: Spoken = Spoken {
+    language: "ru",
+    sentence: "Привет, команда. Мы перенесли встречу на следующую пятницу.",
+    accented: "Встречу",
+    unaccented: "встречу",
+};
+
+/// `spoken` said by espeak-ng's voice for its language, after LEAD_IN_MS of silence, as an
+/// audio-only WebM (Opus), made once per language.
+pub fn spoken_webm(spoken: &Spoken) -> PathBuf {
+    static MAKING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one_at_a_time = MAKING.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let path = fixture_dir().join(format!("spoken-{}.webm", spoken.language));
+    if !path.exists() {
+        let raw = fixture_dir().join(format!("spoken-{}-raw.wav", spoken.language));
+        let padded = fixture_dir().join(format!("spoken-{}.wav", spoken.language));
+        run(Command::new("espeak-ng").args(["-v", spoken.language, "-s", "140", "-w"]).arg(&raw).arg(spoken.sentence));
+        let lead = format!("{:.3}", LEAD_IN_MS as f64 / 1000.0);
+        run(Command::new("sox").arg(&raw).args(["-r", "48000", "-c", "1"]).arg(&padded).args(["pad", &lead, "1"]));
+        let partial = fixture_dir().join(format!("partial-spoken-{}.webm", spoken.language));
+        run(ffmpeg().arg("-i").arg(&padded).args(["-c:a", "libopus", "-b:a", "48k"]).arg(&partial));
+        std::fs::rename(&partial, &path).unwrap();
+    }
+    path
+}
+
+/// The multilingual Whisper model (base), which scripts/test.sh installs besides tiny.en.
+pub fn multilingual_model() -> PathBuf {
+    let path = std::env::var("BRIEFLY_TEST_WHISPER_MULTILINGUAL_MODEL")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap()).join(".cache/briefly/models/ggml-base.bin"));
+    assert!(
+        path.exists(),
+        "multilingual speech model missing at {}: run scripts/install-model.sh --model base (scripts/test.sh does)",
+        path.display()
+    );
+    path
+}
+
+/// Lower case, without accents or punctuation: how a test compares heard words with said
+/// ones (Whisper may or may not write an accent espeak-ng pronounced).
+pub fn plain_words(text: &str) -> Vec<String> {
+    use unicode_normalization::UnicodeNormalization;
+    text.nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .collect::<String>()
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}

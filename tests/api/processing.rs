@@ -24,7 +24,7 @@ async fn upload_fixture(user: &User, name: &str, filetype: &str) -> String {
 }
 
 /// Poll (bounded) until processing and transcription have both settled.
-async fn settled(user: &User, video_id: &str) -> Value {
+pub async fn settled(user: &User, video_id: &str) -> Value {
     for _ in 0..600 {
         let video: Value = user.get(&format!("/api/videos/{video_id}")).send().await.unwrap().json().await.unwrap();
         let status = video["status"].as_str().unwrap();
@@ -38,7 +38,7 @@ async fn settled(user: &User, video_id: &str) -> Value {
     panic!("video {video_id} did not finish processing within 120 s");
 }
 
-async fn bytes(user: &User, path: &str) -> (String, Vec<u8>) {
+pub async fn bytes(user: &User, path: &str) -> (String, Vec<u8>) {
     let response = user.get(path).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK, "GET {path}");
     let content_type = response.headers()["content-type"].to_str().unwrap().to_string();
