@@ -16,8 +16,8 @@ export class LanguageSettings {
   constructor(video, { workspaceDefault, onupdate }) {
     this.video = video;
     this.onupdate = onupdate;
-    const followLabel = workspaceDefault ? `Workspace default (${choiceName(workspaceDefault)})` : 'Workspace default';
-    this.select = h('select', { id: 'video-language' }, h('option', { value: '' }, followLabel));
+    this.followLabel = workspaceDefault ? `Workspace default (${choiceName(workspaceDefault)})` : 'Workspace default';
+    this.select = h('select', { id: 'video-language' });
     this.translate = h('input', { type: 'checkbox', id: 'video-translate', checked: Boolean(video.translate) });
     this.save = h('button', { type: 'submit', class: 'button' }, 'Save language settings');
     this.error = h('p', { class: 'form-error', role: 'alert', id: 'video-language-error' });
@@ -38,7 +38,11 @@ export class LanguageSettings {
   }
 
   async fill(selected) {
-    const leading = [['', this.select.options[0].textContent], ['auto', 'Detect automatically']];
+    const leading = [['', this.followLabel], ['auto', 'Detect automatically']];
+    // Until the list comes the current choice is there already, so the select shows it and
+    // a save meanwhile keeps it.
+    const current = selected && selected !== 'auto' ? [{ code: selected, name: choiceName(selected) }] : [];
+    replace(this.select, languageOptions(h, current, leading, selected ?? ''));
     try {
       replace(this.select, languageOptions(h, await loadLanguages(), leading, selected ?? ''));
     } catch (err) {
