@@ -152,7 +152,7 @@ impl Db {
                     "SELECT s.video_id, v.title, 'transcript' AS kind, s.start_ms, s.end_ms, \
                      ts_headline(s.ts_config, translate(s.text, '<>', $6), plainto_tsquery(s.ts_config, $1), $5) \
                      AS snippet, ts_rank(s.tsv, q)::float8 AS relevance \
-                     FROM transcript_segments s JOIN videos v ON v.id = s.video_id, {segment_query} q \
+                     FROM transcript_segments s JOIN videos v ON v.id = s.video_id, (SELECT {segment_query} AS q) parsed \
                      WHERE {} ORDER BY relevance DESC LIMIT $3",
                     segment_scope(&viewer_workspaces, "q")
                 )],

@@ -206,11 +206,14 @@ pub fn jpeg_dimensions(data: &[u8]) -> Option<(u16, u16)> {
     None
 }
 
-/// Speech in one language, for the multilingual model: what espeak-ng is told to say and
-/// words a search should find it by (the accented spelling and the same word without its
-/// accents; the two are one word where the script has no accents).
+/// Speech in one language, for the multilingual model: what espeak-ng is told to say (by
+/// which voice, how fast) and a word a search should find it by, accented and plain (for
+/// Russian, "ё" and "е"). espeak-ng's French and Russian are hard to understand: these
+/// voices, speeds and sentences are ones Whisper base hears (tried against others).
 pub struct Spoken {
     pub language: &'static str,
+    pub voice: &'static str,
+    pub words_per_minute: u32,
     pub sentence: &'static str,
     pub accented: &'static str,
     pub unaccented: &'static str,
@@ -218,27 +221,35 @@ pub struct Spoken {
 
 pub const SPANISH: Spoken = Spoken {
     language: "es",
+    voice: "es",
+    words_per_minute: 140,
     sentence: "Hola equipo. La reunión del miércoles se cancela. La próxima revisión será en junio.",
     accented: "reunión",
     unaccented: "reunion",
 };
 pub const GERMAN: Spoken = Spoken {
     language: "de",
+    voice: "de",
+    words_per_minute: 140,
     sentence: "Hallo zusammen. Die Prüfung der neuen Funktionen ist für nächste Woche geplant.",
-    accented: "Prüfung",
-    unaccented: "prufung",
+    accented: "nächste",
+    unaccented: "nachste",
 };
 pub const FRENCH: Spoken = Spoken {
     language: "fr",
-    sentence: "Bonjour à tous. La réunion de l'équipe est déplacée à vendredi prochain.",
+    voice: "fr+m3",
+    words_per_minute: 110,
+    sentence: "Bonjour à tous. Le café de l'équipe est très bon.",
     accented: "équipe",
     unaccented: "equipe",
 };
 pub const RUSSIAN: Spoken = Spoken {
     language: "ru",
-    sentence: "Привет, команда. Мы перенесли встречу на следующую пятницу.",
-    accented: "Встречу",
-    unaccented: "встречу",
+    voice: "ru+f2",
+    words_per_minute: 110,
+    sentence: "Доброе утро. Сегодня хорошая погода, и мы идём в парк.",
+    accented: "идём",
+    unaccented: "идем",
 };
 
 /// `spoken` said by espeak-ng's voice for its language, after LEAD_IN_MS of silence, as an
@@ -250,7 +261,8 @@ pub fn spoken_webm(spoken: &Spoken) -> PathBuf {
     if !path.exists() {
         let raw = fixture_dir().join(format!("spoken-{}-raw.wav", spoken.language));
         let padded = fixture_dir().join(format!("spoken-{}.wav", spoken.language));
-        run(Command::new("espeak-ng").args(["-v", spoken.language, "-s", "140", "-w"]).arg(&raw).arg(spoken.sentence));
+        let speed = spoken.words_per_minute.to_string();
+        run(Command::new("espeak-ng").args(["-v", spoken.voice, "-s", &speed, "-w"]).arg(&raw).arg(spoken.sentence));
         let lead = format!("{:.3}", LEAD_IN_MS as f64 / 1000.0);
         run(Command::new("sox").arg(&raw).args(["-r", "48000", "-c", "1"]).arg(&padded).args(["pad", &lead, "1"]));
         let partial = fixture_dir().join(format!("partial-spoken-{}.webm", spoken.language));

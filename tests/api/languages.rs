@@ -70,7 +70,7 @@ async fn transcript_text(user: &User, id: &str) -> String {
 async fn search_hit(user: &User, query: &str, id: &str) -> Option<Value> {
     let path = format!("/api/search?q={}", urlencode(query));
     let hits = user.get_json(&path).await;
-    hits["hits"].as_array().unwrap().iter().find(|h| h["video_id"] == id && h["kind"] == "transcript").cloned()
+    hits["hits"].as_array().unwrap_or_else(|| panic!("search: {hits}")).iter().find(|h| h["video_id"] == id && h["kind"] == "transcript").cloned()
 }
 
 fn urlencode(text: &str) -> String {
