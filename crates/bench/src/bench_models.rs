@@ -82,7 +82,7 @@ pub fn install(model: BenchModel) -> anyhow::Result<ModelFiles> {
             String::from_utf8_lossy(&output.stderr)
         );
         let stdout = String::from_utf8(output.stdout).context("install-model.sh printed a path that is not UTF-8")?;
-        let path = PathBuf::from(stdout.lines().last().context("install-model.sh printed no path")?.trim());
+        let path = PathBuf::from(stdout.lines().next_back().context("install-model.sh printed no path")?.trim());
         ensure!(path.exists(), "install-model.sh printed {}, which does not exist", path.display());
         Ok(path)
     };

@@ -14,7 +14,7 @@ use briefly::config::Config;
 use crate::cpu_time;
 use crate::fixtures::{self, run};
 use crate::server::ServerProcess;
-use crate::speech_engines::Reference;
+use crate::speech_engines;
 use crate::track_comparison::{self, SpeechAudio};
 
 #[derive(Debug, clap::Args)]
@@ -61,8 +61,8 @@ impl SpeechBenchSetup {
         Ok(std::fs::canonicalize(&self.work_dir)?)
     }
 
-    pub fn reference(&self, threads: usize) -> Reference {
-        Reference { python: self.python.clone(), model: self.reference_model.clone(), threads }
+    pub fn reference(&self, threads: usize) -> speech_engines::Reference {
+        speech_engines::Reference { python: self.python.clone(), model: self.reference_model.clone(), threads }
     }
 }
 
@@ -170,7 +170,7 @@ struct Reference {
     cpu_seconds: f64,
 }
 
-fn reference_side(input: &Path, work: &Path, faster_whisper: &Reference) -> anyhow::Result<Reference> {
+fn reference_side(input: &Path, work: &Path, faster_whisper: &speech_engines::Reference) -> anyhow::Result<Reference> {
     let out = work.join("reference");
     std::fs::create_dir_all(&out)?;
     let ffmpeg = || {

@@ -18,7 +18,7 @@ use briefly::config::Config;
 
 use crate::bench_models::{self, BenchModel, ModelList};
 use crate::fixtures::{self, SpokenPassage};
-use crate::passages::{self, PASSAGES};
+use crate::passages::{self, Passage, PASSAGES};
 use crate::speech_engines::{transcribe_briefly, EngineRun, Reference};
 use crate::word_errors::word_error_rate;
 use crate::{load_average, machine};
@@ -51,7 +51,7 @@ pub struct TranscribeBench {
 }
 
 pub async fn run_bench(args: TranscribeBench, _config: Config) -> anyhow::Result<()> {
-    let languages = chosen_languages(&args.languages)?;
+    let passages = chosen_passages(&args.languages)?;
     std::fs::create_dir_all(&args.work_dir)?;
     let work = std::fs::canonicalize(&args.work_dir)?;
     let runs = args.runs.clamp(1, 20);
@@ -60,12 +60,16 @@ pub async fn run_bench(args: TranscribeBench, _config: Config) -> anyhow::Result
     for &model in &args.models.0 {
         models.push((model, bench_models::install(model)?));
     }
-    let spoken = languages
-        .iter()
-        .map(|language| fixtures::spoken_passage(&work, passages::in_language(language).expect("checked")))
+    let spoken = passages
+        .into_iter()
+        .map(|passage| fixtures::spoken_passage(&work, passage))
         .collect::<anyhow::Result<Vec<_>>>()?;
 
-    println!("briefly-bench transcribe: {}, {} threads on both sides, median of {runs} runs", machine::describe(), args.threads);
+    println!(
+        "briefly-bench transcribe: {}, {} threads on both sides, median of {runs} runs",
+        machine::describe(),
+        args.threads
+    );
     println!("load average at the start: {}", load_average::now());
     println!(
         "the spoken language is told to both engines (whisper.cpp: full params language; faster-whisper: language=)"
@@ -89,19 +93,19 @@ pub async fn run_bench(args: TranscribeBench, _config: Config) -> anyhow::Result
     Ok(())
 }
 
-/// The passages to speak: those asked for, or all.
-fn chosen_languages(asked: &[String]) -> anyhow::Result<Vec<String>> {
+/// The passages to speak: those in the languages asked for (each once), or all.
+fn chosen_passages(asked: &[String]) -> anyhow::Result<Vec<&'static Passage>> {
     if asked.is_empty() {
-        return Ok(PASSAGES.iter().map(|p| p.language.to_string()).collect());
+        return Ok(PASSAGES.iter().collect());
     }
-    let mut chosen: Vec<String> = Vec::new();
+    let mut chosen: Vec<&'static Passage> = Vec::new();
     for language in asked.iter().map(|l| l.trim()) {
-        if passages::in_language(language).is_none() {
+        let Some(passage) = passages::in_language(language) else {
             let known: Vec<_> = PASSAGES.iter().map(|p| p.language).collect();
             bail!("no passage in {language:?} (there are: {})", known.join(", "));
-        }
-        if !chosen.iter().any(|c| c == language) {
-            chosen.push(language.to_string());
+        };
+        if !chosen.iter().any(|c| c.language == language) {
+            chosen.push(passage);
         }
     }
     Ok(chosen)
@@ -249,9 +253,14 @@ mod tests {
 
     #[test]
     fn languages_default_to_every_passage_and_unknown_ones_are_refused() {
-        assert_eq!(chosen_languages(&[]).unwrap(), ["en", "es", "de", "fr", "ru"]);
-        assert_eq!(chosen_languages(&["ru".into(), "en".into(), "ru".into()]).unwrap(), ["ru", "en"]);
-        assert!(chosen_languages(&["it".into()]).unwrap_err().to_string().contains("en, es, de, fr, ru"));
+        let languages = |asked: &[&str]| -> Vec<&str> {
+            let asked: Vec<String> = asked.iter().map(|l| l.to_string()).collect();
+            chosen_passages(&asked).unwrap().iter().map(|p| p.language).collect()
+        };
+        assert_eq!(languages(&[]), ["en", "es", "de", "fr", "ru"]);
+        assert_eq!(languages(&["ru", " en", "ru"]), ["ru", "en"]);
+        let err = chosen_passages(&["it".to_string()]).unwrap_err().to_string();
+        assert!(err.contains("en, es, de, fr, ru"), "{err}");
     }
 
     #[test]
