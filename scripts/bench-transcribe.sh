@@ -14,4 +14,4 @@ source scripts/faster-whisper-venv.sh
 source scripts/build-bench.sh
 work="$(mktemp -d)"
 trap 'rm -rf "$bench_bin" "$work"' EXIT
-"$bench" transcribe --python "$faster_whisper_python" --work-dir "$work" "$@"
+RUST_LOG="${RUST_LOG:-warn}" "$bench" transcribe --python "$faster_whisper_python" --work-dir "$work" "$@"
