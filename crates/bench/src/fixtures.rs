@@ -34,7 +34,13 @@ pub fn speech_track(dir: &Path, minutes: u32) -> anyhow::Result<SpeechTrack> {
     let once = dir.join("paragraph.wav");
     run(Command::new("espeak-ng").args(["-s", "160", "-w"]).arg(&once).arg(PARAGRAPH))?;
     let padded = dir.join("paragraph-padded.wav");
-    run(Command::new("sox").arg(&once).args(["-r", "48000", "-c", "1"]).arg(&padded).args(["pad", "0.5", "1.5"]))?;
+    // -R: the same dither every time (see `spoken_passage`).
+    run(Command::new("sox")
+        .arg("-R")
+        .arg(&once)
+        .args(["-r", "48000", "-c", "1"])
+        .arg(&padded)
+        .args(["pad", "0.5", "1.5"]))?;
     let target = dir.join("speech.wav");
     let seconds = (minutes * 60).to_string();
     // Loop the paragraph and cut at the exact length.
@@ -67,7 +73,11 @@ pub fn spoken_passage(dir: &Path, passage: &'static Passage) -> anyhow::Result<S
     run(Command::new("espeak-ng").args(["-v", passage.voice, "-s", "160", "-w"]).arg(&raw).arg(passage.text))?;
     let wav = dir.join(format!("passage-{language}-16k.wav"));
     // 3 dB of headroom: espeak-ng speaks at full scale, and resampling would clip.
+    // -R: sox dithers with a random seed by default, and the models' word errors move
+    // by several points with that noise (French: 41 % or 46 %); seeded, every run and
+    // every invocation gets the same samples.
     run(Command::new("sox")
+        .arg("-R")
         .arg(&raw)
         .args(["-r", "16000", "-c", "1", "-b", "16"])
         .arg(&wav)
