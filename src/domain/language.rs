@@ -87,6 +87,44 @@ pub fn is_postgres_config(name: &str) -> bool {
     name == POSTGRES_SIMPLE_CONFIG || POSTGRES_STEMMED.iter().any(|(_, config)| *config == name)
 }
 
+/// Letters SQLite's FTS5 does not fold and PostgreSQL's `unaccent` does, with what they
+/// fold to: Russian ё, Greek tonos and dialytika, ł, ø. The SQLite migration 0012 folds
+/// non-English transcript text with this list on the way into its index; a query term
+/// with one of them is searched both as typed and folded (`fold_letters`).
+pub const FOLDED_LETTERS: [(char, char); 26] = [
+    ('ё', 'е'),
+    ('Ё', 'Е'),
+    ('ά', 'α'),
+    ('έ', 'ε'),
+    ('ή', 'η'),
+    ('ί', 'ι'),
+    ('ό', 'ο'),
+    ('ύ', 'υ'),
+    ('ώ', 'ω'),
+    ('ΐ', 'ι'),
+    ('ΰ', 'υ'),
+    ('ϊ', 'ι'),
+    ('ϋ', 'υ'),
+    ('Ά', 'Α'),
+    ('Έ', 'Ε'),
+    ('Ή', 'Η'),
+    ('Ί', 'Ι'),
+    ('Ό', 'Ο'),
+    ('Ύ', 'Υ'),
+    ('Ώ', 'Ω'),
+    ('Ϊ', 'Ι'),
+    ('Ϋ', 'Υ'),
+    ('ł', 'l'),
+    ('Ł', 'L'),
+    ('ø', 'o'),
+    ('Ø', 'O'),
+];
+
+/// `text` with each of [`FOLDED_LETTERS`] replaced by its plain letter.
+pub fn fold_letters(text: &str) -> String {
+    text.chars().map(|c| FOLDED_LETTERS.iter().find(|(from, _)| *from == c).map_or(c, |(_, to)| *to)).collect()
+}
+
 impl fmt::Display for Language {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.0)
@@ -131,6 +169,17 @@ impl LanguageChoice {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_sqlite_index_folds_the_same_letters_as_queries() {
+        let migration = include_str!("../../migrations/sqlite/0012_languages.sql");
+        for (from, to) in FOLDED_LETTERS {
+            // Once in the insert trigger, once in the delete trigger.
+            assert_eq!(migration.matches(&format!("'{from}', '{to}')")).count(), 2, "{from} -> {to}");
+        }
+        assert_eq!(migration.matches("replace(").count(), 2 * FOLDED_LETTERS.len());
+        assert_eq!(fold_letters("Идём в Αθήνα, Łódź"), "Идем в Αθηνα, Lódź");
+    }
 
     #[test]
     fn codes_and_choices_parse() {

@@ -14,7 +14,8 @@ pub use cursor::{decode_cursor, encode_cursor};
 pub use fault::Fault;
 pub use ids::{random_id, random_secret, sha256_hex, ResourceId};
 pub use language::{
-    is_postgres_config, postgres_config_of, Language, LanguageChoice, POSTGRES_SIMPLE_CONFIG, WHISPER_LANGUAGES,
+    fold_letters, is_postgres_config, postgres_config_of, Language, LanguageChoice, POSTGRES_SIMPLE_CONFIG,
+    WHISPER_LANGUAGES,
 };
 pub use video::{SegmentText, Title, TranscriptStatus, VideoStatus, Visibility};
 

@@ -1,6 +1,7 @@
 //! Search across what was said (transcripts), titles and comments, limited to what the caller may see.
 
 use crate::db::{Db, SearchRow, SearchScope};
+use crate::domain::fold_letters;
 
 /// What can go wrong, in this service's words; `api/` maps these to HTTP.
 #[derive(Debug, thiserror::Error)]
@@ -86,9 +87,16 @@ const STOPWORDS: &[&str] = &[
     "which", "who", "why", "will", "with", "you", "your",
 ];
 
-/// All terms must match (FTS5's implicit AND); each is quoted as a literal string.
+/// All terms must match (FTS5's implicit AND); each is quoted as a literal string. A term
+/// with a letter the non-English transcript index stores folded (`fold_letters`) matches
+/// either spelling, so "идём" finds "идем" there and titles still find "идём".
 pub fn fts5_expression(terms: &[String]) -> String {
-    terms.iter().map(|t| format!("\"{}\"", t.replace('"', "\"\""))).collect::<Vec<_>>().join(" ")
+    let quoted = |t: &str| format!("\"{}\"", t.replace('"', "\"\""));
+    let either = |t: &String| match fold_letters(t) {
+        folded if folded == *t => quoted(t),
+        folded => format!("({} OR {})", quoted(t), quoted(&folded)),
+    };
+    terms.iter().map(either).collect::<Vec<_>>().join(" ")
 }
 
 fn hit_from_row(row: SearchRow) -> SearchHit {
@@ -137,6 +145,7 @@ mod tests {
     #[test]
     fn fts5_terms_are_quoted_literals() {
         assert_eq!(fts5_expression(&["delay".into(), "migration".into()]), "\"delay\" \"migration\"");
+        assert_eq!(fts5_expression(&["идём".into(), "парк".into()]), "(\"идём\" OR \"идем\") \"парк\"");
     }
 
     #[test]

@@ -103,7 +103,7 @@ fn transcribes_a_sentence_with_word_timings() {
     assert_consistent(&t);
 
     let vtt = to_webvtt(&t);
-    assert!(vtt.starts_with("WEBVTT\n\n00:00:0"), "{vtt}");
+    assert!(vtt.starts_with("WEBVTT\nKind: captions\nLanguage: en\n\n00:00:0"), "{vtt}");
     assert!(to_srt(&t).starts_with("1\n00:00:0"));
 }
 
@@ -181,7 +181,7 @@ fn silence_and_empty_audio_give_empty_transcripts() {
         let path = write_pcm(name, &[&audio]);
         let t = transcribe_pcm_file(model(), &path, &opts()).unwrap();
         assert_eq!((t.language.as_str(), t.segments.len()), ("en", 0), "{name}");
-        assert_eq!(to_webvtt(&t), "WEBVTT\n");
+        assert_eq!(to_webvtt(&t), "WEBVTT\nKind: captions\nLanguage: en\n");
     }
     let missing = scratch_dir().join("missing.f32");
     let err = transcribe_pcm_file(model(), &missing, &opts()).unwrap_err();

@@ -23,7 +23,11 @@ async fn patch(user: &User, path: &str, body: Value) -> reqwest::Response {
 
 async fn finds(user: &User, query: &str, id: &str) -> bool {
     let hits = user.get_json(&format!("/api/search?q={query}")).await;
-    hits["hits"].as_array().unwrap_or_else(|| panic!("search: {hits}")).iter().any(|h| h["video_id"] == id && h["kind"] == "transcript")
+    hits["hits"]
+        .as_array()
+        .unwrap_or_else(|| panic!("search: {hits}"))
+        .iter()
+        .any(|h| h["video_id"] == id && h["kind"] == "transcript")
 }
 
 /// The index of the first segment whose text has `word`, and that text.

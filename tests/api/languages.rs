@@ -7,7 +7,7 @@ use std::time::Duration;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::fixtures::{self, plain_words, spoken_webm, Spoken, FRENCH, GERMAN, RUSSIAN, SPANISH};
+use crate::fixtures::{self, plain_words, spoken_recording, Spoken, FRENCH, GERMAN, RUSSIAN, SPANISH};
 use crate::helpers::{assert_error, TestApp, Tweaks, User};
 use crate::processing::{bytes, settled};
 use crate::workspaces::{create_workspace, join};
@@ -41,8 +41,8 @@ async fn russian_is_detected_and_found_in_cyrillic(app: TestApp) {
 /// A video's id, once `spoken` is uploaded into it.
 async fn upload_spoken(user: &User, video: &Value, spoken: &Spoken) -> String {
     let id = video["id"].as_str().unwrap().to_string();
-    let data = std::fs::read(spoken_webm(spoken)).unwrap();
-    let metadata = [("video_id", id.as_str()), ("filename", "update.webm"), ("filetype", "audio/webm")];
+    let data = std::fs::read(spoken_recording(spoken)).unwrap();
+    let metadata = [("video_id", id.as_str()), ("filename", "update.mkv"), ("filetype", "audio/x-matroska")];
     user.upload_file(&data, 256 * 1024, &metadata).await;
     id
 }
@@ -70,7 +70,12 @@ async fn transcript_text(user: &User, id: &str) -> String {
 async fn search_hit(user: &User, query: &str, id: &str) -> Option<Value> {
     let path = format!("/api/search?q={}", urlencode(query));
     let hits = user.get_json(&path).await;
-    hits["hits"].as_array().unwrap_or_else(|| panic!("search: {hits}")).iter().find(|h| h["video_id"] == id && h["kind"] == "transcript").cloned()
+    hits["hits"]
+        .as_array()
+        .unwrap_or_else(|| panic!("search: {hits}"))
+        .iter()
+        .find(|h| h["video_id"] == id && h["kind"] == "transcript")
+        .cloned()
 }
 
 fn urlencode(text: &str) -> String {
