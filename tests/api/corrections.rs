@@ -95,4 +95,12 @@ async fn a_correction_is_searched_captioned_and_kept(app: TestApp) {
     let (_, kept) = segment_with(&again, "rollout");
     assert_eq!(kept, fixed_text);
     assert!(finds(&ada, "rollout", &id).await && !finds(&ada, "migration", &id).await);
+
+    // English speech asked for an English translation: the track is the corrected transcript.
+    let changed = patch(&ada, &format!("/api/videos/{id}"), json!({ "translate": true })).await;
+    assert_eq!(changed.status(), StatusCode::OK);
+    let url = crate::languages::translation_url(&ada, &id).await;
+    let (_, vtt) = bytes(&bob, &url).await;
+    let vtt = String::from_utf8(vtt).unwrap();
+    assert!(vtt.starts_with("WEBVTT\nKind: captions\nLanguage: en\n") && vtt.contains("rollout"), "{vtt}");
 }

@@ -158,7 +158,7 @@ async fn the_workspace_default_applies_and_a_language_change_retranscribes(app: 
 }
 
 /// Poll (bounded) until the video's translation track exists.
-async fn translation_url(user: &User, id: &str) -> String {
+pub async fn translation_url(user: &User, id: &str) -> String {
     for _ in 0..600 {
         let video = user.get_json(&format!("/api/videos/{id}")).await;
         if let Some(url) = video["translation_url"].as_str() {

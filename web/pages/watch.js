@@ -73,6 +73,10 @@ export async function render(root, { user, embed }) {
   };
 
   const apply = async (next) => {
+    // Answers and events can cross: a PATCH's answer (or a poll) may arrive after the live
+    // event of a later change, e.g. an English "translation" made within milliseconds.
+    // An older state never replaces a newer one.
+    if (next.updated_at && video.updated_at && next.updated_at < video.updated_at) return;
     video = { ...video, ...next };
     follow();
     languageSettings?.update(video);
