@@ -1,7 +1,7 @@
 //! Transcript corrections: a manager fixes what was heard; captions, the transcript and
 //! search follow at once, who and when is recorded, and transcribing again keeps it.
 
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use crate::fixtures::{self, fixture};
@@ -17,17 +17,8 @@ crate::matrix!(
     tweaks = super::with_model;
     a_correction_is_searched_captioned_and_kept);
 
-async fn patch(user: &User, path: &str, body: Value) -> reqwest::Response {
-    user.request(Method::PATCH, path).json(&body).send().await.unwrap()
-}
-
 async fn finds(user: &User, query: &str, id: &str) -> bool {
-    let hits = user.get_json(&format!("/api/search?q={query}")).await;
-    hits["hits"]
-        .as_array()
-        .unwrap_or_else(|| panic!("search: {hits}"))
-        .iter()
-        .any(|h| h["video_id"] == id && h["kind"] == "transcript")
+    crate::languages::search_hit(user, query, id).await.is_some()
 }
 
 /// The index of the first segment whose text has `word`, and that text.
@@ -61,13 +52,18 @@ async fn a_correction_is_searched_captioned_and_kept(app: TestApp) {
     join(&ada, &bob, &workspace).await;
     let segment = format!("/api/videos/{id}/transcript/segments/{index}");
     let fixed_text = "Hello team. We decided to postpone the rollout until next quarter.";
-    assert_error(patch(&bob, &segment, json!({ "text": fixed_text })).await, StatusCode::FORBIDDEN, "forbidden").await;
+    assert_error(bob.patch_json(&segment, json!({ "text": fixed_text })).await, StatusCode::FORBIDDEN, "forbidden")
+        .await;
     let past_the_end =
         format!("/api/videos/{id}/transcript/segments/{}", transcript["segments"].as_array().unwrap().len());
-    assert_error(patch(&ada, &past_the_end, json!({ "text": fixed_text })).await, StatusCode::NOT_FOUND, "not_found")
-        .await;
+    assert_error(
+        ada.patch_json(&past_the_end, json!({ "text": fixed_text })).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
 
-    let response = patch(&ada, &segment, json!({ "text": fixed_text })).await;
+    let response = ada.patch_json(&segment, json!({ "text": fixed_text })).await;
     assert_eq!(response.status(), StatusCode::OK);
     let corrected: Value = response.json().await.unwrap();
     assert_eq!(corrected["text"], fixed_text);
@@ -86,7 +82,7 @@ async fn a_correction_is_searched_captioned_and_kept(app: TestApp) {
     assert!(!finds(&bob, "migration", &id).await, "the heard word is gone from search");
 
     // Transcribing again (the manager fixes the language) keeps the correction.
-    let changed = patch(&ada, &format!("/api/videos/{id}"), json!({ "language": "en" })).await;
+    let changed = ada.patch_json(&format!("/api/videos/{id}"), json!({ "language": "en" })).await;
     assert_eq!(changed.status(), StatusCode::OK);
     assert_eq!(changed.json::<Value>().await.unwrap()["transcript_status"], "processing");
     let video = settled(&ada, &id).await;
@@ -97,7 +93,7 @@ async fn a_correction_is_searched_captioned_and_kept(app: TestApp) {
     assert!(finds(&ada, "rollout", &id).await && !finds(&ada, "migration", &id).await);
 
     // English speech asked for an English translation: the track is the corrected transcript.
-    let changed = patch(&ada, &format!("/api/videos/{id}"), json!({ "translate": true })).await;
+    let changed = ada.patch_json(&format!("/api/videos/{id}"), json!({ "translate": true })).await;
     assert_eq!(changed.status(), StatusCode::OK);
     let url = crate::languages::translation_url(&ada, &id).await;
     let (_, vtt) = bytes(&bob, &url).await;

@@ -302,6 +302,11 @@ impl User {
         self.client.request(method, format!("{}{}", self.base, path))
     }
 
+    /// PATCH a JSON body; the response as it came.
+    pub async fn patch_json(&self, path: &str, body: Value) -> Response {
+        self.request(Method::PATCH, path).json(&body).send().await.unwrap()
+    }
+
     pub fn get(&self, path: &str) -> RequestBuilder {
         self.request(Method::GET, path)
     }

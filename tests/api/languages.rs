@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use crate::fixtures::{self, plain_words, spoken_recording, Spoken, FRENCH, GERMAN, RUSSIAN, SPANISH};
@@ -47,10 +47,6 @@ async fn upload_spoken(user: &User, video: &Value, spoken: &Spoken) -> String {
     id
 }
 
-async fn patch(user: &User, path: &str, body: Value) -> reqwest::Response {
-    user.request(Method::PATCH, path).json(&body).send().await.unwrap()
-}
-
 /// The share of `said`'s words that `heard` has, compared without case, accents or
 /// punctuation.
 fn words_recovered(said: &str, heard: &str) -> f64 {
@@ -66,9 +62,9 @@ async fn transcript_text(user: &User, id: &str) -> String {
     segments.iter().map(|s| s["text"].as_str().unwrap()).collect::<Vec<_>>().join(" ")
 }
 
-/// The search hit for `query` on video `id`, if any.
-async fn search_hit(user: &User, query: &str, id: &str) -> Option<Value> {
-    let path = format!("/api/search?q={}", urlencode(query));
+/// The transcript search hit for `query` on video `id`, if any.
+pub async fn search_hit(user: &User, query: &str, id: &str) -> Option<Value> {
+    let path = format!("/api/search?q={}", urlencoding::encode(query));
     let hits = user.get_json(&path).await;
     hits["hits"]
         .as_array()
@@ -76,12 +72,6 @@ async fn search_hit(user: &User, query: &str, id: &str) -> Option<Value> {
         .iter()
         .find(|h| h["video_id"] == id && h["kind"] == "transcript")
         .cloned()
-}
-
-fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect()
 }
 
 async fn detected_and_found(app: TestApp, spoken: &Spoken) {
@@ -115,7 +105,7 @@ async fn detected_and_found(app: TestApp, spoken: &Spoken) {
 async fn the_workspace_default_applies_and_a_language_change_retranscribes(app: TestApp) {
     let ada = app.sign_up("ada").await;
     let workspace = create_workspace(&ada, "Madrid").await;
-    let changed = patch(&ada, &format!("/api/workspaces/{workspace}"), json!({ "default_language": "en" })).await;
+    let changed = ada.patch_json(&format!("/api/workspaces/{workspace}"), json!({ "default_language": "en" })).await;
     assert_eq!(changed.status(), StatusCode::OK);
     assert_eq!(changed.json::<Value>().await.unwrap()["default_language"], "en");
 
@@ -127,7 +117,7 @@ async fn the_workspace_default_applies_and_a_language_change_retranscribes(app: 
     assert_eq!(video["language"], "en", "the workspace default decides: {video}");
 
     // The manager asks for detection: transcribed again, now in Spanish.
-    let changed = patch(&ada, &format!("/api/videos/{id}"), json!({ "language": "auto" })).await;
+    let changed = ada.patch_json(&format!("/api/videos/{id}"), json!({ "language": "auto" })).await;
     assert_eq!(changed.status(), StatusCode::OK);
     let changed: Value = changed.json().await.unwrap();
     assert_eq!(changed["language_setting"], "auto");
@@ -139,7 +129,7 @@ async fn the_workspace_default_applies_and_a_language_change_retranscribes(app: 
 
     // An English translation as a second caption track.
     assert_eq!(video["translation_url"], Value::Null);
-    let changed = patch(&ada, &format!("/api/videos/{id}"), json!({ "translate": true })).await;
+    let changed = ada.patch_json(&format!("/api/videos/{id}"), json!({ "translate": true })).await;
     assert_eq!(changed.status(), StatusCode::OK);
     assert_eq!(changed.json::<Value>().await.unwrap()["translate"], true);
     let url = translation_url(&ada, &id).await;
@@ -152,7 +142,7 @@ async fn the_workspace_default_applies_and_a_language_change_retranscribes(app: 
     assert!(String::from_utf8(captions).unwrap().contains("Language: es\n"));
 
     // Turning it off takes the track away.
-    let changed = patch(&ada, &format!("/api/videos/{id}"), json!({ "translate": false })).await;
+    let changed = ada.patch_json(&format!("/api/videos/{id}"), json!({ "translate": false })).await;
     let changed: Value = changed.json().await.unwrap();
     assert_eq!(changed["translation_url"], Value::Null, "{changed}");
 }
@@ -182,21 +172,21 @@ async fn language_input_is_checked(app: TestApp) {
     let id = video["id"].as_str().unwrap();
     assert_eq!(video["language"], Value::Null);
     for bad in [json!("xx"), json!("EN"), json!("english"), json!(""), json!(5)] {
-        let response = patch(&ada, &format!("/api/videos/{id}"), json!({ "language": bad })).await;
+        let response = ada.patch_json(&format!("/api/videos/{id}"), json!({ "language": bad })).await;
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "language {bad}");
     }
-    let response = patch(&ada, &format!("/api/videos/{id}"), json!({ "translate": "yes" })).await;
+    let response = ada.patch_json(&format!("/api/videos/{id}"), json!({ "translate": "yes" })).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     // A good choice is kept, and null goes back to the workspace's default.
     let chosen: Value =
-        patch(&ada, &format!("/api/videos/{id}"), json!({ "language": "de" })).await.json().await.unwrap();
+        ada.patch_json(&format!("/api/videos/{id}"), json!({ "language": "de" })).await.json().await.unwrap();
     assert_eq!(chosen["language_setting"], "de");
     let reset: Value =
-        patch(&ada, &format!("/api/videos/{id}"), json!({ "language": null })).await.json().await.unwrap();
+        ada.patch_json(&format!("/api/videos/{id}"), json!({ "language": null })).await.json().await.unwrap();
     assert_eq!(reset["language_setting"], Value::Null);
     // Someone else's private video does not exist for them.
     assert_error(
-        patch(&bob, &format!("/api/videos/{id}"), json!({ "language": "de" })).await,
+        bob.patch_json(&format!("/api/videos/{id}"), json!({ "language": "de" })).await,
         StatusCode::NOT_FOUND,
         "not_found",
     )
@@ -204,15 +194,15 @@ async fn language_input_is_checked(app: TestApp) {
 
     // Corrections need a transcript, a segment and text.
     let segment = format!("/api/videos/{id}/transcript/segments/0");
-    assert_error(patch(&ada, &segment, json!({ "text": "Hello" })).await, StatusCode::CONFLICT, "conflict").await;
-    assert_error(patch(&bob, &segment, json!({ "text": "Hello" })).await, StatusCode::NOT_FOUND, "not_found").await;
+    assert_error(ada.patch_json(&segment, json!({ "text": "Hello" })).await, StatusCode::CONFLICT, "conflict").await;
+    assert_error(bob.patch_json(&segment, json!({ "text": "Hello" })).await, StatusCode::NOT_FOUND, "not_found").await;
     for bad in
         [json!({ "text": "" }), json!({ "text": "   " }), json!({ "text": "x".repeat(2001) }), json!({ "text": 3 })]
     {
-        assert_eq!(patch(&ada, &segment, bad.clone()).await.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        assert_eq!(ada.patch_json(&segment, bad.clone()).await.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
     }
     assert_eq!(
-        patch(&ada, &format!("/api/videos/{id}/transcript/segments/first"), json!({ "text": "Hi" })).await.status(),
+        ada.patch_json(&format!("/api/videos/{id}/transcript/segments/first"), json!({ "text": "Hi" })).await.status(),
         StatusCode::NOT_FOUND
     );
 
@@ -220,16 +210,20 @@ async fn language_input_is_checked(app: TestApp) {
     let workspace = create_workspace(&ada, "Berlin").await;
     join(&ada, &bob, &workspace).await;
     let path = format!("/api/workspaces/{workspace}");
-    assert_error(patch(&bob, &path, json!({ "default_language": "de" })).await, StatusCode::FORBIDDEN, "forbidden")
+    assert_error(bob.patch_json(&path, json!({ "default_language": "de" })).await, StatusCode::FORBIDDEN, "forbidden")
         .await;
     let carol = app.sign_up("carol").await;
-    assert_error(patch(&carol, &path, json!({ "default_language": "de" })).await, StatusCode::NOT_FOUND, "not_found")
-        .await;
+    assert_error(
+        carol.patch_json(&path, json!({ "default_language": "de" })).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
     for bad in [json!("xx"), json!("Deutsch"), json!(1)] {
-        let response = patch(&ada, &path, json!({ "default_language": bad })).await;
+        let response = ada.patch_json(&path, json!({ "default_language": bad })).await;
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "default_language {bad}");
     }
-    let set: Value = patch(&ada, &path, json!({ "default_language": "de" })).await.json().await.unwrap();
+    let set: Value = ada.patch_json(&path, json!({ "default_language": "de" })).await.json().await.unwrap();
     assert_eq!(set["default_language"], "de");
     assert_eq!(bob.get_json(&path).await["default_language"], "de", "members see it");
 }
