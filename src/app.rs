@@ -15,9 +15,10 @@ use crate::auth::{Accounts, AuthSettings, LimitSettings};
 use crate::collab::{Collab, WriteLimits};
 use crate::config::{Config, StorageConfig};
 use crate::db::{Backend, Db, Notifications, EVENTS_CHANNEL, JOBS_CHANNEL};
+use crate::edits::Edits;
 use crate::events::{EventHub, StreamLimits};
 use crate::jobs::{spawn_workers, JobQueue, Queue, Registry, WorkerOptions};
-use crate::processing::{ProcessVideo, ProcessingJobs, TranscribeVideo, VideoProcessor};
+use crate::processing::{ProcessVideo, ProcessingJobs, RenderEdit, RenderPoster, TranscribeVideo, VideoProcessor};
 use crate::search::Search;
 use crate::store::{LocalStore, S3Store, Store};
 use crate::transcripts::Transcripts;
@@ -38,6 +39,7 @@ pub struct AppState {
     pub workspaces: Workspaces,
     pub search: Search,
     pub transcripts: Transcripts,
+    pub edits: Edits,
     pub webhooks: Webhooks,
     pub events: EventHub,
     pub health: Health,
@@ -99,6 +101,14 @@ impl AppState {
             checksum_body: config.checksum_patch_max,
         });
         let transcripts = transcripts_service(db.clone(), store.clone(), videos.clone(), jobs.clone());
+        let edits = Edits::new(
+            db.clone(),
+            store.clone(),
+            videos.clone(),
+            transcripts.clone(),
+            Arc::new(ProcessingJobs::new(jobs.clone())),
+            config.data_dir.join("tmp"),
+        );
         let limits = WriteLimits::new(config.comments_per_minute, config.reactions_per_minute);
         let collab = Collab::new(db.clone(), events.clone(), limits, jobs.clone(), videos.clone());
         Ok(AppState {
@@ -106,6 +116,7 @@ impl AppState {
             workspaces: Workspaces::new(db.clone()),
             search: Search::new(db.clone()),
             transcripts,
+            edits,
             webhooks: Webhooks::new(db.clone(), config.webhook_allow_private_targets),
             health: Health { db: db.clone() },
             config: Arc::new(config),
@@ -193,7 +204,9 @@ pub fn job_registry(
     let mut registry = Registry::new();
     registry
         .register::<ProcessVideo>(processor.clone())
-        .register::<TranscribeVideo>(processor)
+        .register::<TranscribeVideo>(processor.clone())
+        .register::<RenderEdit>(processor.clone())
+        .register::<RenderPoster>(processor)
         .register::<DeliverWebhook>(Arc::new(deliveries));
     Ok(registry)
 }

@@ -12,6 +12,7 @@ pub mod config;
 
 pub mod db;
 pub mod domain;
+pub mod edits;
 pub mod events;
 pub mod jobs;
 pub mod media;

@@ -31,6 +31,9 @@ pub enum AppError {
     NotFound,
     #[error("{0}")]
     Conflict(String),
+    /// A save based on a version someone else replaced meanwhile.
+    #[error("{0}")]
+    StaleEdit(String),
     #[error("{0}")]
     Gone(&'static str),
     #[error("{0}")]
@@ -76,7 +79,7 @@ impl AppError {
             AppError::Unauthorized | AppError::InvalidCredentials => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) | AppError::WrongPassword => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Conflict(_) | AppError::StaleEdit(_) => StatusCode::CONFLICT,
             AppError::Gone(_) => StatusCode::GONE,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -107,6 +110,7 @@ impl AppError {
             AppError::Forbidden(_) => "forbidden",
             AppError::NotFound => "not_found",
             AppError::Conflict(_) => "conflict",
+            AppError::StaleEdit(_) => "stale_edit",
             AppError::Gone(_) => "gone",
             AppError::PayloadTooLarge(_) => "payload_too_large",
             AppError::UnsupportedMediaType(_) => "unsupported_media_type",
@@ -248,6 +252,20 @@ impl From<crate::transcripts::TranscriptError> for AppError {
             TranscriptError::Video(err) => err.into(),
             TranscriptError::Storage(err) => err.into(),
             TranscriptError::Internal(err) => err.into(),
+        }
+    }
+}
+
+impl From<crate::edits::EditError> for AppError {
+    fn from(err: crate::edits::EditError) -> Self {
+        use crate::edits::EditError;
+        match err {
+            EditError::Invalid(message) | EditError::BadImage(message) => AppError::Validation(message),
+            err @ EditError::Stale { .. } => AppError::StaleEdit(err.to_string()),
+            err @ (EditError::NotProcessed | EditError::NoPicture) => AppError::Conflict(err.to_string()),
+            EditError::Video(err) => err.into(),
+            EditError::Storage(err) => err.into(),
+            EditError::Internal(err) => err.into(),
         }
     }
 }

@@ -6,6 +6,7 @@ mod assets;
 mod auth;
 mod client;
 mod comments;
+mod edits;
 pub mod error;
 mod events;
 mod json;
@@ -104,6 +105,10 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(assets::get_asset))
         .routes(routes!(assets::get_storyboard_sprite))
         .routes(routes!(transcripts::correct_segment))
+        .routes(routes!(edits::get, edits::save, edits::revert))
+        .routes(routes!(edits::cut))
+        .routes(routes!(edits::proposals))
+        .routes(routes!(edits::choose_poster))
         .routes(routes!(languages::list))
         .routes(tus_layers(routes!(tus::create, tus::options)))
         .routes(tus_layers(routes!(tus::head, tus::patch, tus::terminate, tus::upload_options)))

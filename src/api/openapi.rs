@@ -38,6 +38,7 @@ use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
             Forbidden,
             NotFound,
             Conflict,
+            StaleEdit,
             Gone,
             PayloadTooLarge,
             UnsupportedMediaType,
@@ -59,6 +60,7 @@ use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
         (name = "auth", description = "Accounts, sessions and API tokens"),
         (name = "videos", description = "Videos and their media"),
         (name = "uploads", description = "Resumable uploads (tus 1.0.0)"),
+        (name = "editing", description = "Trims, cuts, proposed cuts, revert and the poster"),
         (name = "collaboration", description = "Comments, reactions, views and live updates"),
         (name = "workspaces", description = "Workspaces, members and invitations"),
         (name = "search", description = "Search over titles, transcripts and comments"),
@@ -175,6 +177,8 @@ error_responses! {
         the request from another site's page";
     NotFound => "`not_found`: unknown, or not visible to you (the two look the same)";
     Conflict => "`conflict`: the current state does not allow this";
+    StaleEdit => "`stale_edit`: someone saved a newer version of the edit since you read it; read it again \
+        (`GET .../edit`) and redo the change";
     Gone => "`gone`: expired or revoked";
     PayloadTooLarge => "`payload_too_large`: the body is too large; `storage_quota_exceeded`: your storage quota \
         would be passed; `checksum_body_too_large`: a checksummed PATCH body is larger than the server verifies at once";

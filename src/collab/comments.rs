@@ -10,7 +10,7 @@ use super::Collab;
 use crate::db::{now_ms, CommentCursor, CommentRow, NewComment, SessionUser, VideoRow};
 use crate::domain::{decode_cursor, encode_cursor, iso8601, random_id, CommentBody, ResourceId, TimestampMs};
 use crate::events::{EventHub, EventKind};
-use crate::videos::{Access, Watchable};
+use crate::videos::{published_timeline, Access, Watchable};
 use crate::webhooks::WebhookEvent;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -25,6 +25,8 @@ pub struct CommentView {
     pub edited_at: Option<String>,
     /// A deleted comment that still has replies stays as an empty placeholder.
     pub deleted: bool,
+    /// Its moment was cut out by an edit: it now sits at the cut point.
+    pub at_cut: bool,
     /// Present on top-level comments in listings.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(no_recursion)]
@@ -36,6 +38,7 @@ impl CommentView {
         CommentView {
             author: Person::new(row.author_id, row.author_name),
             deleted: row.deleted_at.is_some(),
+            at_cut: row.at_cut != 0,
             created_at: iso8601(row.created_at),
             edited_at: row.edited_at.map(iso8601),
             id: row.id,
@@ -69,6 +72,12 @@ pub struct CommentInput {
     pub parent_id: Option<String>,
 }
 
+/// The moment of the original recording that `ms` of the playing version shows, when an
+/// edit plays (so later edits and a revert place the comment again from it).
+pub(super) fn source_moment(video: &VideoRow, ms: i64) -> Option<i64> {
+    published_timeline(video).map(|timeline| timeline.original_of(ms))
+}
+
 impl Collab {
     pub async fn post_comment(
         &self,
@@ -99,6 +108,7 @@ impl Collab {
             created_at: iso8601(created_at),
             edited_at: None,
             deleted: false,
+            at_cut: false,
             replies: None,
         };
         let comment = NewComment {
@@ -108,6 +118,7 @@ impl Collab {
             parent_id: parent_id.as_deref(),
             body: input.body.as_str(),
             timestamp_ms,
+            source_ms: timestamp_ms.and_then(|ms| source_moment(video, ms)),
             created_at,
         };
         let event = EventHub::event(&video.id, EventKind::CommentCreated, &view)?;

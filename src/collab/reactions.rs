@@ -21,6 +21,8 @@ pub struct ReactionView {
     pub timestamp_ms: i64,
     pub user: Person,
     pub created_at: String,
+    /// Its moment was cut out by an edit: it now sits at the cut point.
+    pub at_cut: bool,
 }
 
 impl ReactionView {
@@ -32,6 +34,7 @@ impl ReactionView {
             video_id: row.video_id,
             emoji: row.emoji,
             timestamp_ms: row.timestamp_ms,
+            at_cut: row.at_cut != 0,
         }
     }
 }
@@ -69,6 +72,7 @@ impl Collab {
             timestamp_ms: at.get(),
             user: Person::new(&user.id, &user.name),
             created_at: iso8601(created_at),
+            at_cut: false,
         };
         let reaction = NewReaction {
             id: &id,
@@ -76,6 +80,7 @@ impl Collab {
             user_id: &user.id,
             emoji: emoji.as_str(),
             timestamp_ms: at.get(),
+            source_ms: super::comments::source_moment(video, at.get()),
             created_at,
         };
         let event = EventHub::event(&video.id, EventKind::ReactionCreated, &view)?;

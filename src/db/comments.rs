@@ -18,6 +18,8 @@ pub struct CommentRow {
     pub created_at: i64,
     pub edited_at: Option<i64>,
     pub deleted_at: Option<i64>,
+    /// 1 when its moment was cut out by an edit (it sits at the cut point).
+    pub at_cut: i64,
 }
 
 /// Where a page of top-level comments starts: just after this key.
@@ -35,11 +37,13 @@ pub struct NewComment<'a> {
     pub parent_id: Option<&'a str>,
     pub body: &'a str,
     pub timestamp_ms: Option<i64>,
+    /// The moment on the original recording, when the video plays an edit.
+    pub source_ms: Option<i64>,
     pub created_at: i64,
 }
 
 const COMMENT_COLUMNS: &str = "c.id, c.video_id, c.author_id, u.name AS author_name, c.parent_id, c.body, \
-    c.timestamp_ms, c.sort_ms, c.created_at, c.edited_at, c.deleted_at";
+    c.timestamp_ms, c.sort_ms, c.created_at, c.edited_at, c.deleted_at, c.at_cut";
 
 impl Db {
     /// Store a comment and its live-update event in one transaction.
@@ -47,8 +51,8 @@ impl Db {
         let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
         sqlx::query(
-            "INSERT INTO comments (id, video_id, author_id, parent_id, body, timestamp_ms, sort_ms, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO comments (id, video_id, author_id, parent_id, body, timestamp_ms, sort_ms, created_at, \
+             source_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(new.id)
         .bind(new.video_id)
@@ -58,6 +62,7 @@ impl Db {
         .bind(new.timestamp_ms)
         .bind(new.timestamp_ms.unwrap_or(GENERAL_SORT_MS))
         .bind(new.created_at)
+        .bind(new.source_ms)
         .execute(&mut *tx)
         .await?;
         let announced = self.append_event_in(&mut tx, event).await?;

@@ -6,6 +6,7 @@
 //! engines really differ branch on [`Backend`]. Each backend keeps its own migrations folder.
 
 mod comments;
+mod edits;
 mod events;
 mod faults;
 mod invites;
@@ -30,6 +31,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 pub use comments::{CommentCursor, CommentRow, NewComment};
+pub use edits::EditRow;
 pub use events::{EventRow, NewEvent, EVENTS_CHANNEL};
 pub use faults::fault_of;
 pub use invites::{Accepted, InviteRow, InviteTarget, MemberRow, NewInvite, Removal};

@@ -11,6 +11,8 @@ pub struct ReactionRow {
     pub emoji: String,
     pub timestamp_ms: i64,
     pub created_at: i64,
+    /// 1 when its moment was cut out by an edit (it sits at the cut point).
+    pub at_cut: i64,
 }
 
 pub struct NewReaction<'a> {
@@ -19,11 +21,13 @@ pub struct NewReaction<'a> {
     pub user_id: &'a str,
     pub emoji: &'a str,
     pub timestamp_ms: i64,
+    /// The moment on the original recording, when the video plays an edit.
+    pub source_ms: Option<i64>,
     pub created_at: i64,
 }
 
 const REACTION_COLUMNS: &str =
-    "r.id, r.video_id, r.user_id, u.name AS user_name, r.emoji, r.timestamp_ms, r.created_at";
+    "r.id, r.video_id, r.user_id, u.name AS user_name, r.emoji, r.timestamp_ms, r.created_at, r.at_cut";
 
 impl Db {
     /// Store a reaction and its live-update event in one transaction.
@@ -35,8 +39,8 @@ impl Db {
         let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
         sqlx::query(
-            "INSERT INTO reactions (id, video_id, user_id, emoji, timestamp_ms, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO reactions (id, video_id, user_id, emoji, timestamp_ms, created_at, source_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(reaction.id)
         .bind(reaction.video_id)
@@ -44,6 +48,7 @@ impl Db {
         .bind(reaction.emoji)
         .bind(reaction.timestamp_ms)
         .bind(reaction.created_at)
+        .bind(reaction.source_ms)
         .execute(&mut *tx)
         .await?;
         let announced = self.append_event_in(&mut tx, event).await?;

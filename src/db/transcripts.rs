@@ -142,6 +142,16 @@ impl TranscriptLock {
         Ok(())
     }
 
+    /// The lock's transaction, for changes that must land with the transcript's (an
+    /// edit's video row).
+    pub fn transaction(&mut self) -> &mut Transaction<'static, Any> {
+        &mut self.tx
+    }
+
+    pub fn video_id(&self) -> &str {
+        &self.video_id
+    }
+
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         self.tx.commit().await
     }

@@ -41,6 +41,18 @@ pub struct VideoRow {
     /// An English translation caption track is wanted.
     pub translate: bool,
     pub translation_ready: bool,
+    /// The published edit's version (0: never edited).
+    pub edit_version: i64,
+    /// The published edit's kept ranges (JSON `[{start_ms, end_ms}]`); `None` plays the original.
+    pub kept_ranges: Option<String>,
+    /// The unedited recording's length, once an edit was published (`duration_ms` is
+    /// then the edited one).
+    pub source_duration_ms: Option<i64>,
+    /// Changes whenever a new version or poster is published; asset URLs carry it.
+    pub media_revision: i64,
+    /// The poster a manager chose: a moment of the original timeline, or an uploaded image.
+    pub poster_ms: Option<i64>,
+    pub poster_uploaded: bool,
 }
 
 fn column_error(column: &str, value: &str) -> sqlx::Error {
@@ -78,6 +90,12 @@ impl<'r> sqlx::FromRow<'r, AnyRow> for VideoRow {
             language_setting: row.try_get("language_setting")?,
             translate: row.try_get::<i64, _>("translate")? != 0,
             translation_ready: row.try_get::<i64, _>("translation_ready")? != 0,
+            edit_version: row.try_get("edit_version")?,
+            kept_ranges: row.try_get("kept_ranges")?,
+            source_duration_ms: row.try_get("source_duration_ms")?,
+            media_revision: row.try_get("media_revision")?,
+            poster_ms: row.try_get("poster_ms")?,
+            poster_uploaded: row.try_get::<i64, _>("poster_uploaded")? != 0,
         })
     }
 }
@@ -100,6 +118,12 @@ pub struct VideoChange {
     /// (language_setting, translate).
     pub language_request: Option<(Option<String>, bool)>,
     pub translation_ready: Option<bool>,
+    /// (edit_version, kept_ranges JSON or `None` for the original, duration_ms).
+    pub published_edit: Option<(i64, Option<String>, i64)>,
+    /// (poster_ms, poster_uploaded).
+    pub poster: Option<(Option<i64>, bool)>,
+    /// A new version or poster: the asset URLs change.
+    pub bump_revision: bool,
 }
 
 /// Which rows a change may apply to: the states it is allowed from.
@@ -112,7 +136,7 @@ pub struct ChangeGuard<'a> {
 const VIDEO_COLUMNS: &str = "v.id, v.workspace_id, v.owner_id, v.title, v.visibility, v.status, \
     v.content_type, v.size_bytes, v.original_key, v.created_at, v.updated_at, v.error, v.duration_ms, \
     v.transcript_status, v.has_seekable, v.visible_since_event, v.language, v.language_setting, v.translate, \
-    v.translation_ready";
+    v.translation_ready, v.edit_version, v.kept_ranges, v.source_duration_ms, v.media_revision, v.poster_ms, v.poster_uploaded";
 
 /// One page of the listing: newest first, keyset-paginated on (created_at, id).
 #[derive(Debug, Clone, Default)]
@@ -217,9 +241,31 @@ impl Db {
     where
         F: for<'r> FnOnce(&'r VideoRow) -> anyhow::Result<Option<NewEvent<'r>>>,
     {
-        let (sql, binds) = change_sql(guard, change);
         let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
+        let changed = self.change_video_in(&mut tx, id, guard, change, announce).await?;
+        if changed.is_some() {
+            tx.commit().await?;
+        } else {
+            tx.rollback().await?;
+        }
+        Ok(changed)
+    }
+
+    /// [`Db::change_video`] inside a transaction the caller holds (a transcript lock's:
+    /// an edit's index and its video row change together); the caller commits.
+    pub async fn change_video_in<F>(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        id: &str,
+        guard: ChangeGuard<'_>,
+        change: &VideoChange,
+        announce: F,
+    ) -> anyhow::Result<Option<(VideoRow, Option<EventRow>)>>
+    where
+        F: for<'r> FnOnce(&'r VideoRow) -> anyhow::Result<Option<NewEvent<'r>>>,
+    {
+        let (sql, binds) = change_sql(guard, change);
         let mut query = sqlx::query(&sql).bind(id).bind(now_ms());
         for bind in binds {
             query = match bind {
@@ -228,19 +274,17 @@ impl Db {
                 Bind::Int(n) => query.bind(n),
             };
         }
-        if query.execute(&mut *tx).await?.rows_affected() == 0 {
-            tx.rollback().await?;
+        if query.execute(&mut **tx).await?.rows_affected() == 0 {
             return Ok(None);
         }
         let row: VideoRow = sqlx::query_as(&format!("SELECT {VIDEO_COLUMNS} FROM videos v WHERE v.id = $1"))
             .bind(id)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut **tx)
             .await?;
         let event = match announce(&row)? {
-            Some(event) => Some(self.append_event_in(&mut tx, &event).await?),
+            Some(event) => Some(self.append_event_in(tx, &event).await?),
             None => None,
         };
-        tx.commit().await?;
         Ok(Some((row, event)))
     }
 
@@ -259,6 +303,8 @@ enum Bind {
 /// `UPDATE videos SET ... WHERE id = $1 AND status IN (...)`, with `$2` the time.
 fn change_sql(guard: ChangeGuard<'_>, change: &VideoChange) -> (String, Vec<Bind>) {
     let mut sets = vec!["updated_at = $2".to_string()];
+    // Assignments without a bound value, added after the bound ones.
+    let mut computed: Vec<&str> = Vec::new();
     let mut binds = Vec::new();
     let mut set = |column: &str, bind: Bind, binds: &mut Vec<Bind>| {
         binds.push(bind);
@@ -295,11 +341,29 @@ fn change_sql(guard: ChangeGuard<'_>, change: &VideoChange) -> (String, Vec<Bind
     if let Some(ready) = change.translation_ready {
         set("translation_ready", Bind::Int(i64::from(ready)), &mut binds);
     }
+    if let Some((version, kept, duration_ms)) = &change.published_edit {
+        // SET reads the old values: the first edit keeps the unedited length.
+        computed.push("source_duration_ms = COALESCE(source_duration_ms, duration_ms)");
+        set("edit_version", Bind::Int(*version), &mut binds);
+        set("kept_ranges", Bind::MaybeText(kept.clone()), &mut binds);
+        set("duration_ms", Bind::Int(*duration_ms), &mut binds);
+    }
+    if let Some((poster_ms, uploaded)) = change.poster {
+        match poster_ms {
+            Some(ms) => set("poster_ms", Bind::Int(ms), &mut binds),
+            None => computed.push("poster_ms = NULL"),
+        }
+        set("poster_uploaded", Bind::Int(i64::from(uploaded)), &mut binds);
+    }
+    if change.bump_revision {
+        computed.push("media_revision = media_revision + 1");
+    }
     match &change.error {
         Some(Some(error)) => set("error", Bind::Text(error.clone()), &mut binds),
         Some(None) => sets.push("error = NULL".into()),
         None => {}
     }
+    sets.extend(computed.into_iter().map(String::from));
     if change.details.as_ref().is_some_and(|(_, visibility)| *visibility != Visibility::Private) {
         // In SET, `visibility` is still the old value: a private video becoming visible
         // starts its outsiders' replay after every event recorded so far (this change's

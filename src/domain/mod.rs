@@ -3,6 +3,7 @@
 mod account;
 mod collab;
 mod cursor;
+mod edit;
 mod fault;
 mod ids;
 mod language;
@@ -11,6 +12,7 @@ mod video;
 pub use account::{DisplayName, Email, Password, TokenName};
 pub use collab::{CommentBody, Emoji, TimestampMs, WorkspaceName};
 pub use cursor::{decode_cursor, encode_cursor};
+pub use edit::{Placement, TimeRange, Timeline, MAX_RANGES, MIN_RANGE_MS};
 pub use fault::Fault;
 pub use ids::{random_id, random_secret, sha256_hex, ResourceId};
 pub use language::{

@@ -25,6 +25,7 @@ mod audio_graph;
 mod branch;
 mod canvas;
 mod demuxers;
+mod edit;
 mod error;
 mod jpeg;
 mod mux;
@@ -55,6 +56,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 
+pub use edit::{detect_silences, poster_at, poster_from_image, render_edit, RenderOptions, RenderOutput};
 pub use error::MediaError;
 pub use probe::{probe, AudioStreamInfo, ProbeInfo, VideoStreamInfo};
 pub use seekable::{is_webm_family, remux_seekable, SeekableCopy};

@@ -89,4 +89,14 @@ impl ProcessingQueue for ProcessingJobs {
         self.jobs.enqueue(&TranscribeVideo { video_id: video_id.to_string(), translation_only }).await?;
         Ok(())
     }
+
+    async fn queue_render(&self, video_id: &str) -> anyhow::Result<()> {
+        self.jobs.enqueue(&super::RenderEdit { video_id: video_id.to_string() }).await?;
+        Ok(())
+    }
+
+    async fn queue_poster(&self, video_id: &str, poster_ms: i64) -> anyhow::Result<()> {
+        self.jobs.enqueue(&super::RenderPoster { video_id: video_id.to_string(), poster_ms }).await?;
+        Ok(())
+    }
 }

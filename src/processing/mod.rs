@@ -10,6 +10,7 @@
 mod job;
 mod memory;
 mod outputs;
+mod render;
 mod retranscribe;
 mod scratch;
 mod transcription;
@@ -36,6 +37,7 @@ use crate::webhooks::{self, WebhookEvent};
 use transcription::Transcription;
 
 pub use job::{ProcessVideo, ProcessingJobs, TranscribeVideo};
+pub use render::{RenderEdit, RenderPoster};
 
 pub struct VideoProcessor {
     db: Db,
@@ -169,6 +171,7 @@ impl VideoProcessor {
             .await?;
         tracing::info!(video.id = %video_id, remuxed = output.remuxed_video, "media ready");
         self.announce_ready(&ready).await;
+        self.queue_pending_render(video_id).await?;
         if let Some(transcription) = transcription {
             let transcript = transcription.finish().await?;
             self.publish_transcript(video_id, &language, transcript, true).await?;

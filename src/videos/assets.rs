@@ -95,6 +95,29 @@ impl Asset {
             .map(Asset::StoryboardSprite)
     }
 
+    /// Whether a published edit has its own copy; the original, the seekable copy and the
+    /// storyboard's sprites are shared by every version (an edited storyboard's cues
+    /// point into the original's sprites).
+    pub fn follows_edit(self) -> bool {
+        matches!(
+            self,
+            Asset::Media
+                | Asset::Poster
+                | Asset::Thumbnail
+                | Asset::Storyboard
+                | Asset::Captions
+                | Asset::CaptionsSrt
+                | Asset::Transcript
+                | Asset::Translation
+        )
+    }
+
+    /// Where published edit `version` keeps its copy.
+    pub fn edit_key(self, video_id: &str, version: i64) -> String {
+        let key = self.key(video_id);
+        format!("{}{}", edit_prefix(video_id, version), &key[media_prefix(video_id).len()..])
+    }
+
     /// Where it is stored. Every object of a video shares [`media_prefix`], so deleting
     /// the prefix deletes the video's media.
     pub fn key(self, video_id: &str) -> String {
@@ -133,7 +156,8 @@ impl Asset {
     pub fn exists_for(self, video: &VideoRow) -> bool {
         match self {
             Asset::Original => video.original_key.is_some(),
-            Asset::Seekable => video.has_seekable,
+            // The seekable copy shows the unedited recording.
+            Asset::Seekable => video.has_seekable && video.kept_ranges.is_none(),
             Asset::Media | Asset::Poster | Asset::Thumbnail | Asset::Storyboard | Asset::StoryboardSprite(_) => {
                 video.status == VideoStatus::Ready
             }
@@ -145,10 +169,12 @@ impl Asset {
     }
 
     /// Where it is stored for this video: the original's key is on the row (older
-    /// versions chose it), the others follow [`Asset::key`].
+    /// versions chose it), an edited video's own copies are under its edit's prefix, the
+    /// others follow [`Asset::key`].
     pub fn key_for(self, video: &VideoRow) -> String {
         match (self, &video.original_key) {
             (Asset::Original, Some(key)) => key.clone(),
+            _ if self.follows_edit() && video.kept_ranges.is_some() => self.edit_key(&video.id, video.edit_version),
             _ => self.key(&video.id),
         }
     }
@@ -157,15 +183,25 @@ impl Asset {
         AssetAccess::Watchers
     }
 
-    /// Its URL when the video has it.
+    /// Its URL when the video has it. What changes with a new version or poster carries
+    /// the video's revision, so a new version is a new URL (no stale cache, and players
+    /// can tell).
     pub fn url_if_exists(self, video: &VideoRow) -> Option<String> {
-        self.exists_for(video).then(|| self.url(&video.id))
+        self.exists_for(video).then(|| match video.media_revision {
+            revision if revision > 0 && self.follows_edit() => format!("{}?v={revision}", self.url(&video.id)),
+            _ => self.url(&video.id),
+        })
     }
 }
 
 /// Every object of a video lives under this prefix.
 pub fn media_prefix(video_id: &str) -> String {
     format!("videos/{video_id}/")
+}
+
+/// Where a published edit's own files live (under the video's prefix).
+pub fn edit_prefix(video_id: &str, version: i64) -> String {
+    format!("{}edit-{version}/", media_prefix(video_id))
 }
 
 /// Where the small S3 pieces of an upload wait until enough gather for a part.
@@ -193,6 +229,8 @@ mod tests {
         assert_eq!(Asset::Original.key("abc"), "videos/abc/original");
         assert_eq!(Asset::StoryboardSprite(3).key("abc"), "videos/abc/storyboard/3.jpg");
         assert_eq!(Asset::from_url_name("transcript.json"), None);
+        assert_eq!(Asset::Transcript.edit_key("abc", 3), "videos/abc/edit-3/transcript.json");
+        assert!(edit_prefix("abc", 3).starts_with(&media_prefix("abc")));
         assert_eq!(Asset::from_url_name("storyboard/0.jpg"), None, "sprites have their own route");
     }
 

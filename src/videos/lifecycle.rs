@@ -15,9 +15,11 @@
 //! `StoreSeekableCopy` and a repeated `StartProcessing` (a retried job) stay in
 //! `processing`; `RestartTranscript` and `FinishTranscript` move only the transcript, of a
 //! `ready` video, and `FinishTranslation` only its translation track; `EditDetails`
-//! (title, visibility) and `ChooseLanguage` apply in any state.
+//! (title, visibility) and `ChooseLanguage` apply in any state. `PublishEdit` (a rendered
+//! edit, or the original again) and `ChoosePoster` change what a `ready` video plays and
+//! shows, never its state.
 
-use crate::db::{ChangeGuard, Db, VideoChange, VideoRow};
+use crate::db::{ChangeGuard, Db, EventRow, TranscriptLock, VideoChange, VideoRow};
 use crate::domain::{TranscriptStatus, VideoStatus, Visibility};
 use crate::events::{EventHub, EventKind};
 
@@ -61,6 +63,12 @@ pub enum Transition {
     /// English translation is wanted, whatever the state. Turning translation off hides
     /// the track at once.
     ChooseLanguage { setting: Option<String>, translate: bool },
+    /// Edit `version` is rendered and plays from now on: `kept_ranges` is its stored list
+    /// (`None`: the original again), `duration_ms` its length. Its English translation is
+    /// made again for the new timeline.
+    PublishEdit { version: i64, kept_ranges: Option<String>, duration_ms: i64 },
+    /// A poster was chosen: a moment of the original timeline, or an uploaded image.
+    ChoosePoster { poster_ms: Option<i64>, uploaded: bool },
 }
 
 impl Transition {
@@ -78,6 +86,8 @@ impl Transition {
             Transition::FinishTranslation { .. } => "a finished translation",
             Transition::EditDetails { .. } => "new details",
             Transition::ChooseLanguage { .. } => "a language choice",
+            Transition::PublishEdit { .. } => "a new version",
+            Transition::ChoosePoster { .. } => "a new poster",
         }
     }
 
@@ -94,7 +104,9 @@ impl Transition {
             Transition::Fail { .. } => &[Uploading, Uploaded, Processing],
             Transition::FinishTranscript { .. }
             | Transition::RestartTranscript
-            | Transition::FinishTranslation { .. } => &[Ready],
+            | Transition::FinishTranslation { .. }
+            | Transition::PublishEdit { .. }
+            | Transition::ChoosePoster { .. } => &[Ready],
             Transition::EditDetails { .. } | Transition::ChooseLanguage { .. } => &VideoStatus::ALL,
         }
     }
@@ -134,7 +146,9 @@ impl Transition {
             | Transition::RestartTranscript
             | Transition::FinishTranslation { .. }
             | Transition::EditDetails { .. }
-            | Transition::ChooseLanguage { .. } => from,
+            | Transition::ChooseLanguage { .. }
+            | Transition::PublishEdit { .. }
+            | Transition::ChoosePoster { .. } => from,
         })
     }
 
@@ -181,6 +195,15 @@ impl Transition {
                     change.translation_ready = Some(false);
                 }
             }
+            Transition::PublishEdit { version, kept_ranges, duration_ms } => {
+                change.published_edit = Some((*version, kept_ranges.clone(), *duration_ms));
+                change.translation_ready = Some(false);
+                change.bump_revision = true;
+            }
+            Transition::ChoosePoster { poster_ms, uploaded } => {
+                change.poster = Some((*poster_ms, *uploaded));
+                change.bump_revision = true;
+            }
         }
         change
     }
@@ -196,6 +219,41 @@ pub struct Lifecycle {
 impl Lifecycle {
     pub fn new(db: Db, events: EventHub) -> Lifecycle {
         Lifecycle { db, events }
+    }
+
+    /// [`Lifecycle::apply`] inside a transcript lock's transaction: the change is written
+    /// with whatever else the lock holder writes, and announced by [`Lifecycle::announce`]
+    /// once the lock is committed.
+    pub async fn apply_locked(
+        &self,
+        lock: &mut TranscriptLock,
+        transition: Transition,
+    ) -> VideoResult<(VideoRow, Option<EventRow>)> {
+        let guard = ChangeGuard { from: transition.allowed_from(), transcript_from: transition.transcript_from() };
+        let announced = transition.is_announced();
+        let video_id = lock.video_id().to_string();
+        let applied = self
+            .db
+            .change_video_in(lock.transaction(), &video_id, guard, &transition.change(), |row| {
+                announced
+                    .then(|| EventHub::event(&row.id, EventKind::VideoUpdated, &VideoView::for_watchers(row)))
+                    .transpose()
+            })
+            .await?;
+        match applied {
+            Some(applied) => Ok(applied),
+            None => match self.db.video(&video_id).await? {
+                None => Err(VideoError::NotFound),
+                Some(row) => Err(VideoError::IllegalTransition { from: row.status, transition }),
+            },
+        }
+    }
+
+    /// Tell watchers of a change [`Lifecycle::apply_locked`] wrote, once it is committed.
+    pub fn announce(&self, event: Option<EventRow>) {
+        if let Some(event) = event {
+            self.events.fan_out(event);
+        }
     }
 
     /// Apply `transition` to the video and announce it, or refuse it (`IllegalTransition`

@@ -10,6 +10,7 @@ mod assets;
 mod error;
 mod files;
 mod lifecycle;
+mod timeline;
 mod view;
 
 mod processing_queue;
@@ -26,10 +27,13 @@ use crate::events::EventHub;
 use crate::store::Store;
 
 pub use access::{access_given_roles, Access, Managed, Watchable};
-pub use assets::{media_prefix, share_path, upload_pieces_prefix, Asset, AssetAccess, MAX_STORYBOARD_SPRITES};
+pub use assets::{
+    edit_prefix, media_prefix, share_path, upload_pieces_prefix, Asset, AssetAccess, MAX_STORYBOARD_SPRITES,
+};
 pub use error::{VideoError, VideoResult};
 pub use files::{AssetFile, Delivery};
 pub use lifecycle::{Lifecycle, Transition};
+pub use timeline::{published_timeline, source_duration_ms, stored_kept_ranges};
 pub use view::VideoView;
 
 /// One page of a listing.
@@ -117,6 +121,12 @@ impl Videos {
             language_setting: None,
             translate: false,
             translation_ready: false,
+            edit_version: 0,
+            kept_ranges: None,
+            source_duration_ms: None,
+            media_revision: 0,
+            poster_ms: None,
+            poster_uploaded: false,
         };
         self.db.insert_video(&video).await?;
         Ok(Managed::created(video))

@@ -11,4 +11,10 @@ pub trait ProcessingQueue: Send + Sync {
     /// Queue a new transcript of a ready video (its language changed), or only its
     /// English translation when `translation_only`.
     async fn queue_transcription(&self, video_id: &str, translation_only: bool) -> anyhow::Result<()>;
+
+    /// Queue the render of the video's latest saved edit.
+    async fn queue_render(&self, video_id: &str) -> anyhow::Result<()>;
+
+    /// Queue a poster from moment `poster_ms` of the original recording.
+    async fn queue_poster(&self, video_id: &str, poster_ms: i64) -> anyhow::Result<()>;
 }

@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 use super::access::Access;
 use super::assets::{share_path, Asset};
 use crate::db::VideoRow;
-use crate::domain::{iso8601, TranscriptStatus, VideoStatus, Visibility};
+use crate::domain::{iso8601, TimeRange, TranscriptStatus, VideoStatus, Visibility};
 
 /// A video as the caller sees it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -53,6 +53,12 @@ pub struct VideoView {
     translate: bool,
     /// WebVTT of the English translation, once made.
     translation_url: Option<String>,
+    /// The published edit's version (0: never edited).
+    edit_version: i64,
+    /// The stretches of the original recording this version plays, in order; absent when
+    /// the original plays. With the previous value, a player maps its position onto a
+    /// new version (old position -> original -> new position).
+    kept_ranges: Option<Vec<TimeRange>>,
     /// Viewers other than the creator, and live comments (in listings and on one video).
     #[serde(skip_serializing_if = "Option::is_none")]
     view_count: Option<i64>,
@@ -93,6 +99,8 @@ impl VideoView {
             language_setting: video.language_setting.clone(),
             translate: video.translate,
             translation_url: url(Asset::Translation),
+            edit_version: video.edit_version,
+            kept_ranges: video.kept_ranges.as_deref().and_then(|json| serde_json::from_str(json).ok()),
             view_count: None,
             comment_count: None,
         }

@@ -12,7 +12,10 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("entry", &["main", "lib", "cli", "app", "telemetry"]),
     ("http", &["api", "web"]),
     ("workers", &["processing"]),
-    ("services", &["videos", "uploads", "collab", "workspaces", "auth", "search", "webhooks", "events", "transcripts"]),
+    (
+        "services",
+        &["videos", "uploads", "collab", "workspaces", "auth", "search", "webhooks", "events", "transcripts", "edits"],
+    ),
     // `config` is plain settings, parsed once at startup and read everywhere.
     ("ground", &["jobs", "media", "speech", "domain", "db", "store", "config"]),
 ];

@@ -13,6 +13,8 @@ mod blas_kernels;
 mod collab_authorization;
 mod comments;
 mod corrections;
+mod edit_inputs;
+mod edits;
 mod events;
 mod faults;
 mod jobs;

@@ -1,0 +1,151 @@
+//! `render_edit`: one demux pass over the processed MP4; video frames inside the kept
+//! ranges are encoded again with libx264 (timestamps shifted by the time removed before
+//! them), audio samples are cut at sample precision with a short fade at every join.
+
+use std::path::Path;
+use std::time::Instant;
+
+use ffmpeg::{codec, frame, Rational};
+use ffmpeg_next as ffmpeg;
+
+use super::super::error::{MediaError, ResultExt};
+use super::super::mux::Muxer;
+use super::super::probe::{next_packet, open_input, select_streams};
+use super::super::video_encode::H264Encoder;
+use super::audio_cut::AudioCutter;
+use super::{RenderOptions, RenderOutput};
+
+const OUTPUT_FILE: &str = "edited.mp4";
+
+/// Where each kept range lands: its start on the source and on the output (ms).
+struct Placement {
+    ranges: Vec<(i64, i64, i64)>,
+}
+
+impl Placement {
+    fn new(keep: &[(i64, i64)]) -> Placement {
+        let mut offset = 0;
+        let ranges = keep
+            .iter()
+            .map(|&(start, end)| {
+                let placed = (start, end, offset);
+                offset += end - start;
+                placed
+            })
+            .collect();
+        Placement { ranges }
+    }
+
+    /// The output time of source time `ms`, when it is kept.
+    fn output_ms(&self, ms: i64) -> Option<i64> {
+        self.ranges.iter().find(|(s, e, _)| *s <= ms && ms < *e).map(|(s, _, offset)| offset + ms - s)
+    }
+
+    fn duration_ms(&self) -> i64 {
+        self.ranges.last().map_or(0, |(s, e, offset)| offset + e - s)
+    }
+}
+
+fn to_ms(ts: i64, tb: Rational) -> i64 {
+    ts.saturating_mul(1000 * i64::from(tb.numerator())) / i64::from(tb.denominator().max(1))
+}
+
+fn from_ms(ms: i64, tb: Rational) -> i64 {
+    ms.saturating_mul(i64::from(tb.denominator())) / (1000 * i64::from(tb.numerator().max(1)))
+}
+
+pub(super) fn run(
+    input: &Path,
+    keep: &[(i64, i64)],
+    out_dir: &Path,
+    opts: &RenderOptions,
+) -> Result<RenderOutput, MediaError> {
+    if keep.is_empty() || keep.windows(2).any(|w| w[1].0 < w[0].1) || keep.iter().any(|(s, e)| e <= s || *s < 0) {
+        return Err(MediaError::invalid("the kept ranges must be ordered, non-overlapping and non-empty"));
+    }
+    let placement = Placement::new(keep);
+    let mut ictx = open_input(input)?;
+    let (video_index, audio_index) = select_streams(&ictx);
+    std::fs::create_dir_all(out_dir).internal("creating output directory")?;
+    let out_path = out_dir.join(OUTPUT_FILE);
+    let mut mux = Muxer::create(&out_path)?;
+
+    let mut video = match video_index {
+        Some(index) => {
+            let stream = ictx.stream(index).ok_or_else(|| MediaError::internal("video stream vanished"))?;
+            let tb = stream.time_base();
+            let rate = stream.avg_frame_rate();
+            let rate = (rate.numerator() > 0 && rate.denominator() > 0).then_some(rate);
+            let decoder = codec::context::Context::from_parameters(stream.parameters())
+                .internal("reading video parameters")?
+                .decoder()
+                .video()
+                .invalid("the video cannot be decoded")?;
+            let encoder = H264Encoder::open(decoder.width(), decoder.height(), tb, rate, &mut mux)?;
+            Some(VideoCut { index, tb, decoder, encoder, frame: frame::Video::empty(), encoded: 0 })
+        }
+        None => None,
+    };
+    let mut audio = match audio_index {
+        Some(index) => {
+            let stream = ictx.stream(index).ok_or_else(|| MediaError::internal("audio stream vanished"))?;
+            let tb = stream.time_base();
+            let decoder = codec::context::Context::from_parameters(stream.parameters())
+                .internal("reading audio parameters")?
+                .decoder()
+                .audio()
+                .invalid("the audio cannot be decoded")?;
+            Some((index, tb, AudioCutter::open(decoder, keep, opts.crossfade_ms, &mut mux)?))
+        }
+        None => None,
+    };
+    mux.start()?;
+
+    while let Some(pkt) = next_packet(&mut ictx).invalid("the media cannot be read")? {
+        if opts.deadline.is_some_and(|d| Instant::now() >= d) {
+            return Err(MediaError::DeadlineExceeded);
+        }
+        let index = pkt.stream();
+        if let Some(v) = video.as_mut().filter(|v| v.index == index) {
+            v.decoder.send_packet(&pkt).invalid("the video cannot be decoded")?;
+            v.drain(&placement, &mut mux)?;
+        } else if let Some((_, tb, cutter)) = audio.as_mut().filter(|(i, _, _)| *i == index) {
+            cutter.on_packet(&pkt, *tb, &mut mux)?;
+        }
+    }
+    if let Some(v) = video.as_mut() {
+        v.decoder.send_eof().internal("flushing the video decoder")?;
+        v.drain(&placement, &mut mux)?;
+        v.encoder.finish(&mut mux)?;
+    }
+    if let Some((_, _, cutter)) = audio.as_mut() {
+        cutter.finish(&mut mux)?;
+    }
+    mux.finish()?;
+    let reencoded_frames = video.as_ref().map_or(0, |v| v.encoded);
+    Ok(RenderOutput { mp4: out_path, duration_ms: placement.duration_ms(), copied_packets: 0, reencoded_frames })
+}
+
+struct VideoCut {
+    index: usize,
+    tb: Rational,
+    decoder: ffmpeg::decoder::Video,
+    encoder: H264Encoder,
+    frame: frame::Video,
+    encoded: u64,
+}
+
+impl VideoCut {
+    fn drain(&mut self, placement: &Placement, mux: &mut Muxer) -> Result<(), MediaError> {
+        while self.decoder.receive_frame(&mut self.frame).is_ok() {
+            let Some(pts) = self.frame.timestamp().or(self.frame.pts()) else { continue };
+            let Some(out_ms) = placement.output_ms(to_ms(pts, self.tb)) else { continue };
+            // Keep the frame's sub-millisecond phase: shift by whole removed time only.
+            let shift = from_ms(to_ms(pts, self.tb) - out_ms, self.tb);
+            self.frame.set_pts(Some(pts - shift));
+            self.encoder.encode(&mut self.frame, mux)?;
+            self.encoded += 1;
+        }
+        Ok(())
+    }
+}
