@@ -1,4 +1,5 @@
 // JSON calls to the Briefly API. Errors become ApiError with the server's stable code.
+// A Blob body (an uploaded image) is sent as it is, with its own type.
 
 export class ApiError extends Error {
   constructor(status, code, message) {
@@ -13,13 +14,17 @@ const DEFAULT_TIMEOUT_MS = 20000;
 export async function api(method, path, body, { timeoutMs = DEFAULT_TIMEOUT_MS } = {}) {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const raw = body instanceof Blob;
+  let headers = {};
+  if (raw) headers = { 'Content-Type': body.type || 'application/octet-stream' };
+  else if (body !== undefined) headers = { 'Content-Type': 'application/json' };
   let response;
   try {
     response = await fetch(path, {
       method,
       credentials: 'same-origin',
-      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      headers,
+      body: raw || body === undefined ? body : JSON.stringify(body),
       signal: controller.signal,
     });
   } catch (err) {
@@ -45,6 +50,7 @@ export async function api(method, path, body, { timeoutMs = DEFAULT_TIMEOUT_MS }
 export const get = (path, opts) => api('GET', path, undefined, opts);
 export const post = (path, body, opts) => api('POST', path, body ?? {}, opts);
 export const patch = (path, body, opts) => api('PATCH', path, body, opts);
+export const put = (path, body, opts) => api('PUT', path, body, opts);
 export const del = (path, opts) => api('DELETE', path, undefined, opts);
 
 let mePromise;

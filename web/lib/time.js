@@ -9,6 +9,13 @@ export function formatTime(ms) {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
 }
 
+/** "0:03.2": a time to the tenth of a second, for cut and trim points. */
+export function formatPrecise(ms) {
+  if (!Number.isFinite(ms) || ms < 0) ms = 0;
+  const tenths = Math.floor(ms / 100);
+  return `${formatTime(Math.floor(tenths / 10) * 1000)}.${tenths % 10}`;
+}
+
 /** Accessible wording: "1 minute 5 seconds". */
 export function spokenTime(ms) {
   const total = Math.floor(Math.max(0, ms) / 1000);

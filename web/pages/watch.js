@@ -1,6 +1,8 @@
 // The watch page: player + timeline + reactions, transcript beside it, comments below,
-// owner controls; all kept current by the live event stream. A new transcript (another
-// language) replaces the shown one and its captions when it is done.
+// owner controls and the editor; all kept current by the live event stream. A new
+// transcript (another language) replaces the shown one and its captions when it is done.
+// A new edited version does not: the page keeps showing the version it plays (`shown`)
+// and offers to switch, mapping the viewer's place onto the new timeline.
 import { h, replace, copyText } from '../lib/dom.js';
 import { get, requireLogin } from '../lib/api.js';
 import { parseStartTime } from '../lib/time.js';
@@ -15,6 +17,9 @@ import { ownerPanel } from '../watch/owner.js';
 import { LanguageSettings } from '../watch/language.js';
 import { memberNames } from '../watch/transcript-edit.js';
 import { trackViews } from '../watch/views.js';
+import { Editor } from '../watch/editor.js';
+import { NewVersionNotice, versionOf, sameVersion, refetchUrl } from '../watch/new-version.js';
+import { mapPosition } from '../watch/edit-timeline.js';
 
 const fetchVideo = (id) => get(`/api/videos/${encodeURIComponent(id)}`);
 const TRANSCRIBING = ['pending', 'processing'];
@@ -61,6 +66,9 @@ export async function render(root, { user, embed }) {
   let storyboardShown = false;
   let polling = false;
   let languageSettings = null;
+  let shown = null; // the version shown (versionOf): its media, transcript and timeline
+  let editor = null;
+  const playing = () => ({ ...video, ...shown });
 
   // Poll while processing, as well as the event stream, so the page catches up without it.
   const follow = () => {
@@ -79,41 +87,94 @@ export async function render(root, { user, embed }) {
     if (next.updated_at && video.updated_at && next.updated_at < video.updated_at) return;
     video = { ...video, ...next };
     follow();
+    const latest = versionOf(video);
+    if (!shown) shown = latest;
+    else if (latest.edit_version === shown.edit_version) shown = sameVersion(shown, latest);
+    else notice.offer();
+    const v = playing();
     languageSettings?.update(video);
+    editor?.videoChanged(video);
     title.textContent = video.title;
     document.title = `${video.title} · Briefly`;
     note.textContent = processingNote(video);
     note.hidden = !note.textContent;
-    player.update(video);
-    timeline.setDuration(player.durationMs(video));
+    player.update(v);
+    timeline.setDuration(player.durationMs(v));
     if (video.transcript_status === 'disabled') transcript.setStatus('Transcription is not enabled on this server.');
     if (video.transcript_status === 'failed') transcript.setStatus('The transcript could not be made.');
     if (transcriptShown && !transcriptStale && (TRANSCRIBING.includes(video.transcript_status) || (video.language && video.language !== transcriptLanguage))) {
       transcriptStale = true;
       transcript.setStatus('Transcribing again… the lines below are from the earlier transcript.');
     }
-    if (video.transcript_url && (!transcriptShown || transcriptStale)) {
+    if (v.transcript_url && (!transcriptShown || transcriptStale)) {
       const again = transcriptShown;
       transcriptShown = true;
       transcriptStale = false;
       // Same URL as before: a new query so the browser does not reuse the earlier one.
-      const data = await get(again ? `${video.transcript_url}?v=${Date.now()}` : video.transcript_url);
-      nameMap = await names;
-      transcriptLanguage = video.language ?? data.language ?? null;
-      transcript.show(data);
+      await showTranscript(v, again);
       if (again) player.reloadCaptions();
     }
     transcript.setLanguage(transcriptShown ? transcriptLanguage : null);
-    if (video.storyboard_url && !storyboardShown) {
+    if (v.storyboard_url && !storyboardShown) {
       storyboardShown = true;
-      timeline.storyboard = await loadStoryboard(video.storyboard_url).catch(() => []);
+      timeline.storyboard = await loadStoryboard(v.storyboard_url).catch(() => []);
     }
   };
 
+  const showTranscript = async (v, refetch) => {
+    const data = await get(refetch ? refetchUrl(v.transcript_url) : v.transcript_url);
+    nameMap = await names;
+    transcriptLanguage = v.language ?? data.language ?? null;
+    transcript.show(data);
+    editor?.setTranscript(data);
+  };
+
+  // To the latest version: the same moment of the recording (a moment that was cut goes to
+  // the cut point), with its transcript, captions, storyboard, comments and reactions.
+  const switchVersion = async () => {
+    const oldKept = shown.kept_ranges;
+    const atMs = mapPosition(player.currentMs, oldKept, video.kept_ranges ?? null);
+    shown = versionOf(video);
+    notice.clear();
+    const v = playing();
+    player.update(v, { atMs });
+    timeline.setDuration(player.durationMs(v));
+    editor?.versionSwitched(oldKept, shown.kept_ranges);
+    storyboardShown = Boolean(v.storyboard_url);
+    const loads = [
+      comments.load().catch(() => {}),
+      reactions.load().catch(() => {}),
+      v.storyboard_url ? loadStoryboard(v.storyboard_url).then((cues) => (timeline.storyboard = cues), () => {}) : null,
+    ];
+    if (v.transcript_url) {
+      transcriptShown = true;
+      transcriptStale = false;
+      loads.push(showTranscript(v, false).catch(() => transcript.setStatus('The transcript could not be loaded.')));
+    }
+    await Promise.all(loads);
+  };
+  const notice = new NewVersionNotice(() => switchVersion());
+  // A version's files are replaced on the server: if the old one stops loading, switch.
+  player.video.addEventListener('error', () => {
+    if (notice.pending) switchVersion();
+  });
+
+  if (canManage) {
+    editor = new Editor({
+      videoId: id,
+      player,
+      shown: () => shown,
+      onupdate: (updated) => apply(updated),
+      refresh: () => fetchVideo(id).then(apply, () => {}),
+    });
+  }
   const stage = h('div', { class: 'watch-main' },
+    notice.el,
     h('div', { class: 'player' }, player.video),
     timeline.el,
     h('div', { class: 'player-bar' }, reactions.el, h('div', { class: 'player-choices' }, player.captions.el, h('label', { class: 'speed' }, 'Speed ', player.speed))),
+    editor ? h('div', { class: 'edit-slot' }, editor.button) : null,
+    editor?.el,
     note,
     title,
     embed ? null : h('div', { class: 'input-with-button share' }, shareInput, h('button', { type: 'button', class: 'button', onclick: () => copyText(shareInput.value, shareInput) }, 'Copy link')),

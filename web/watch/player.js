@@ -60,13 +60,15 @@ export class Player {
     this.video.currentTime = Math.max(0, ms / 1000);
   }
 
-  /** Point the player at the best source of `video`, keeping position and play state. */
-  update(video) {
+  /** Point the player at the best source of `video`, keeping position and play state;
+   * `atMs` puts it at another moment instead (the same place in a new version). */
+  update(video, { atMs = null } = {}) {
     this.setCaptions(video);
     const src = bestSource(video);
+    if (src && src === this.source && atMs !== null) this.seek(atMs);
     if (!src || src === this.source) return;
     const first = this.source === null;
-    const at = this.video.currentTime;
+    const at = atMs === null ? this.video.currentTime : atMs / 1000;
     const wasPlaying = !this.video.paused;
     this.source = src;
     if (video.poster_url) this.video.poster = video.poster_url;
@@ -75,7 +77,7 @@ export class Player {
       'loadedmetadata',
       () => {
         if (first && this.startMs !== null) this.seek(this.startMs);
-        else if (!first && at > 0) this.video.currentTime = at;
+        else if ((!first || atMs !== null) && at > 0) this.video.currentTime = at;
         this.video.playbackRate = Number(this.speed.value);
         if ((first && this.autoplay) || wasPlaying) this.play();
       },
@@ -98,14 +100,15 @@ export class Player {
   /** Fetch the captions again (after a correction or a new transcript): the URLs stay the
    * same, so a new query makes the browser load the file afresh. */
   reloadCaptions() {
-    if (this.tracks?.length) this.drawTracks(`?v=${Date.now()}`);
+    if (this.tracks?.length) this.drawTracks(`v=${Date.now()}`);
   }
 
+  /** `query` (without its "?"), when given, is added to each track's URL. */
   drawTracks(query) {
     const showing = this.captionsShowing;
     this.video.querySelectorAll('track').forEach((t) => t.remove());
     for (const t of this.tracks) {
-      this.video.append(h('track', { kind: 'captions', label: t.label, srclang: t.srclang, src: t.src + query, dataset: { track: t.key } }));
+      this.video.append(h('track', { kind: 'captions', label: t.label, srclang: t.srclang, src: query ? `${t.src}${t.src.includes('?') ? '&' : '?'}${query}` : t.src, dataset: { track: t.key } }));
     }
     this.captions.set(this.tracks.map((t) => t.label), null);
     if (showing !== null) this.showCaptions(Math.min(showing, this.tracks.length - 1));
