@@ -186,7 +186,7 @@ export class Editor {
     this.picker.markCut(removed);
     const sorted = [...this.cuts].sort((a, b) => a.start_ms - b.start_ms);
     replace(this.cutList, sorted.length
-      ? sorted.map((cut) => h('li', { class: 'pending-cut' },
+      ? sorted.map((cut) => h('li', { class: 'pending-cut', dataset: { start: cut.start_ms, end: cut.end_ms } },
         h('span', {}, `${formatPrecise(cut.start_ms)}–${formatPrecise(cut.end_ms)} · ${cut.label}`),
         h('button', { type: 'button', class: 'link-button', 'aria-label': `Remove cut ${formatPrecise(cut.start_ms)}–${formatPrecise(cut.end_ms)}`, onclick: () => this.removeCut(cut) }, 'Remove')))
       : h('li', { class: 'muted' }, 'No cuts yet.'));
