@@ -41,11 +41,18 @@ const bare = (text) => text.toLowerCase().replace(/[^a-z0-9]/g, '');
 const playerDuration = (page) => page.evaluate(() => document.querySelector('video.player-video').duration);
 const editJson = (page, id) => page.evaluate(async (v) => (await fetch(`/api/videos/${v}/edit`)).json(), id);
 
-/** Wait for the new-version notice, press Switch, and wait for the new source to load. */
-async function switchToNewVersion(page) {
+/**
+ * Wait for the new-version notice, press Switch, and wait for the new source to load. (A
+ * page whose old file stops loading switches by itself: then there is nothing to press.)
+ */
+async function switchToNewVersion(page, shot = null) {
   const before = await page.evaluate(() => document.querySelector('video.player-video').currentSrc);
-  await page.locator('#switch-version').waitFor({ timeout: 240000 });
-  await page.locator('#switch-version').click();
+  await page.waitForFunction((src) => !document.getElementById('new-version').hidden || document.querySelector('video.player-video').currentSrc !== src,
+    before, { timeout: 240000 });
+  if (await page.locator('#switch-version').isVisible()) {
+    if (shot) await screenshot(page, shot);
+    await page.locator('#switch-version').click();
+  }
   await page.waitForFunction((src) => {
     const v = document.querySelector('video.player-video');
     return v.currentSrc !== src && v.readyState >= 1 && Number.isFinite(v.duration);
@@ -148,7 +155,7 @@ test('the owner deletes transcript words, hears the preview skip them, saves, an
   assert.equal((await editJson(page, videoId)).state, 'ready');
   await page.locator('#pending-cuts', { hasText: 'No cuts yet' }).waitFor();
 
-  await switchToNewVersion(page);
+  await switchToNewVersion(page, 'edit-02-new-version-notice');
   const durationAfter = await playerDuration(page);
   const cutSeconds = (cutEnd - cutStart) / 1000;
   assert.ok(durationAfter < durationBefore - cutSeconds + 0.15 && durationAfter > durationBefore - cutSeconds - 0.15,
@@ -175,7 +182,7 @@ test('the owner deletes transcript words, hears the preview skip them, saves, an
   });
   await page.waitForFunction((t) => document.querySelector('video.player-video').currentTime > t + 0.5, start, { timeout: 15000 });
   await page.evaluate(() => document.querySelector('video.player-video').pause());
-  await screenshot(page, 'edit-02-edited-version-playing');
+  await screenshot(page, 'edit-03-edited-version-playing');
 });
 
 test('a save from a stale version is refused and says why', async () => {
@@ -197,7 +204,7 @@ test('a save from a stale version is refused and says why', async () => {
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   assert.equal((await refused).status(), 409);
   await page.locator('#edit-error', { hasText: 'someone else changed this video’s edit' }).waitFor();
-  await screenshot(page, 'edit-03-stale-save-refused');
+  await screenshot(page, 'edit-04-stale-save-refused');
   // Theirs renders; once switched to it, the draft's trim is still there to save again.
   await switchToNewVersion(page);
   assert.equal((await editJson(page, videoId)).version, 2);
@@ -215,5 +222,36 @@ test('"Revert to original" brings the whole recording back', async () => {
   const video = await videoJson(page, videoId);
   assert.equal(video.kept_ranges, null);
   assert.equal(video.edit_version, 3);
-  await screenshot(page, 'edit-04-reverted');
+  await screenshot(page, 'edit-05-reverted');
+});
+
+test('the editor works from the keyboard: open, select words with the arrows, delete, take the cut back', async () => {
+  const { page } = alice;
+  const toggle = page.locator('#edit-toggle');
+  await toggle.focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+  assert.equal(await page.locator('#editor').isVisible(), false);
+  await page.keyboard.press('Enter');
+  assert.equal(await page.locator('#editor').isVisible(), true);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'trim-start', 'the panel opens at its first control');
+
+  const words = page.locator('#edit-words [role=option]');
+  const texts = await words.allInnerTexts();
+  await words.first().focus();
+  const before = await page.evaluate(() => document.querySelector('video.player-video').currentTime);
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Shift+ArrowRight');
+  assert.deepEqual(await words.evaluateAll((os) => os.map((o, i) => o.getAttribute('aria-selected') === 'true' && i).filter((i) => i !== false)), [1, 2]);
+  assert.equal(await page.evaluate(() => document.querySelector('video.player-video').currentTime), before, 'the arrows are the list’s, not the player’s');
+  assert.equal(await page.getByRole('button', { name: 'Delete selected words' }).isDisabled(), false);
+  await page.keyboard.press('Delete');
+  const cut = page.locator('#pending-cuts .pending-cut');
+  await cut.waitFor();
+  assert.ok((await cut.innerText()).includes(`${texts[1]} ${texts[2]}`), await cut.innerText());
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute('role')), 'option', 'focus stays in the words');
+  await page.getByRole('button', { name: /^Remove cut / }).focus();
+  await page.keyboard.press('Enter');
+  await page.locator('#pending-cuts', { hasText: 'No cuts yet' }).waitFor();
+  await screenshot(page, 'edit-06-keyboard');
 });

@@ -98,7 +98,7 @@ test('a manager corrects a line with the keyboard; captions follow at once', asy
   const after = await transcriptJson(page, videoId);
   assert.equal(after.segments[0].text, corrected);
   assert.match(await captionsVtt(page, videoId), /corrected line/);
-  assert.match(await page.locator('video track').getAttribute('src'), /captions\.vtt\?v=\d+$/);
+  assert.match(await page.locator('video track').getAttribute('src'), /captions\.vtt\?v=\d+&edit=\d+$/);
   assert.match(await loadedCues(page), /corrected line/);
   // Still there after a reload.
   await page.reload();

@@ -94,6 +94,7 @@ export class Editor {
       const moved = mapRange(c, oldKept, newKept);
       return moved && { ...c, ...moved };
     }).filter(Boolean);
+    this.silences.reset();
     if (this.open) this.load();
     this.changed();
   }

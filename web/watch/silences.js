@@ -23,6 +23,12 @@ export class SilenceReview {
       this.find, this.status, this.list, this.apply);
   }
 
+  /** Proposals of another version mean nothing in this one: clear them. */
+  reset() {
+    this.show([]);
+    this.status.textContent = '';
+  }
+
   /** Whether there is something to find in (a processed video that plays its latest version). */
   setEnabled(enabled) {
     this.find.disabled = !enabled;

@@ -27,6 +27,10 @@ export class WordPicker {
     });
     this.el = h('div', {}, this.empty, this.list);
     this.list.addEventListener('keydown', (e) => this.key(e));
+    // Shift-click extends the word selection, not the page's text selection.
+    this.list.addEventListener('mousedown', (e) => {
+      if (e.shiftKey) e.preventDefault();
+    });
     this.list.addEventListener('click', (e) => {
       const option = e.target.closest('[role=option]');
       if (!option) return;
