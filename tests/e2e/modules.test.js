@@ -151,12 +151,19 @@ test('editing: a poster-only revision keeps the URLs the page plays; a new versi
     const n = await import('/assets/watch/new-version.js');
     const shown = n.versionOf({ edit_version: 2, kept_ranges: [{ start_ms: 0, end_ms: 5000 }], media_url: '/api/videos/v/media?v=3', captions_url: '/api/videos/v/captions.vtt?v=3', poster_url: '/p?v=3' });
     const next = n.versionOf({ edit_version: 2, kept_ranges: [{ start_ms: 0, end_ms: 5000 }], media_url: '/api/videos/v/media?v=4', captions_url: '/api/videos/v/captions.vtt?v=4', poster_url: '/p?v=4' });
-    return { shown, merged: n.sameVersion(shown, next), unedited: n.versionOf({}), refetch: n.refetchUrl('/a?v=2').replace(/\d{6,}$/, 'N') };
+    const { freshUrl } = await import('/assets/lib/fresh-url.js');
+    return {
+      shown,
+      merged: n.sameVersion(shown, next),
+      unedited: n.versionOf({}),
+      fresh: [freshUrl('/a', 7), freshUrl('/a?v=2&edit=1', 7), freshUrl('/a?edit=0', 7)],
+    };
   });
   assert.equal(r.shown.poster_url, undefined, 'the poster is not a version field');
   assert.equal(r.merged.media_url, '/api/videos/v/media?v=3');
   assert.equal(r.merged.captions_url, '/api/videos/v/captions.vtt?v=3');
   assert.equal(r.unedited.edit_version, 0);
   assert.equal(r.unedited.kept_ranges, null);
-  assert.equal(r.refetch, '/a?v=2&v=N');
+  // A fresh fetch: a new `v=` in place of the revision, first; the edit version stays.
+  assert.deepEqual(r.fresh, ['/a?v=7', '/a?v=7&edit=1', '/a?v=7&edit=0']);
 });

@@ -18,7 +18,8 @@ import { LanguageSettings } from '../watch/language.js';
 import { memberNames } from '../watch/transcript-edit.js';
 import { trackViews } from '../watch/views.js';
 import { Editor } from '../watch/editor.js';
-import { NewVersionNotice, versionOf, sameVersion, refetchUrl } from '../watch/new-version.js';
+import { NewVersionNotice, versionOf, sameVersion } from '../watch/new-version.js';
+import { freshUrl } from '../lib/fresh-url.js';
 import { mapPosition } from '../watch/edit-timeline.js';
 
 const fetchVideo = (id) => get(`/api/videos/${encodeURIComponent(id)}`);
@@ -122,7 +123,7 @@ export async function render(root, { user, embed }) {
   };
 
   const showTranscript = async (v, refetch) => {
-    const data = await get(refetch ? refetchUrl(v.transcript_url) : v.transcript_url);
+    const data = await get(refetch ? freshUrl(v.transcript_url) : v.transcript_url);
     nameMap = await names;
     transcriptLanguage = v.language ?? data.language ?? null;
     transcript.show(data);

@@ -23,11 +23,6 @@ export function sameVersion(shown, next) {
   return merged;
 }
 
-/** A URL fetched afresh (the browser may have the same URL cached). */
-export function refetchUrl(url) {
-  return `${url}${url.includes('?') ? '&' : '?'}v=${Date.now()}`;
-}
-
 export class NewVersionNotice {
   constructor(onswitch) {
     this.pending = false;

@@ -4,6 +4,7 @@
 // keyboard shortcuts.
 import { h, isTyping } from '../lib/dom.js';
 import { captionTracks, CaptionsPicker } from './captions.js';
+import { freshUrl } from '../lib/fresh-url.js';
 
 const SPEEDS = [1, 1.25, 1.5, 1.75, 2];
 
@@ -94,21 +95,21 @@ export class Player {
     if (key === this.captionsKey) return;
     this.captionsKey = key;
     this.tracks = tracks;
-    this.drawTracks('');
+    this.drawTracks(false);
   }
 
   /** Fetch the captions again (after a correction or a new transcript): the URLs stay the
    * same, so a new query makes the browser load the file afresh. */
   reloadCaptions() {
-    if (this.tracks?.length) this.drawTracks(`v=${Date.now()}`);
+    if (this.tracks?.length) this.drawTracks(true);
   }
 
-  /** `query` (without its "?"), when given, is added to each track's URL. */
-  drawTracks(query) {
+  /** `fresh`: with URLs the browser has not cached (see freshUrl). */
+  drawTracks(fresh) {
     const showing = this.captionsShowing;
     this.video.querySelectorAll('track').forEach((t) => t.remove());
     for (const t of this.tracks) {
-      this.video.append(h('track', { kind: 'captions', label: t.label, srclang: t.srclang, src: query ? `${t.src}${t.src.includes('?') ? '&' : '?'}${query}` : t.src, dataset: { track: t.key } }));
+      this.video.append(h('track', { kind: 'captions', label: t.label, srclang: t.srclang, src: fresh ? freshUrl(t.src) : t.src, dataset: { track: t.key } }));
     }
     this.captions.set(this.tracks.map((t) => t.label), null);
     if (showing !== null) this.showCaptions(Math.min(showing, this.tracks.length - 1));
