@@ -255,3 +255,76 @@ test('the editor works from the keyboard: open, select words with the arrows, de
   await page.locator('#pending-cuts', { hasText: 'No cuts yet' }).waitFor();
   await screenshot(page, 'edit-06-keyboard');
 });
+
+test('a viewer is told of a new version and switches without losing their place', async () => {
+  const { page } = alice;
+  const visible = await page.evaluate(async (id) => (await fetch(`/api/videos/${id}`, { method: 'PATCH', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ visibility: 'unlisted' }) })).status, videoId);
+  assert.equal(visible, 200);
+  const viewer = await browser.newContext({ baseURL: server.base, viewport: { width: 1280, height: 900 } });
+  try {
+    const watcher = await viewer.newPage();
+    await watcher.goto(`/v/${videoId}`);
+    await watcher.waitForFunction(() => document.querySelector('video.player-video')?.readyState >= 1);
+    assert.equal(await watcher.locator('#edit-toggle').count(), 0, 'no editor for a viewer');
+    const seekTo = (ms) => watcher.evaluate(async (t) => {
+      const v = document.querySelector('video.player-video');
+      v.currentTime = t / 1000;
+      await new Promise((r) => v.addEventListener('seeked', r, { once: true }));
+    }, ms);
+    const at = () => watcher.evaluate(() => document.querySelector('video.player-video').currentTime * 1000);
+    /** The owner saves `keep` (via the API, as another tab would); resolves with the new version. */
+    const ownerSaves = async (keep) => page.evaluate(async ([id, k]) => {
+      const edit = await (await fetch(`/api/videos/${id}/edit`)).json();
+      const response = await fetch(`/api/videos/${id}/edit`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ version: edit.version, keep: k }) });
+      return (await response.json()).version;
+    }, [videoId, keep]);
+    const waitForPlace = (expected) => watcher.waitForFunction((ms) => Math.abs(document.querySelector('video.player-video').currentTime * 1000 - ms) < 80, expected, { timeout: 30000 });
+
+    // 1-2 s of the original is cut: a viewer at 5 s is at 4 s of the new version.
+    await seekTo(5000);
+    await ownerSaves([{ start_ms: 0, end_ms: 1000 }, { start_ms: 2000, end_ms: originalMs }]);
+    await watcher.locator('#new-version', { hasText: 'A new version of this video is ready' }).waitFor({ timeout: 240000 });
+    assert.ok(Math.abs((await at()) - 5000) < 80, 'the old version keeps playing until the viewer switches');
+    await screenshot(watcher, 'edit-07-viewer-new-version');
+    await switchToNewVersion(watcher);
+    await waitForPlace(4000);
+
+    // Then 3-4 s of the new version (original 4-5 s) goes: a viewer at 3.5 s, inside it,
+    // lands on the cut point, 3 s.
+    await seekTo(3500);
+    await ownerSaves([{ start_ms: 0, end_ms: 1000 }, { start_ms: 2000, end_ms: 4000 }, { start_ms: 5000, end_ms: originalMs }]);
+    await switchToNewVersion(watcher);
+    await waitForPlace(3000);
+    const duration = await watcher.evaluate(() => document.querySelector('video.player-video').duration * 1000);
+    assert.ok(Math.abs(duration - (originalMs - 2000)) < 150, `duration ${duration} ms after cutting 2 s of ${originalMs} ms`);
+  } finally {
+    await viewer.close();
+  }
+});
+
+test('the poster: from the current frame, or an uploaded image; the player does not reload', async () => {
+  const { page } = alice;
+  await page.reload();
+  await page.waitForFunction(() => document.querySelector('video.player-video')?.readyState >= 1);
+  if (!(await page.locator('#editor').isVisible())) await page.locator('#edit-toggle').click();
+  const src = await page.evaluate(() => document.querySelector('video.player-video').currentSrc);
+  const before = (await videoJson(page, videoId)).poster_url;
+  await page.evaluate(async () => {
+    const v = document.querySelector('video.player-video');
+    v.currentTime = 1.5;
+    await new Promise((r) => v.addEventListener('seeked', r, { once: true }));
+  });
+  await page.getByRole('button', { name: 'Use current frame as poster' }).click();
+  await page.locator('#poster-status', { hasText: 'The poster from 0:01 is being made.' }).waitFor();
+  const framed = await waitForVideo(page, videoId, (v) => v.poster_url !== before, 60000);
+  const png = join(fixtures, 'poster.png');
+  execFileSync('ffmpeg', ['-loglevel', 'error', '-f', 'lavfi', '-i', 'color=c=red:s=320x180', '-frames:v', '1', '-y', png]);
+  await page.setInputFiles('#poster-file', png);
+  await page.locator('#poster-status', { hasText: 'The uploaded image is the poster now.' }).waitFor();
+  await waitForVideo(page, videoId, (v) => v.poster_url !== framed.poster_url, 30000);
+  // A poster is no new version: same video, no notice, no reload.
+  await page.waitForTimeout(1000);
+  assert.equal(await page.evaluate(() => document.querySelector('video.player-video').currentSrc), src);
+  assert.equal(await page.locator('#new-version').isVisible(), false);
+  await screenshot(page, 'edit-08-poster');
+});
