@@ -46,7 +46,7 @@ pub async fn original(
     headers: HeaderMap,
 ) -> AppResult<Response> {
     let video = state.videos.watchable(&id, viewer.as_ref()).await?;
-    let file = state.videos.asset_file(&video, Asset::Original).await?;
+    let file = state.videos.asset_file(&video, Asset::Original, None).await?;
     serve_file(&state, &file, &method, &headers).await
 }
 

@@ -36,7 +36,7 @@ impl Edits {
             return Err(EditError::NotProcessed);
         }
         tokio::fs::create_dir_all(&self.work_root).await.map_err(|err| EditError::Internal(err.into()))?;
-    let dir = tempfile::Builder::new()
+        let dir = tempfile::Builder::new()
             .prefix("poster-")
             .tempdir_in(&self.work_root)
             .map_err(|err| EditError::Internal(err.into()))?;

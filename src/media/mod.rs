@@ -27,6 +27,7 @@ mod canvas;
 mod demuxers;
 mod edit;
 mod error;
+mod extradata;
 mod jpeg;
 mod mux;
 mod pipeline;

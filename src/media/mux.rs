@@ -47,6 +47,21 @@ impl Muxer {
         self.push_stream(input.time_base())
     }
 
+    /// Add a stream whose packets are copied from the input, described by `extradata`
+    /// instead of the input's (the smart cut's merged H.264 parameter sets).
+    pub(super) fn add_copy_with_extradata(
+        &mut self,
+        input: &ffmpeg::Stream,
+        extradata: &[u8],
+    ) -> Result<usize, MediaError> {
+        let mut params = input.parameters().clone();
+        super::extradata::replace(&mut params, extradata)?;
+        let mut ost = self.octx.add_stream(encoder::find(codec::Id::None)).internal("adding stream")?;
+        ost.set_parameters(params);
+        ost.set_time_base(input.time_base());
+        self.push_stream(input.time_base())
+    }
+
     /// Add a stream fed by an opened encoder.
     pub(super) fn add_encoded<C: AsRef<codec::Context>>(
         &mut self,

@@ -16,6 +16,14 @@ use super::mux::Muxer;
 use super::plan::frame_duration;
 use super::scale::Rescaler;
 
+/// Frames in two seconds at `frame_rate` (60 when it is unknown), within 1..=600.
+fn keyframe_interval(frame_rate: Option<Rational>) -> u32 {
+    let fps = frame_rate
+        .filter(|r| r.numerator() > 0 && r.denominator() > 0)
+        .map_or(30.0, |r| f64::from(r.numerator()) / f64::from(r.denominator()));
+    (fps * 2.0).round().clamp(1.0, 600.0) as u32
+}
+
 pub(super) struct H264Encoder {
     enc: encoder::Video,
     time_base: Rational,
@@ -45,6 +53,10 @@ impl H264Encoder {
         enc.set_format(Pixel::YUV420P);
         enc.set_time_base(time_base);
         enc.set_frame_rate(frame_rate);
+        // A keyframe every two seconds (x264's default is ten at 25 fps): seeking lands
+        // near where it is asked to, and an edit re-encodes at most two seconds per cut
+        // (the smart cut copies every whole GOP).
+        enc.set_gop(keyframe_interval(frame_rate));
         if mux.wants_global_header() {
             enc.set_flags(codec::Flags::GLOBAL_HEADER);
         }

@@ -85,6 +85,9 @@ impl Job for RenderPoster {
     }
 }
 
+/// How many versions before the previous one a publish looks for files to remove.
+const KEPT_VERSION_SWEEP: usize = 20;
+
 impl VideoProcessor {
     pub(super) async fn render_edit(&self, video_id: &str) -> anyhow::Result<()> {
         let Some(video) = self.videos.load(video_id).await? else { return Ok(()) };
@@ -145,9 +148,11 @@ impl VideoProcessor {
             elapsed_ms = started.elapsed().as_millis() as u64,
             "edit published"
         );
-        if video.edit_version > 0 {
-            // The version that played before has no reader left (URLs carry the revision).
-            let _ = self.store.delete_prefix(&edit_prefix(video_id, video.edit_version)).await;
+        // The version that played until now stays for the players still on it (their URLs
+        // name it); the ones before it have no reader left. Bounded: versions rendered
+        // longer ago were removed by the publishes in between.
+        for earlier in (1..video.edit_version).rev().take(KEPT_VERSION_SWEEP) {
+            let _ = self.store.delete_prefix(&edit_prefix(video_id, earlier)).await;
         }
         if published.translate && published.language.is_some() {
             self.jobs

@@ -185,10 +185,14 @@ impl Asset {
 
     /// Its URL when the video has it. What changes with a new version or poster carries
     /// the video's revision, so a new version is a new URL (no stale cache, and players
-    /// can tell).
+    /// can tell), and the edit version it belongs to, so a player that started on the
+    /// previous version keeps reading that version's bytes until it switches.
     pub fn url_if_exists(self, video: &VideoRow) -> Option<String> {
         self.exists_for(video).then(|| match video.media_revision {
-            revision if revision > 0 && self.follows_edit() => format!("{}?v={revision}", self.url(&video.id)),
+            revision if revision > 0 && self.follows_edit() => {
+                format!("{}?v={revision}&edit={}", self.url(&video.id), video.edit_version)
+            }
+            _ if self.follows_edit() => format!("{}?edit={}", self.url(&video.id), video.edit_version),
             _ => self.url(&video.id),
         })
     }

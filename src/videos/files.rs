@@ -30,13 +30,28 @@ impl AssetFile {
 }
 
 impl Videos {
-    /// The asset of a video the caller may watch, if the video has it.
-    pub async fn asset_file(&self, video: &Watchable, asset: Asset) -> VideoResult<AssetFile> {
+    /// The asset of a video the caller may watch, if the video has it. `edit_version`
+    /// pins an earlier edit version (the one a player's URL was made for), served while
+    /// its files are kept; a version that played the unedited files gets those.
+    pub async fn asset_file(
+        &self,
+        video: &Watchable,
+        asset: Asset,
+        edit_version: Option<i64>,
+    ) -> VideoResult<AssetFile> {
         let row = video.video();
         if !asset.exists_for(row) {
             return Err(VideoError::NotFound);
         }
         let mut key = asset.key_for(row);
+        if let Some(version) = edit_version.filter(|v| asset.follows_edit() && *v >= 0 && *v != row.edit_version) {
+            let earlier = asset.edit_key(&row.id, version);
+            key = match self.store.size(&earlier).await {
+                Ok(_) => earlier,
+                Err(StoreError::NotFound) => asset.key(&row.id),
+                Err(err) => return Err(VideoError::Storage(err)),
+            };
+        }
         if asset == Asset::Thumbnail && matches!(self.store.size(&key).await, Err(StoreError::NotFound)) {
             // Videos processed before list thumbnails existed have only their poster.
             key = Asset::Poster.key_for(row);

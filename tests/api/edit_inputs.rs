@@ -117,8 +117,14 @@ async fn silences_are_proposed_where_they_are_and_posters_are_chosen(app: TestAp
     // The trailing second (and espeak-ng's own short tail) after the speech, less the pause kept.
     assert!(last.0 > first.1 + 2500 && last.1 - last.0 >= 650 && last.1 <= source_ms, "trailing silence: {last:?}");
     assert!(proposals["fillers"].as_array().unwrap().is_empty(), "espeak-ng says no um: {proposals}");
-    let longer = format!("/api/videos/{id}/edit/proposals?min_silence_ms=1200");
-    assert_eq!(send(&ada, Method::GET, &longer, None).await.1["silences"].as_array().unwrap().len(), 1);
+    // A minimum between the two silences' lengths (each proposal is its silence less the
+    // 300 ms kept) leaves only the longer lead-in.
+    assert!(first.1 - first.0 > last.1 - last.0 + 100, "lead-in {first:?} vs trailing {last:?}");
+    let between = (first.1 - first.0 + last.1 - last.0) / 2 + 300;
+    let longer = format!("/api/videos/{id}/edit/proposals?min_silence_ms={between}");
+    let (_, fewer) = send(&ada, Method::GET, &longer, None).await;
+    assert_eq!(fewer["silences"].as_array().unwrap().len(), 1, "{fewer}");
+    assert_eq!(fewer["silences"][0], silences[0], "{fewer}");
     for bad in ["threshold_db=0", "min_silence_ms=50", "keep_pause_ms=-1", "keep_pause_ms=2000"] {
         let path = format!("/api/videos/{id}/edit/proposals?{bad}");
         assert_error(ada.get(&path).send().await.unwrap(), StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;

@@ -142,6 +142,9 @@ async fn cutting_words_moves_everything_after_them_and_revert_restores(app: Test
     .await;
     assert_eq!(status, StatusCode::CREATED, "{reaction}");
 
+    let unedited = ada.get_json(&format!("/api/videos/{id}")).await;
+    let unedited_url = unedited["media_url"].as_str().unwrap().to_string();
+    let unedited_mp4 = bytes(&ada, &unedited_url).await.1;
     let edit = ada.get_json(&format!("/api/videos/{id}/edit")).await;
     assert_eq!((edit["version"].as_i64(), edit["state"].as_str()), (Some(0), Some("original")), "{edit}");
     assert_eq!(edit["keep"], json!([{ "start_ms": 0, "end_ms": source_ms }]));
@@ -169,6 +172,9 @@ async fn cutting_words_moves_everything_after_them_and_revert_restores(app: Test
     assert_eq!(edited_ms, source_ms - removed, "{edited}");
     assert!(edited["media_url"].as_str().unwrap().contains("?v="), "a new version is a new URL: {edited}");
     assert_eq!(edited["kept_ranges"], saved["keep"]);
+    // A player still on the unedited version keeps reading its bytes until it switches.
+    assert_ne!(edited["media_url"].as_str(), Some(unedited_url.as_str()));
+    assert!(bytes(&ada, &unedited_url).await.1 == unedited_mp4, "the previous version's URL still serves it");
 
     // The file: as long as the kept ranges within a frame, and showing the original's
     // frames on both sides of the cut.

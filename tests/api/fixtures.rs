@@ -89,7 +89,9 @@ fn make_fixture(name: &str, path: &Path) {
         "speech.mp4" => run(ffmpeg()
             .args(["-f", "lavfi", "-i", video, "-i"])
             .arg(&speech)
-            .args(["-shortest", "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-c:a", "aac"])
+            // A keyframe every 30 frames (1.2 s), as screen recorders write: edits copy whole GOPs.
+            .args(["-shortest", "-c:v", "libx264", "-preset", "veryfast", "-g", "30", "-pix_fmt", "yuv420p"])
+            .args(["-c:a", "aac"])
             .arg(path)),
         "speech-audio-only.webm" => {
             run(ffmpeg().arg("-i").arg(&speech).args(["-c:a", "libopus", "-b:a", "48k"]).arg(path))

@@ -78,7 +78,7 @@ async fn webm_recording_becomes_playable_and_searchable(app: TestApp) {
     assert_eq!(content_type, "image/jpeg");
     assert_eq!(&poster[..2], &[0xFF, 0xD8], "a JPEG");
     // The listing thumbnail: the poster frame, 320 px wide, linked from the video.
-    assert_eq!(video["thumbnail_url"], format!("/api/videos/{id}/thumbnail.jpg"), "{video}");
+    assert_eq!(video["thumbnail_url"], format!("/api/videos/{id}/thumbnail.jpg?edit=0"), "{video}");
     let (content_type, thumbnail) = bytes(&ada, &format!("/api/videos/{id}/thumbnail.jpg")).await;
     assert_eq!(content_type, "image/jpeg");
     let (width, height) = fixtures::jpeg_dimensions(&thumbnail).expect("a JPEG with a frame header");

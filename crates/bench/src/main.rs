@@ -10,6 +10,7 @@ mod collab;
 mod collab_seed;
 mod corpus;
 mod cpu_time;
+mod edit;
 mod fixtures;
 mod latency;
 mod load_average;
@@ -61,6 +62,8 @@ enum BenchCommand {
     Search(search::SearchBench),
     /// Comments page and reaction writes under wrk, each next to `GET /healthz`.
     Collab(collab::CollabBench),
+    /// Rendering three cuts of a long H.264 recording, next to the ffmpeg CLI encoding the segments.
+    Edit(edit::EditBench),
 }
 
 fn main() -> std::process::ExitCode {
@@ -96,5 +99,6 @@ async fn run(command: BenchCommand, config: Config) -> anyhow::Result<()> {
         BenchCommand::Transcribe(args) => transcribe::run_bench(args, config).await,
         BenchCommand::Search(args) => search::run(args, config).await,
         BenchCommand::Collab(args) => collab::run(args, config).await,
+        BenchCommand::Edit(args) => tokio::task::spawn_blocking(move || edit::run(args)).await?,
     }
 }

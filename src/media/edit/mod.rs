@@ -3,14 +3,22 @@
 //! (`detect_silences`).
 
 mod audio_cut;
+mod avc_config;
+mod gop_plan;
+mod placement;
 mod posters;
-mod render;
+mod reencode;
+mod segment_encoder;
 mod silences;
+mod smart_cut;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::MediaError;
+
+/// The rendered file's name in the output folder.
+const OUTPUT_FILE: &str = "edited.mp4";
 
 #[derive(Debug, Clone)]
 pub struct RenderOptions {
@@ -36,7 +44,9 @@ pub struct RenderOutput {
 }
 
 /// Cut `input` (an MP4 with H.264 and/or AAC) down to the ordered, non-overlapping
-/// `keep` ranges (ms), into a fast-start MP4 in `out_dir`.
+/// `keep` ranges (ms), into a fast-start MP4 in `out_dir`: GOPs the cuts leave whole are
+/// copied, the ones a cut splits are encoded again (the smart cut); sources it can't
+/// handle that way are encoded again whole.
 pub fn render_edit(
     input: &Path,
     keep: &[(i64, i64)],
@@ -44,7 +54,13 @@ pub fn render_edit(
     opts: &RenderOptions,
 ) -> Result<RenderOutput, MediaError> {
     super::init();
-    super::guard(|| render::run(input, keep, out_dir, opts))
+    if keep.is_empty() || keep.windows(2).any(|w| w[1].0 < w[0].1) || keep.iter().any(|(s, e)| e <= s || *s < 0) {
+        return Err(MediaError::invalid("the kept ranges must be ordered, non-overlapping and non-empty"));
+    }
+    super::guard(|| match smart_cut::run(input, keep, out_dir, opts)? {
+        Some(output) => Ok(output),
+        None => reencode::run(input, keep, out_dir, opts),
+    })
 }
 
 /// `poster.jpg` and `thumbnail.jpg` in `out_dir` from the frame `input` shows at `at_ms`.

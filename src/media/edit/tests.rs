@@ -116,3 +116,70 @@ fn posters_come_from_a_moment_or_an_image_and_garbage_is_refused() {
     std::fs::write(&junk, b"<svg>not a png</svg>").unwrap();
     assert!(poster_from_image(&junk, &dir.path().join("c")).unwrap_err().is_user_error());
 }
+
+/// Frames of `file`'s video stream, as the ffmpeg CLI decodes them (errors fail the test).
+fn decoded_frame_count(file: &Path) -> u64 {
+    let out = std::process::Command::new("ffprobe")
+        .args(["-v", "error", "-select_streams", "v:0", "-count_frames", "-show_entries", "stream=nb_read_frames"])
+        .args(["-of", "csv=p=0"])
+        .arg(file)
+        .output()
+        .unwrap();
+    assert!(out.stderr.is_empty(), "decoding errors: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
+}
+
+/// A 12 s source with a keyframe every second, cut three times between keyframes: the
+/// whole GOPs are copied, only the 60 frames of the three split GOPs are encoded again,
+/// and every frame around each cut is the source's.
+fn smart_cut_case(encoder_args: &[&str]) {
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("source.mp4");
+    let mut args = vec![
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=size=640x360:rate=30:duration=12",
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=frequency=440:sample_rate=48000:duration=12",
+        "-c:v",
+        "libx264",
+        "-g",
+        "30",
+        "-pix_fmt",
+        "yuv420p",
+    ];
+    args.extend_from_slice(encoder_args);
+    args.extend_from_slice(&["-c:a", "aac", source.to_str().unwrap()]);
+    ffmpeg_cli(&args);
+    let keep = [(0, 2500), (4200, 7000), (8300, 12_000)];
+    let out = render_edit(&source, &keep, &dir.path().join("out"), &RenderOptions::default()).unwrap();
+    assert_eq!(out.duration_ms, 9000);
+    // GOPs 0, 1, 5, 6, 9, 10, 11 are copied; 2 (2.0-2.5 s), 4 (4.2-5 s), 8 (8.3-9 s) are split.
+    assert_eq!(out.copied_packets, 7 * 30, "{out:?}");
+    assert!((55..=65).contains(&out.reencoded_frames), "{out:?}");
+    let measured = super::super::probe(&out.mp4).unwrap().duration_ms.unwrap_or_default();
+    assert!((measured - 9000).abs() <= 40, "rendered {measured} ms");
+    assert_eq!(decoded_frame_count(&out.mp4), 270);
+    for (edited, original) in
+        [(1000, 1000), (2400, 2400), (2600, 4300), (3500, 5200), (5200, 6900), (5400, 8400), (7000, 10_000)]
+    {
+        let ours = frame_at(&out.mp4, edited);
+        let right = psnr(&ours, &frame_at(&source, original));
+        let wrong = psnr(&ours, &frame_at(&source, original + 300));
+        assert!(right >= 30.0 && right > wrong + 3.0, "at {edited}: {right:.1} dB vs {wrong:.1} dB");
+    }
+}
+
+#[test]
+fn smart_cut_copies_whole_gops_with_b_frames() {
+    smart_cut_case(&["-preset", "veryfast"]);
+}
+
+#[test]
+fn smart_cut_copies_whole_gops_of_baseline_video() {
+    // What browsers record: constrained baseline, no B-frames.
+    smart_cut_case(&["-preset", "veryfast", "-profile:v", "baseline"]);
+}

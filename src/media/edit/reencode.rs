@@ -1,4 +1,5 @@
-//! `render_edit`: one demux pass over the processed MP4; video frames inside the kept
+//! The plain render, for what the smart cut can't copy (not H.264, open GOPs, a cut in
+//! every GOP): one demux pass over the processed MP4; video frames inside the kept
 //! ranges are encoded again with libx264 (timestamps shifted by the time removed before
 //! them), audio samples are cut at sample precision with a short fade at every join.
 
@@ -13,46 +14,8 @@ use super::super::mux::Muxer;
 use super::super::probe::{next_packet, open_input, select_streams};
 use super::super::video_encode::H264Encoder;
 use super::audio_cut::AudioCutter;
-use super::{RenderOptions, RenderOutput};
-
-const OUTPUT_FILE: &str = "edited.mp4";
-
-/// Where each kept range lands: its start on the source and on the output (ms).
-struct Placement {
-    ranges: Vec<(i64, i64, i64)>,
-}
-
-impl Placement {
-    fn new(keep: &[(i64, i64)]) -> Placement {
-        let mut offset = 0;
-        let ranges = keep
-            .iter()
-            .map(|&(start, end)| {
-                let placed = (start, end, offset);
-                offset += end - start;
-                placed
-            })
-            .collect();
-        Placement { ranges }
-    }
-
-    /// The output time of source time `ms`, when it is kept.
-    fn output_ms(&self, ms: i64) -> Option<i64> {
-        self.ranges.iter().find(|(s, e, _)| *s <= ms && ms < *e).map(|(s, _, offset)| offset + ms - s)
-    }
-
-    fn duration_ms(&self) -> i64 {
-        self.ranges.last().map_or(0, |(s, e, offset)| offset + e - s)
-    }
-}
-
-fn to_ms(ts: i64, tb: Rational) -> i64 {
-    ts.saturating_mul(1000 * i64::from(tb.numerator())) / i64::from(tb.denominator().max(1))
-}
-
-fn from_ms(ms: i64, tb: Rational) -> i64 {
-    ms.saturating_mul(i64::from(tb.denominator())) / (1000 * i64::from(tb.numerator().max(1)))
-}
+use super::placement::{to_ms, Placement};
+use super::{RenderOptions, RenderOutput, OUTPUT_FILE};
 
 pub(super) fn run(
     input: &Path,
@@ -60,9 +23,6 @@ pub(super) fn run(
     out_dir: &Path,
     opts: &RenderOptions,
 ) -> Result<RenderOutput, MediaError> {
-    if keep.is_empty() || keep.windows(2).any(|w| w[1].0 < w[0].1) || keep.iter().any(|(s, e)| e <= s || *s < 0) {
-        return Err(MediaError::invalid("the kept ranges must be ordered, non-overlapping and non-empty"));
-    }
     let placement = Placement::new(keep);
     let mut ictx = open_input(input)?;
     let (video_index, audio_index) = select_streams(&ictx);
@@ -139,10 +99,8 @@ impl VideoCut {
     fn drain(&mut self, placement: &Placement, mux: &mut Muxer) -> Result<(), MediaError> {
         while self.decoder.receive_frame(&mut self.frame).is_ok() {
             let Some(pts) = self.frame.timestamp().or(self.frame.pts()) else { continue };
-            let Some(out_ms) = placement.output_ms(to_ms(pts, self.tb)) else { continue };
-            // Keep the frame's sub-millisecond phase: shift by whole removed time only.
-            let shift = from_ms(to_ms(pts, self.tb) - out_ms, self.tb);
-            self.frame.set_pts(Some(pts - shift));
+            let Some(range) = placement.range_of(to_ms(pts, self.tb)) else { continue };
+            self.frame.set_pts(Some(pts - placement.shift(range, self.tb)));
             self.encoder.encode(&mut self.frame, mux)?;
             self.encoded += 1;
         }
