@@ -32,6 +32,21 @@ pub(super) struct AudioCutter {
 }
 
 impl AudioCutter {
+    /// The cutter for the input's audio `stream`, with that stream's time base.
+    pub(super) fn for_stream(
+        stream: &ffmpeg::Stream,
+        keep_ms: &[(i64, i64)],
+        fade_ms: u32,
+        mux: &mut Muxer,
+    ) -> Result<(Rational, AudioCutter), MediaError> {
+        let decoder = codec::context::Context::from_parameters(stream.parameters())
+            .internal("reading audio parameters")?
+            .decoder()
+            .audio()
+            .invalid("the audio cannot be decoded")?;
+        Ok((stream.time_base(), AudioCutter::open(decoder, keep_ms, fade_ms, mux)?))
+    }
+
     pub(super) fn open(
         decoder: decoder::Audio,
         keep_ms: &[(i64, i64)],

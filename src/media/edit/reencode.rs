@@ -49,13 +49,8 @@ pub(super) fn run(
     let mut audio = match audio_index {
         Some(index) => {
             let stream = ictx.stream(index).ok_or_else(|| MediaError::internal("audio stream vanished"))?;
-            let tb = stream.time_base();
-            let decoder = codec::context::Context::from_parameters(stream.parameters())
-                .internal("reading audio parameters")?
-                .decoder()
-                .audio()
-                .invalid("the audio cannot be decoded")?;
-            Some((index, tb, AudioCutter::open(decoder, keep, opts.crossfade_ms, &mut mux)?))
+            let (tb, cutter) = AudioCutter::for_stream(&stream, keep, opts.crossfade_ms, &mut mux)?;
+            Some((index, tb, cutter))
         }
         None => None,
     };

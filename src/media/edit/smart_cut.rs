@@ -79,13 +79,8 @@ pub(super) fn run(
     let mut audio = match audio_index {
         Some(index) => {
             let stream = ictx.stream(index).ok_or_else(|| MediaError::internal("audio stream vanished"))?;
-            let audio_tb = stream.time_base();
-            let decoder = codec::context::Context::from_parameters(stream.parameters())
-                .internal("reading audio parameters")?
-                .decoder()
-                .audio()
-                .invalid("the audio cannot be decoded")?;
-            Some((index, audio_tb, AudioCutter::open(decoder, keep, opts.crossfade_ms, &mut mux)?))
+            let (audio_tb, cutter) = AudioCutter::for_stream(&stream, keep, opts.crossfade_ms, &mut mux)?;
+            Some((index, audio_tb, cutter))
         }
         None => None,
     };
