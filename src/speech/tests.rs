@@ -244,3 +244,24 @@ fn cancelling_stops_the_work() {
     let err = transcribe_pcm_file(model(), seventy_seconds(), &o).unwrap_err();
     assert!(matches!(err, SpeechError::Cancelled { transcribed_ms: 0 }), "{err}");
 }
+
+/// The whisper.cpp abort `TRAIL_OUT_SAMPLES` guards against came from a window whose
+/// real audio ended a few hundred ms after speech. Nothing reproduces it on demand (it
+/// depends on where whisper puts its segment ends), so this walks the end of the input
+/// across 12 offsets, 0 to 440 ms after the last sound, each a whole transcription:
+/// every one must finish, keep its words, and stay inside the real audio.
+#[test]
+fn windows_ending_just_after_speech_transcribe_whole() {
+    let speech = speak(SENTENCE_2);
+    for step in 0..12 {
+        let tail = step as f32 * 0.04;
+        let path = write_pcm(&format!("tail-{step}.f32"), &[&silence(0.3), &speech, &silence(tail)]);
+        let real_end_ms = ((0.3 + tail) * 1000.0) as i64 + speech.len() as i64 * 1000 / SAMPLE_RATE as i64;
+        let t = transcribe_pcm_file(model(), &path, &opts()).unwrap();
+        assert_consistent(&t);
+        let hits = found(&t.text(), &["budget", "review", "scheduled", "thursday", "morning"]);
+        assert!(hits >= 3, "tail {tail}s: only {hits}/5 words in {:?}", t.text());
+        let last = t.segments.last().expect("a segment");
+        assert!(last.end_ms <= real_end_ms, "tail {tail}s: {last:?} ends past {real_end_ms} ms");
+    }
+}
