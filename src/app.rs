@@ -18,7 +18,9 @@ use crate::db::{Backend, Db, Notifications, EVENTS_CHANNEL, JOBS_CHANNEL};
 use crate::edits::Edits;
 use crate::events::{EventHub, StreamLimits};
 use crate::jobs::{spawn_workers, JobQueue, Queue, Registry, WorkerOptions};
-use crate::processing::{ProcessVideo, ProcessingJobs, RenderEdit, RenderPoster, TranscribeVideo, VideoProcessor};
+use crate::processing::{
+    LiveProcess, ProcessVideo, ProcessingJobs, RenderEdit, RenderPoster, TranscribeVideo, VideoProcessor,
+};
 use crate::search::Search;
 use crate::store::{LocalStore, S3Store, Store};
 use crate::transcripts::Transcripts;
@@ -99,7 +101,8 @@ impl AppState {
             storage_per_user: config.user_storage_quota,
             unfinished_per_user: config.max_unfinished_uploads,
             checksum_body: config.checksum_patch_max,
-        });
+        })
+        .with_live_reads(config.live_concurrency > 0);
         let transcripts = transcripts_service(db.clone(), store.clone(), videos.clone(), jobs.clone());
         let edits = Edits::new(
             db.clone(),
@@ -206,16 +209,22 @@ pub fn job_registry(
         .register::<ProcessVideo>(processor.clone())
         .register::<TranscribeVideo>(processor.clone())
         .register::<RenderEdit>(processor.clone())
-        .register::<RenderPoster>(processor)
+        .register::<RenderPoster>(processor.clone())
+        .register::<LiveProcess>(processor)
         .register::<DeliverWebhook>(Arc::new(deliveries));
     Ok(registry)
 }
 
 /// Each queue's workers as configured: media work is CPU-bound (a few at a time),
 /// deliveries wait on the network (more at a time).
-pub fn queue_options(config: &Config) -> [(Queue, WorkerOptions); 2] {
+pub fn queue_options(config: &Config) -> Vec<(Queue, WorkerOptions)> {
     let with = |concurrency| WorkerOptions { concurrency, lease: config.job_lease, ..WorkerOptions::default() };
-    [(Queue::MEDIA, with(config.worker_concurrency)), (Queue::DELIVERIES, with(config.delivery_concurrency))]
+    let queues = [
+        (Queue::MEDIA, config.worker_concurrency),
+        (Queue::DELIVERIES, config.delivery_concurrency),
+        (Queue::LIVE, config.live_concurrency),
+    ];
+    queues.into_iter().filter(|(_, concurrency)| *concurrency > 0).map(|(q, c)| (q, with(c))).collect()
 }
 
 impl Application {
@@ -282,6 +291,7 @@ pub async fn run_workers_until_stopped(config: Config) -> anyhow::Result<()> {
     tracing::info!(
         media = state.config.worker_concurrency,
         deliveries = state.config.delivery_concurrency,
+        live = state.config.live_concurrency,
         "worker running"
     );
     shutdown_signal().await;

@@ -33,6 +33,12 @@ pub struct Config {
     /// Webhook deliveries one worker process sends at the same time (their own queue, so
     /// they never wait behind processing).
     pub delivery_concurrency: usize,
+    /// Recordings one worker process processes while they are still being recorded (their
+    /// own queue: one follows a recording for as long as it lasts). 0 turns live
+    /// processing off; recordings past the limit are processed after upload instead.
+    pub live_concurrency: usize,
+    /// A recording that sends nothing for this long gives its live worker back.
+    pub live_stall_after: Duration,
     /// whisper.cpp (ggml) model; without one, transcription is disabled.
     pub whisper_model: Option<PathBuf>,
     /// CPU threads per transcription.
@@ -154,6 +160,9 @@ pub struct Overrides {
     /// Webhook deliveries a worker process sends at once.
     #[arg(long, env = "BRIEFLY_DELIVERY_CONCURRENCY", global = true)]
     pub delivery_concurrency: Option<usize>,
+    /// Recordings a worker process follows live while they are recorded (0: off).
+    #[arg(long, env = "BRIEFLY_LIVE_CONCURRENCY", global = true)]
+    pub live_concurrency: Option<usize>,
     /// Path of a whisper.cpp (ggml) speech model; unset disables transcription.
     #[arg(long, env = "BRIEFLY_WHISPER_MODEL", global = true)]
     pub whisper_model: Option<PathBuf>,
@@ -223,6 +232,7 @@ struct FileSettings {
     secure_cookies: Option<bool>,
     worker_concurrency: Option<usize>,
     delivery_concurrency: Option<usize>,
+    live_concurrency: Option<usize>,
     whisper_model: Option<PathBuf>,
     whisper_threads: Option<usize>,
     job_lease_secs: Option<u64>,
@@ -316,6 +326,8 @@ impl Config {
                 .or(file.delivery_concurrency)
                 .unwrap_or(DEFAULT_DELIVERY_CONCURRENCY)
                 .clamp(1, 64),
+            live_concurrency: o.live_concurrency.or(file.live_concurrency).unwrap_or(1).min(16),
+            live_stall_after: Duration::from_secs(30),
             whisper_model: o.whisper_model.or(file.whisper_model),
             whisper_threads: o.whisper_threads.or(file.whisper_threads).unwrap_or(1).clamp(1, 64),
             job_lease: Duration::from_secs(o.job_lease_secs.or(file.job_lease_secs).unwrap_or(30).clamp(2, 3600)),

@@ -21,12 +21,14 @@ pub struct UploadRow {
     pub next_part: i64,
     /// The video was made to hold this upload (and goes if the upload does).
     pub created_video: bool,
+    /// Read by a live job while it arrives (a deferred-length recording).
+    pub live: bool,
     pub created_at: i64,
     pub expires_at: i64,
     pub completed_at: Option<i64>,
 }
 
-/// By hand for the one integer boolean, stored as 0/1 on both engines.
+/// By hand for the integer booleans, stored as 0/1 on both engines.
 impl<'r> sqlx::FromRow<'r, AnyRow> for UploadRow {
     fn from_row(row: &'r AnyRow) -> Result<Self, sqlx::Error> {
         Ok(UploadRow {
@@ -41,6 +43,7 @@ impl<'r> sqlx::FromRow<'r, AnyRow> for UploadRow {
             staging_handle: row.try_get("staging_handle")?,
             next_part: row.try_get("next_part")?,
             created_video: row.try_get::<i64, _>("created_video")? != 0,
+            live: row.try_get::<i64, _>("live")? != 0,
             created_at: row.try_get("created_at")?,
             expires_at: row.try_get("expires_at")?,
             completed_at: row.try_get("completed_at")?,
@@ -57,7 +60,15 @@ pub struct ChunkRow {
 }
 
 const UPLOAD_COLUMNS: &str = "id, video_id, user_id, length, upload_offset, metadata, filetype, staging_key, \
-    staging_handle, next_part, created_video, created_at, expires_at, completed_at";
+    staging_handle, next_part, created_video, created_at, expires_at, completed_at, live";
+
+/// A readable copy of one acknowledged chunk of a live upload (object stores only).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LiveCopyRow {
+    pub chunk_offset: i64,
+    pub length: i64,
+    pub object_key: String,
+}
 
 /// What one successful commit changes.
 pub struct ChunkCommit<'a> {
@@ -70,12 +81,14 @@ pub struct ChunkCommit<'a> {
     pub merged: &'a [i64],
     /// The highest multipart part number among `added` (0 when none is a part).
     pub last_part: i64,
+    /// Readable copies of the new bytes (live uploads on object stores).
+    pub live_copies: &'a [LiveCopyRow],
 }
 
 impl Db {
     pub async fn insert_upload(&self, u: &UploadRow) -> Result<(), sqlx::Error> {
         sqlx::query(&format!(
-            "INSERT INTO uploads ({UPLOAD_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+            "INSERT INTO uploads ({UPLOAD_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
         ))
         .bind(&u.id)
         .bind(&u.video_id)
@@ -91,6 +104,7 @@ impl Db {
         .bind(u.created_at)
         .bind(u.expires_at)
         .bind(u.completed_at)
+        .bind(i64::from(u.live))
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -174,8 +188,48 @@ impl Db {
                 .execute(&mut *tx)
                 .await?;
         }
+        for copy in c.live_copies {
+            sqlx::query(
+                "INSERT INTO upload_live_copies (upload_id, chunk_offset, length, object_key) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(c.upload_id)
+            .bind(copy.chunk_offset)
+            .bind(copy.length)
+            .bind(&copy.object_key)
+            .execute(&mut *tx)
+            .await?;
+        }
         tx.commit().await?;
         Ok(true)
+    }
+
+    /// The live copy holding byte `offset`, if one was stored.
+    pub async fn live_copy_at(&self, upload_id: &str, offset: i64) -> Result<Option<LiveCopyRow>, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT chunk_offset, length, object_key FROM upload_live_copies \
+             WHERE upload_id = $1 AND chunk_offset <= $2 AND chunk_offset + length > $2",
+        )
+        .bind(upload_id)
+        .bind(offset)
+        .fetch_optional(&self.pool)
+        .await
+    }
+
+    /// The objects holding an upload's live copies, in offset order.
+    pub async fn live_copy_keys(&self, upload_id: &str) -> Result<Vec<String>, sqlx::Error> {
+        let rows: Vec<(String,)> =
+            sqlx::query_as("SELECT object_key FROM upload_live_copies WHERE upload_id = $1 ORDER BY chunk_offset")
+                .bind(upload_id)
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows.into_iter().map(|(key,)| key).collect())
+    }
+
+    /// Forget the live copies once the upload is complete (their objects go with the
+    /// pieces prefix).
+    pub async fn delete_live_copies(&self, upload_id: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM upload_live_copies WHERE upload_id = $1").bind(upload_id).execute(&self.pool).await?;
+        Ok(())
     }
 
     pub async fn upload_chunks(&self, upload_id: &str) -> Result<Vec<ChunkRow>, sqlx::Error> {

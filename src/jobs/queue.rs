@@ -23,6 +23,9 @@ impl Queue {
     pub const MEDIA: Queue = Queue("media");
     /// Webhook deliveries: short, waiting on the network, many at a time.
     pub const DELIVERIES: Queue = Queue("deliveries");
+    /// Recordings processed while they are recorded: each job follows one recording for
+    /// as long as it lasts, so they must not hold up the media queue.
+    pub const LIVE: Queue = Queue("live");
 
     /// Stored in `jobs.queue` and sent as the NOTIFY payload.
     pub fn name(self) -> &'static str {
@@ -54,6 +57,11 @@ impl JobQueue {
 
     /// Store `job` on its kind's queue; one idle worker of that queue wakes for it.
     pub async fn enqueue<J: Job>(&self, job: &J) -> anyhow::Result<String> {
+        self.enqueue_at(job, now_ms()).await
+    }
+
+    /// Store `job` to run from `run_at` (ms since the epoch) on; workers poll for it then.
+    pub async fn enqueue_at<J: Job>(&self, job: &J, run_at: i64) -> anyhow::Result<String> {
         let now = now_ms();
         let row = JobRow {
             id: random_id(20),
@@ -63,7 +71,7 @@ impl JobQueue {
             status: "queued".into(),
             attempts: 0,
             max_attempts: J::MAX_ATTEMPTS,
-            run_at: now,
+            run_at,
             lease_owner: None,
             lease_until: None,
             last_error: None,
@@ -71,7 +79,9 @@ impl JobQueue {
             updated_at: now,
         };
         self.db.insert_job(&row).await?;
-        self.wake(J::QUEUE);
+        if run_at <= now {
+            self.wake(J::QUEUE);
+        }
         Ok(row.id)
     }
 

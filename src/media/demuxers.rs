@@ -10,7 +10,7 @@
 
 use std::path::Path;
 
-use ffmpeg::format::context::Input;
+use ffmpeg::format::context::{Input, StreamIo};
 use ffmpeg::Dictionary;
 use ffmpeg_next as ffmpeg;
 
@@ -23,8 +23,19 @@ avi,mpegts,mpeg,asf,flv";
 
 /// Open an upload with the demuxer and protocol whitelists.
 pub(super) fn open(path: &Path) -> Result<Input, ffmpeg::Error> {
+    ffmpeg::format::input_with_dictionary(path, whitelists())
+}
+
+/// Open an upload that is still arriving, read through `io` (a growing recording). The
+/// same two lists apply: the custom reader is the only source, and a nested open by a
+/// demuxer (which this whitelist already excludes) could reach only `file`.
+pub(super) fn open_stream(io: StreamIo) -> Result<Input, ffmpeg::Error> {
+    ffmpeg::format::input_from_stream(io, None, Some(whitelists()))
+}
+
+fn whitelists() -> Dictionary<'static> {
     let mut options = Dictionary::new();
     options.set("format_whitelist", DEMUXERS);
     options.set("protocol_whitelist", "file");
-    ffmpeg::format::input_with_dictionary(path, options)
+    options
 }

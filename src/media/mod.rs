@@ -118,7 +118,20 @@ pub struct ProcessOutput {
 /// Convert `input` into the player's assets inside `out_dir` (created if missing).
 pub fn process(input: &Path, out_dir: &Path, opts: &ProcessOptions) -> Result<ProcessOutput, MediaError> {
     init();
-    guard(|| pipeline::run(input, out_dir, opts))
+    guard(|| pipeline::run(pipeline::InputSource::File(input), out_dir, opts))
+}
+
+/// [`process`] for an upload that is still arriving: `reader` blocks until more bytes
+/// are there and returns `Ok(0)` at the upload's end (an error aborts the pass, and is
+/// reported as a truncated file). The outputs are the same as `process` gives for the
+/// finished file, and the speech feed grows as the recording does.
+pub fn process_stream(
+    reader: impl std::io::Read + Send + 'static,
+    out_dir: &Path,
+    opts: &ProcessOptions,
+) -> Result<ProcessOutput, MediaError> {
+    init();
+    guard(|| pipeline::run(pipeline::InputSource::Stream(Box::new(reader)), out_dir, opts))
 }
 
 /// One-time FFmpeg setup.

@@ -12,6 +12,7 @@
 //!   published half-finished.
 //! * On any error, the files this call created in `out_dir` are removed.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -23,7 +24,7 @@ use super::error::{MediaError, ResultExt};
 use super::mux::Muxer;
 use super::plan::{make_plan, Plan};
 use super::poster::THUMBNAIL_FILE;
-use super::probe::{next_packet, open_input};
+use super::probe::{next_packet, open_input, open_input_stream};
 use super::speech_feed::EndGuard;
 use super::video::{VideoBranch, POSTER_FILE};
 use super::{ProcessOptions, ProcessOutput};
@@ -37,11 +38,21 @@ const TRUNCATION_MIN_GAP_MS: i64 = 1_000;
 /// Decode errors always tolerated per stream (beyond this, errors must not outnumber frames).
 const MAX_TOLERATED_ERRORS: u64 = 10;
 
-pub(super) fn run(input_path: &Path, out_dir: &Path, opts: &ProcessOptions) -> Result<ProcessOutput, MediaError> {
+/// Where `run` reads the upload from.
+pub(super) enum InputSource<'a> {
+    File(&'a Path),
+    /// A recording still arriving: reads block until more bytes come, `Ok(0)` is its end.
+    Stream(Box<dyn Read + Send>),
+}
+
+pub(super) fn run(source: InputSource<'_>, out_dir: &Path, opts: &ProcessOptions) -> Result<ProcessOutput, MediaError> {
     // Readers of the speech audio learn how this pass ended, whichever way it does.
     let speech_end = EndGuard(opts.speech_feed.clone());
     check_deadline(opts.deadline)?;
-    let mut input = open_input(input_path)?;
+    let mut input = match source {
+        InputSource::File(path) => open_input(path)?,
+        InputSource::Stream(reader) => open_input_stream(reader)?,
+    };
     let plan = make_plan(&input, opts)?;
     std::fs::create_dir_all(out_dir).internal("creating output directory")?;
     let cleanup = Cleanup { dir: out_dir.to_path_buf(), armed: true };

@@ -82,6 +82,18 @@ pub(super) fn open_input(path: &Path) -> Result<Input, MediaError> {
         return Err(MediaError::internal(format!("path is not valid UTF-8: {}", path.display())));
     }
     let input = super::demuxers::open(path).invalid("the file is not a recognised video or audio format")?;
+    with_media_streams(input)
+}
+
+/// Open media read from `reader` as it arrives (no file checks: the length is unknown).
+/// Returns once FFmpeg has seen enough to know the streams, a few seconds of media.
+pub(super) fn open_input_stream(reader: impl std::io::Read + Send + 'static) -> Result<Input, MediaError> {
+    let io = ffmpeg::format::context::StreamIo::from_read(reader).internal("creating a stream reader")?;
+    let input = super::demuxers::open_stream(io).invalid("the recording is not a recognised video or audio format")?;
+    with_media_streams(input)
+}
+
+fn with_media_streams(input: Input) -> Result<Input, MediaError> {
     let (v, a) = select_streams(&input);
     if v.is_none() && a.is_none() {
         return Err(MediaError::invalid("the file has no audio or video"));

@@ -54,6 +54,40 @@ pub fn recorder_webm(dir: &Path, name: &str, w: u32, h: u32, secs: f64) -> PathB
     path
 }
 
+/// H.264 (no B-frames, as Chrome records it) + Opus in streamed Matroska: what Chrome
+/// records as `video/webm;codecs=h264,opus`.
+pub fn recorder_h264_webm(dir: &Path, name: &str, w: u32, h: u32, secs: f64) -> PathBuf {
+    let path = dir.join(name);
+    let (v, a) = (testsrc(w, h, secs), sine(secs));
+    let mut args = vec!["-f", "lavfi", "-i", &v, "-f", "lavfi", "-i", &a];
+    args.extend(["-c:v", "libx264", "-preset", "ultrafast", "-bf", "0", "-pix_fmt", "yuv420p"]);
+    args.extend(["-c:a", "libopus", "-f", "matroska"]);
+    ffmpeg_cli_piped(&args, &path);
+    path
+}
+
+/// A reader that hands out `path` in slices of at most `slice` bytes with a pause before
+/// each, like a recording arriving over the network.
+pub struct Trickle {
+    file: File,
+    slice: usize,
+    pause: std::time::Duration,
+}
+
+impl Trickle {
+    pub fn new(path: &Path, slice: usize, pause: std::time::Duration) -> Trickle {
+        Trickle { file: File::open(path).unwrap(), slice, pause }
+    }
+}
+
+impl Read for Trickle {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        std::thread::sleep(self.pause);
+        let n = buf.len().min(self.slice);
+        self.file.read(&mut buf[..n])
+    }
+}
+
 /// VP8 + Opus WebM written to a seekable file (has duration and cues).
 pub fn seekable_webm(dir: &Path, name: &str, w: u32, h: u32, secs: f64) -> PathBuf {
     let path = dir.join(name);

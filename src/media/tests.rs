@@ -375,3 +375,54 @@ fn five_minute_720p_benchmark() {
         std::fs::metadata(&out.mp4).unwrap().len() as f64 / 1e6
     );
 }
+
+/// A recording read as it arrives (slices of 64 KB, each after a pause) gives what the
+/// finished file gives: the same duration, copy decision, streams, and the speech audio
+/// byte for byte (resuming a live transcript after a takeover relies on that).
+#[test]
+fn a_trickled_recording_processes_like_the_finished_file() {
+    let dir = tempfile::tempdir().unwrap();
+    for (input, copies) in [
+        (recorder_webm(dir.path(), "vp8.webm", 320, 240, 6.0), false),
+        (recorder_h264_webm(dir.path(), "h264.webm", 320, 240, 6.0), true),
+    ] {
+        let name = input.file_name().unwrap().to_string_lossy().to_string();
+        let whole = process(&input, &dir.path().join(format!("{name}-file")), &ProcessOptions::default()).unwrap();
+        let reader = Trickle::new(&input, 64 * 1024, Duration::from_millis(2));
+        let live =
+            process_stream(reader, &dir.path().join(format!("{name}-live")), &ProcessOptions::default()).unwrap();
+        assert_eq!(live.remuxed_video, copies, "{name}");
+        assert_eq!((live.duration_ms, live.remuxed_video), (whole.duration_ms, whole.remuxed_video), "{name}");
+        let (a, b) = (probe(&whole.mp4).unwrap(), probe(&live.mp4).unwrap());
+        assert_eq!((a.video, a.audio, a.duration_ms), (b.video, b.audio, b.duration_ms), "{name}");
+        assert_faststart(&live.mp4);
+        assert!(live.poster_jpeg.is_some() && live.storyboard.is_some(), "{name}");
+        let speech = |o: &ProcessOutput| std::fs::read(o.audio_16k_mono.as_ref().unwrap()).unwrap();
+        assert!(speech(&live) == speech(&whole), "{name}: the speech audio differs");
+    }
+}
+
+/// A reader that fails mid-way (the upload was terminated) ends the pass with an error
+/// and leaves no outputs behind.
+#[test]
+fn a_stream_that_fails_midway_leaves_nothing() {
+    struct FailsAfter(Trickle, usize);
+    impl std::io::Read for FailsAfter {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.1 == 0 {
+                return Err(std::io::Error::other("upload terminated"));
+            }
+            self.1 -= 1;
+            self.0.read(buf)
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let input = recorder_webm(dir.path(), "rec.webm", 320, 240, 6.0);
+    let out_dir = dir.path().join("out");
+    let reader = FailsAfter(Trickle::new(&input, 32 * 1024, Duration::ZERO), 6);
+    let err = process_stream(reader, &out_dir, &ProcessOptions::default()).unwrap_err();
+    assert!(matches!(err, MediaError::InvalidInput { .. }), "{err:?}");
+    let left: Vec<_> =
+        std::fs::read_dir(&out_dir).map(|d| d.flatten().map(|e| e.file_name()).collect()).unwrap_or_default();
+    assert!(left.is_empty(), "{left:?}");
+}

@@ -99,4 +99,12 @@ impl ProcessingQueue for ProcessingJobs {
         self.jobs.enqueue(&super::RenderPoster { video_id: video_id.to_string(), poster_ms }).await?;
         Ok(())
     }
+
+    /// The session goes first: a live job without one would find nothing to claim.
+    async fn queue_live(&self, video_id: &str, upload_id: &str) -> anyhow::Result<()> {
+        self.jobs.db().start_live_session(video_id, upload_id, super::live::session::PENDING).await?;
+        let job = super::LiveProcess { video_id: video_id.to_string(), upload_id: upload_id.to_string(), resumes: 0 };
+        self.jobs.enqueue(&job).await?;
+        Ok(())
+    }
 }

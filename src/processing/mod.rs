@@ -8,6 +8,7 @@
 //! deadline that scales with the media's length.
 
 mod job;
+mod live;
 mod memory;
 mod outputs;
 mod render;
@@ -32,11 +33,13 @@ use crate::media::{self, MediaError, ProcessOptions};
 use crate::speech::{SpeechError, SpeechModel, Transcript};
 use crate::store::Store;
 use crate::transcripts::Transcripts;
+use crate::uploads::Received;
 use crate::videos::{Asset, Transition, VideoError, VideoView, Videos};
 use crate::webhooks::{self, WebhookEvent};
 use transcription::Transcription;
 
 pub use job::{ProcessVideo, ProcessingJobs, TranscribeVideo};
+pub use live::LiveProcess;
 pub use render::{RenderEdit, RenderPoster};
 
 pub struct VideoProcessor {
@@ -51,6 +54,9 @@ pub struct VideoProcessor {
     whisper_threads: usize,
     /// For the jobs a finished video causes (webhook deliveries).
     jobs: JobQueue,
+    /// Reads recordings while they are uploaded (live processing).
+    received: Received,
+    follow_options: live::LiveFollowOptions,
 }
 
 /// Why transcription is off, for logs and the README's promise of a clear message.
@@ -80,6 +86,11 @@ impl VideoProcessor {
         std::fs::create_dir_all(&work_root).with_context(|| format!("creating {}", work_root.display()))?;
         scratch::remove_abandoned(&work_root);
         Ok(VideoProcessor {
+            received: Received::new(db.clone(), store.clone()),
+            follow_options: live::LiveFollowOptions {
+                stall_after: config.live_stall_after,
+                ..live::LiveFollowOptions::default()
+            },
             db,
             store,
             videos,
@@ -92,6 +103,9 @@ impl VideoProcessor {
     }
 
     async fn process_video(&self, video_id: &str) -> anyhow::Result<()> {
+        if !live::session::claim_after_upload(&self.db, video_id).await? {
+            return Ok(()); // Its live job is following it and finishes it.
+        }
         let Some(video) = self.videos.load(video_id).await? else {
             return Ok(()); // Deleted while queued.
         };
@@ -123,7 +137,7 @@ impl VideoProcessor {
         let language = self.transcripts.language_for(&video).await?;
         let spoken = language.language().map(|l| l.code().to_string());
         let transcription =
-            self.speech.clone().map(|model| Transcription::start(model, self.whisper_threads, deadline, spoken));
+            self.speech.clone().map(|model| Transcription::start(model, self.whisper_threads, deadline, spoken, None));
         let processed = {
             let (input, out_dir) = (original.clone(), out_dir.clone());
             let options = ProcessOptions {
@@ -160,7 +174,19 @@ impl VideoProcessor {
                 return Err(anyhow::Error::new(err).context("processing media"));
             }
         };
-        let media_bytes = outputs::upload_media(self.store.as_ref(), video_id, &output).await?;
+        self.publish_media(video_id, &output, transcription, &language).await
+    }
+
+    /// The last steps of processing, after upload or live: store the outputs, mark the
+    /// video ready and say so, then wait for the transcript and publish it.
+    async fn publish_media(
+        &self,
+        video_id: &str,
+        output: &media::ProcessOutput,
+        transcription: Option<Transcription>,
+        language: &LanguageChoice,
+    ) -> anyhow::Result<()> {
+        let media_bytes = outputs::upload_media(self.store.as_ref(), video_id, output).await?;
         // The seekable copy (if one was made) counts too; a missing one is simply none.
         let seekable_bytes = self.store.size(&Asset::Seekable.key(video_id)).await.unwrap_or(0);
         self.db.set_derived_bytes(video_id, (media_bytes + seekable_bytes) as i64).await?;
@@ -174,7 +200,7 @@ impl VideoProcessor {
         self.queue_pending_render(video_id).await?;
         if let Some(transcription) = transcription {
             let transcript = transcription.finish().await?;
-            self.publish_transcript(video_id, &language, transcript, true).await?;
+            self.publish_transcript(video_id, language, transcript, true).await?;
         }
         Ok(())
     }

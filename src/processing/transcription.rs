@@ -45,21 +45,25 @@ impl Drop for CancelOnDrop {
 
 impl Transcription {
     /// Start reading (and waiting for) the speech audio on a blocking thread.
-    /// `language` is a Whisper code, or `None` to detect it.
+    /// `language` is a Whisper code, or `None` to detect it; `window_secs` `None` takes
+    /// the default windows.
     pub(super) fn start(
         model: Arc<SpeechModel>,
         threads: usize,
         deadline: Instant,
         language: Option<String>,
+        window_secs: Option<u32>,
     ) -> Transcription {
         let feed = SpeechFeed::new();
         let cancel = Arc::new(AtomicBool::new(false));
+        let defaults = TranscribeOptions::default();
         let options = TranscribeOptions {
             threads,
             deadline: Some(deadline),
             cancel: Some(cancel.clone()),
             language,
-            ..Default::default()
+            window_secs: window_secs.unwrap_or(defaults.window_secs),
+            ..defaults
         };
         let reader = feed.reader(Some(deadline));
         let task = tokio::task::spawn_blocking(move || speech::transcribe_pcm(&model, reader, &options));

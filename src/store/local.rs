@@ -202,6 +202,12 @@ impl Store for LocalStore {
         publish(&staging, &target).await
     }
 
+    async fn staging_read(&self, handle: &str, range: ByteRange) -> StoreResult<Option<ByteStream>> {
+        let mut file = tokio::fs::File::open(self.staging_path(handle)?).await.map_err(not_found_as_store_error)?;
+        file.seek(SeekFrom::Start(range.start)).await?;
+        Ok(Some(Box::pin(ReaderStream::with_capacity(file.take(range.len()), 64 * 1024))))
+    }
+
     async fn staging_abort(&self, handle: &str, _key: &str) -> StoreResult<()> {
         match tokio::fs::remove_file(self.staging_path(handle)?).await {
             Err(err) if err.kind() != std::io::ErrorKind::NotFound => Err(err.into()),

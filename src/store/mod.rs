@@ -160,6 +160,14 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     /// Throw away a staged upload.
     async fn staging_abort(&self, handle: &str, key: &str) -> StoreResult<()>;
+
+    /// Read back `range` of a staged upload before it is finished, where the store can
+    /// (disk: the staging file). `None` means it cannot: S3 does not serve the parts of an
+    /// unfinished multipart upload. The caller reads only acknowledged bytes: beyond the
+    /// committed offset a file may hold a rejected chunk's leftovers.
+    async fn staging_read(&self, _handle: &str, _range: ByteRange) -> StoreResult<Option<ByteStream>> {
+        Ok(None)
+    }
 }
 
 /// Read a whole (small) object into memory: only for upload pieces below the part size.

@@ -2,12 +2,16 @@
 //!
 //! Memory stays bounded by one chunk (plus, on S3, the small pieces being folded into a
 //! part): nothing here ever holds a whole upload.
+//!
+//! A live upload (a recording a live job reads as it arrives) on S3 also keeps every
+//! chunk as a readable object: the pieces are written for every chunk, recorded as live
+//! copies, and kept after folding, until the upload completes (see `received.rs`).
 
 use bytes::{Bytes, BytesMut};
 use futures::StreamExt;
 
 use super::{parse_locator, piece_prefix, Uploads, CHUNK_SIZE};
-use crate::db::{ChunkCommit, ChunkRow, UploadRow};
+use crate::db::{ChunkCommit, ChunkRow, LiveCopyRow, UploadRow};
 use crate::domain::random_id;
 use crate::store::{read_small_object, ByteStream, ChunkLocator, StoreError};
 use crate::uploads::{UploadError, UploadResult};
@@ -60,7 +64,8 @@ impl<'a> Ingest<'a> {
         let Some(min_part) = self.uploads.store.min_part_size() else {
             return false;
         };
-        self.tail.is_empty()
+        !self.upload.live
+            && self.tail.is_empty()
             && len >= min_part
             && len <= MAX_STREAMED_PART
             && self.upload.upload_offset as u64 + len <= self.limit
@@ -92,7 +97,7 @@ impl<'a> Ingest<'a> {
                 }
             })?;
         let row = ChunkRow { chunk_offset: offset, length: len as i64, locator: to_json(&locator) };
-        self.commit(vec![row], &[]).await
+        self.commit(vec![row], &[], &[]).await
     }
 
     async fn run_buffered(&mut self, body: &mut ByteStream) -> UploadResult<()> {
@@ -136,20 +141,31 @@ impl<'a> Ingest<'a> {
                 .await
                 .map_err(staging_error)?;
             let row = ChunkRow { chunk_offset: offset, length: len, locator: to_json(&locator) };
-            return self.commit(vec![row], &[]).await;
+            return self.commit(vec![row], &[], &[]).await;
         };
         let tail_len: i64 = self.tail.iter().map(|c| c.length).sum();
         if (tail_len + len) as u64 >= min_part || completes {
+            // A live upload's bytes must stay readable while the part is invisible.
+            let copy = match self.upload.live {
+                true => Some(self.put_piece(offset, data.clone()).await?),
+                false => None,
+            };
             let tail = std::mem::take(&mut self.tail);
             let row = write_part(self.uploads, &self.upload, &tail, data, offset).await?;
             let merged: Vec<i64> = tail.iter().map(|c| c.chunk_offset).collect();
-            self.commit(vec![row], &merged).await?;
-            delete_pieces(self.uploads, &tail).await;
+            let copies: Vec<LiveCopyRow> = copy.iter().map(|key| live_copy(offset, len, key)).collect();
+            self.commit(vec![row], &merged, &copies).await?;
+            if !self.upload.live {
+                delete_pieces(self.uploads, &tail).await;
+            }
         } else {
-            let key = format!("{}{offset:020}-{}", piece_prefix(&self.upload.id), random_id(8));
-            store.put_bytes(&key, data).await?;
+            let key = self.put_piece(offset, data).await?;
+            let copies = match self.upload.live {
+                true => vec![live_copy(offset, len, &key)],
+                false => Vec::new(),
+            };
             let row = ChunkRow { chunk_offset: offset, length: len, locator: to_json(&ChunkLocator::Piece { key }) };
-            if let Err(err) = self.commit(vec![row.clone()], &[]).await {
+            if let Err(err) = self.commit(vec![row.clone()], &[], &copies).await {
                 delete_pieces(self.uploads, std::slice::from_ref(&row)).await;
                 return Err(err);
             }
@@ -158,7 +174,14 @@ impl<'a> Ingest<'a> {
         Ok(())
     }
 
-    async fn commit(&mut self, added: Vec<ChunkRow>, merged: &[i64]) -> UploadResult<()> {
+    /// Store `data` as a standalone object under the upload's pieces prefix.
+    async fn put_piece(&self, offset: i64, data: Bytes) -> UploadResult<String> {
+        let key = format!("{}{offset:020}-{}", piece_prefix(&self.upload.id), random_id(8));
+        self.uploads.store.put_bytes(&key, data).await?;
+        Ok(key)
+    }
+
+    async fn commit(&mut self, added: Vec<ChunkRow>, merged: &[i64], live_copies: &[LiveCopyRow]) -> UploadResult<()> {
         let new_offset = self.upload.upload_offset + added.iter().map(|c| c.length).sum::<i64>()
             - merged_len(&added, merged, self.upload.upload_offset);
         let done = self
@@ -171,6 +194,7 @@ impl<'a> Ingest<'a> {
                 added: &added,
                 merged,
                 last_part: last_part_of(&added),
+                live_copies,
             })
             .await?;
         if !done {
@@ -243,12 +267,16 @@ pub(super) async fn fold_tail_into_last_part(uploads: &Uploads, upload: &UploadR
             last_part: last_part_of(std::slice::from_ref(&row)),
             added: std::slice::from_ref(&row),
             merged: &merged,
+            live_copies: &[],
         })
         .await?;
     if !done {
         return Err(offset_moved());
     }
-    delete_pieces(uploads, &tail).await;
+    // A live upload's pieces are its readable copies; they go once it is complete.
+    if !upload.live {
+        delete_pieces(uploads, &tail).await;
+    }
     Ok(())
 }
 
@@ -284,6 +312,10 @@ fn last_part_of(chunks: &[ChunkRow]) -> i64 {
         })
         .max()
         .unwrap_or(0)
+}
+
+fn live_copy(offset: i64, len: i64, key: &str) -> LiveCopyRow {
+    LiveCopyRow { chunk_offset: offset, length: len, object_key: key.to_string() }
 }
 
 fn to_json(locator: &ChunkLocator) -> String {

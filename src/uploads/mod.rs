@@ -11,6 +11,7 @@ mod ingest;
 mod lease;
 mod metadata;
 mod quota;
+mod received;
 mod spool;
 mod sweeper;
 
@@ -27,6 +28,7 @@ pub use checksum::{ExpectedChecksum, SUPPORTED_ALGORITHMS};
 pub use error::{QuotaLimit, UploadError, UploadResult};
 pub use metadata::{safe_media_type, UploadMetadata};
 pub use quota::UploadLimits;
+pub use received::{Received, ReceivedRead};
 pub use sweeper::spawn_sweeper;
 
 /// The size of the runs of bytes acknowledged to storage while a PATCH streams in.
@@ -42,6 +44,8 @@ pub struct Uploads {
     processing: Arc<dyn ProcessingQueue>,
     videos: Videos,
     limits: UploadLimits,
+    /// Deferred-length uploads are read while they arrive (by live processing).
+    live: bool,
 }
 
 /// What a PATCH request claims about itself.
@@ -63,7 +67,23 @@ impl Uploads {
         processing: Arc<dyn ProcessingQueue>,
         videos: Videos,
     ) -> Uploads {
-        Uploads { db, store, max_size, expiry, spool_dir, processing, videos, limits: UploadLimits::default() }
+        Uploads {
+            db,
+            store,
+            max_size,
+            expiry,
+            spool_dir,
+            processing,
+            videos,
+            limits: UploadLimits::default(),
+            live: false,
+        }
+    }
+
+    /// Keep deferred-length uploads readable while they arrive, for live processing.
+    pub fn with_live_reads(mut self, live: bool) -> Uploads {
+        self.live = live;
+        self
     }
 
     /// Per-user quotas (unlimited unless set).
@@ -124,11 +144,18 @@ impl Uploads {
             staging_handle,
             next_part: 0,
             created_video,
+            live: self.live && length.is_none(),
             created_at: now_ms(),
             expires_at: self.next_expiry(),
             completed_at: None,
         };
         self.db.insert_upload(&upload).await?;
+        if upload.live {
+            // Without its live job the recording is simply processed after upload.
+            if let Err(err) = self.processing.queue_live(&upload.video_id, &upload.id).await {
+                tracing::warn!(upload.id = %upload.id, error = %err, "live processing not queued");
+            }
+        }
         if upload.length == Some(0) {
             self.finish(&upload).await?;
         }
@@ -353,6 +380,9 @@ impl Uploads {
             self.db.reopen_upload(&upload.id).await?;
             return Err(err.into());
         }
+        if upload.live && self.store.min_part_size().is_some() {
+            self.forget_live_copies(upload).await;
+        }
         let content_type = upload.filetype.clone().unwrap_or_else(|| "application/octet-stream".into());
         // Queue processing first: a worker that sees the video still `uploading` retries
         // shortly, while a crash between the two steps can never lose the job.
@@ -364,6 +394,18 @@ impl Uploads {
         self.videos.lifecycle().apply(&upload.video_id, uploaded).await?;
         tracing::info!(upload.id = %upload.id, video.id = %upload.video_id, bytes = length, "upload complete");
         Ok(())
+    }
+
+    /// The original is complete, so readers of the live upload read it from now on (a
+    /// read of a copy that is gone retries there). Best effort: the pieces prefix also
+    /// goes when the upload or its video is deleted.
+    async fn forget_live_copies(&self, upload: &UploadRow) {
+        if let Err(err) = self.db.delete_live_copies(&upload.id).await {
+            tracing::warn!(upload.id = %upload.id, error = %err, "could not forget live copies");
+        }
+        if let Err(err) = self.store.delete_prefix(&piece_prefix(&upload.id)).await {
+            tracing::warn!(upload.id = %upload.id, error = %err, "could not delete live copies");
+        }
     }
 
     async fn commit(&self, commit: ChunkCommit<'_>) -> UploadResult<bool> {

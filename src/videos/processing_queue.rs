@@ -17,4 +17,9 @@ pub trait ProcessingQueue: Send + Sync {
 
     /// Queue a poster from moment `poster_ms` of the original recording.
     async fn queue_poster(&self, video_id: &str, poster_ms: i64) -> anyhow::Result<()>;
+
+    /// Queue live processing of `upload_id`, a recording of unknown length that has just
+    /// started: it is processed while it arrives, or after upload if no live worker
+    /// takes it.
+    async fn queue_live(&self, video_id: &str, upload_id: &str) -> anyhow::Result<()>;
 }

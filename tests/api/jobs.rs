@@ -27,7 +27,8 @@ matrix!(
     lapsed_lease_is_taken_over,
     concurrent_workers_run_each_job_once,
     each_queue_claims_only_its_own_jobs,
-    unknown_kinds_are_given_up
+    unknown_kinds_are_given_up,
+    a_job_enqueued_for_later_waits_until_then
 );
 
 /// A media job whose behaviour per video id is scripted by the test.
@@ -287,4 +288,36 @@ async fn unknown_kinds_are_given_up(app: TestApp) {
     assert!(handler.gave_up.lock().unwrap().is_empty(), "nothing to tell about jobs that cannot be read");
     assert_eq!(handler.runs.lock().unwrap().len(), 1);
     stop.cancel();
+}
+
+/// `enqueue_at` (how a live job yields while its recording stalls): nobody claims the job
+/// before its time, a polling worker runs it soon after.
+async fn a_job_enqueued_for_later_waits_until_then(app: TestApp) {
+    let queue = queue_for(&app).await;
+    let id = queue.enqueue_at(&scripted("later"), now_ms() + 1_500).await.unwrap();
+    assert!(queue.claim(Queue::MEDIA, "early", Duration::from_secs(5)).await.unwrap().is_none());
+    let handler = Arc::new(Script::default());
+    let stop = CancellationToken::new();
+    let enqueued = std::time::Instant::now();
+    let workers = media_workers(&queue, &handler, &stop);
+    let row = settled_within(&queue, &id, Duration::from_secs(10)).await;
+    assert_eq!(row.status, "done");
+    assert!(enqueued.elapsed() >= Duration::from_millis(1_400), "ran after {:?}", enqueued.elapsed());
+    assert_eq!(handler.runs.lock().unwrap().get("later"), Some(&1));
+    stop.cancel();
+    for worker in workers {
+        worker.await.unwrap();
+    }
+}
+
+async fn settled_within(queue: &JobQueue, id: &str, bound: Duration) -> briefly::jobs::JobRow {
+    let started = std::time::Instant::now();
+    while started.elapsed() < bound {
+        let row = queue.db().job(id).await.unwrap().unwrap();
+        if row.status == "done" || row.status == "failed" {
+            return row;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("job {id} did not settle within {bound:?}");
 }

@@ -57,6 +57,17 @@ async fn staging_assembles_parts_in_order(app: TestApp) {
     let first = store.staging_write(&handle, key, 0, 1, Bytes::copy_from_slice(&data[..split])).await.unwrap();
     let second =
         store.staging_write(&handle, key, split as u64, 2, Bytes::copy_from_slice(&data[split..])).await.unwrap();
+    // Written bytes read back before the object is finished where the store can (disk);
+    // S3 cannot read an unfinished multipart upload and says so with `None`.
+    let range = ByteRange { start: split as u64 - 10, end: split as u64 + 9 };
+    match store.staging_read(&handle, range).await.unwrap() {
+        Some(stream) => {
+            assert!(store.min_part_size().is_none(), "S3 claims to read unfinished parts");
+            let read: Vec<u8> = stream.map_ok(|b| b.to_vec()).try_concat().await.unwrap();
+            assert_eq!(read, data[split - 10..split + 10].to_vec());
+        }
+        None => assert!(store.min_part_size().is_some(), "disk cannot read its own staging file"),
+    }
     match store.min_part_size() {
         None => assert_eq!(first, ChunkLocator::InPlace),
         Some(min) => {
