@@ -33,6 +33,36 @@ pub fn speech_wav() -> PathBuf {
     .clone()
 }
 
+/// The long recording's sentences after `SENTENCE`, in order; the last is said at its very end.
+pub const LONG_SENTENCES: [&str; 5] = [
+    "The budget review is scheduled for Thursday morning.",
+    "Please send your questions before the meeting ends.",
+    "Our customers asked for a darker theme and faster exports.",
+    "The new office opens in March, next to the river.",
+    "Finally, the launch party moves to Friday afternoon.",
+];
+
+/// About 40 s of speech: `speech_wav` (the sentence), then each of `LONG_SENTENCES`
+/// with a second of silence around it.
+pub fn long_speech_wav() -> PathBuf {
+    static DONE: OnceLock<PathBuf> = OnceLock::new();
+    DONE.get_or_init(|| {
+        let long = fixture_dir().join("speech-long.wav");
+        let mut sox = Command::new("sox");
+        sox.arg(speech_wav());
+        for (i, sentence) in LONG_SENTENCES.iter().enumerate() {
+            let raw = fixture_dir().join(format!("long-{i}-raw.wav"));
+            let padded = fixture_dir().join(format!("long-{i}.wav"));
+            run(Command::new("espeak-ng").args(["-s", "150", "-w"]).arg(&raw).arg(sentence));
+            run(Command::new("sox").arg(&raw).args(["-r", "48000", "-c", "1"]).arg(&padded).args(["pad", "1", "1"]));
+            sox.arg(padded);
+        }
+        run(sox.arg(&long));
+        long
+    })
+    .clone()
+}
+
 fn ffmpeg() -> Command {
     let mut command = Command::new("ffmpeg");
     command.args(["-hide_banner", "-loglevel", "error", "-y"]);
@@ -93,6 +123,18 @@ fn make_fixture(name: &str, path: &Path) {
             .args(["-shortest", "-c:v", "libx264", "-preset", "veryfast", "-g", "30", "-pix_fmt", "yuv420p"])
             .args(["-c:a", "aac"])
             .arg(path)),
+        // What the recorder streams (Chrome's H.264 has no B-frames), about 40 s of it.
+        "recorder-long-h264.webm" => {
+            let output = ffmpeg()
+                .args(["-f", "lavfi", "-i", video, "-i"])
+                .arg(long_speech_wav())
+                .args(["-shortest", "-c:v", "libx264", "-preset", "veryfast", "-bf", "0", "-pix_fmt", "yuv420p"])
+                .args(["-c:a", "libopus", "-f", "matroska", "pipe:1"])
+                .output()
+                .unwrap();
+            assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+            std::fs::write(path, output.stdout).unwrap();
+        }
         "speech-audio-only.webm" => {
             run(ffmpeg().arg("-i").arg(&speech).args(["-c:a", "libopus", "-b:a", "48k"]).arg(path))
         }

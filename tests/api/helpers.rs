@@ -75,6 +75,10 @@ pub struct Tweaks {
     pub s3_endpoint: Option<String>,
     /// Keep the data folder here instead of a fresh temporary one (a small disk, say).
     pub data_dir: Option<PathBuf>,
+    /// Live processing: recordings followed at once (default 1), and how long a silent
+    /// recording is followed before its worker yields.
+    pub live_concurrency: Option<usize>,
+    pub live_stall_after: Option<Duration>,
 }
 
 #[derive(Clone)]
@@ -173,6 +177,12 @@ pub async fn prepare_config(backends: Backends, tweaks: &Tweaks) -> (Config, tem
     }
     if let Some(max) = tweaks.sse_per_address {
         config.sse_per_address = max;
+    }
+    if let Some(live) = tweaks.live_concurrency {
+        config.live_concurrency = live;
+    }
+    if let Some(stall) = tweaks.live_stall_after {
+        config.live_stall_after = stall;
     }
     (config, data, pg_database)
 }

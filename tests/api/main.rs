@@ -20,6 +20,7 @@ mod faults;
 mod jobs;
 mod languages;
 mod layers;
+mod live;
 mod live_uploads;
 mod media;
 mod notifications;

@@ -13,6 +13,7 @@ mod cpu_time;
 mod edit;
 mod fixtures;
 mod latency;
+mod live;
 mod load_average;
 mod machine;
 mod passages;
@@ -64,6 +65,8 @@ enum BenchCommand {
     Collab(collab::CollabBench),
     /// Rendering three cuts of a long H.264 recording, next to the ffmpeg CLI encoding the segments.
     Edit(edit::EditBench),
+    /// A recording replayed at real time as the recorder streams it: stop to ready and searchable, next to the same file uploaded whole.
+    Live(live::LiveBench),
 }
 
 fn main() -> std::process::ExitCode {
@@ -100,5 +103,6 @@ async fn run(command: BenchCommand, config: Config) -> anyhow::Result<()> {
         BenchCommand::Search(args) => search::run(args, config).await,
         BenchCommand::Collab(args) => collab::run(args, config).await,
         BenchCommand::Edit(args) => tokio::task::spawn_blocking(move || edit::run(args)).await?,
+        BenchCommand::Live(args) => live::run_bench(args, config).await,
     }
 }

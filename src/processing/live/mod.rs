@@ -36,7 +36,7 @@ use crate::videos::{Transition, VideoError};
 use follow::FollowEnd;
 
 /// Speech windows while live: the one in progress at stop is what is left to transcribe.
-const LIVE_WINDOW_SECS: u32 = 15;
+const LIVE_WINDOW_SECS: u32 = 20;
 /// Two transcription workers: one keeps up while recording (the other waits), and both
 /// split the tail at stop.
 const LIVE_SPEECH_WORKERS: usize = 2;
