@@ -32,7 +32,7 @@ if [ $# -gt 0 ]; then
   files=()
   for name in "$@"; do files+=("$name.test.js"); done
 else
-  files=(modules.test.js account.test.js silent-mic.test.js journey.test.js languages.test.js editing.test.js recorder-controls.test.js offline.test.js framing.test.js)
+  files=(modules.test.js account.test.js silent-mic.test.js journey.test.js live.test.js languages.test.js editing.test.js recorder-controls.test.js offline.test.js framing.test.js)
 fi
 mkdir -p ../artifacts/e2e
 node --test --test-concurrency=1 --test-timeout=900000 "${files[@]}"

@@ -16,18 +16,19 @@ pub async fn put_file(store: &dyn Store, key: &str, path: &Path) -> anyhow::Resu
 }
 
 /// Store the playable media and its pictures; returns how many bytes they take (what
-/// the storage quota counts as derived media).
+/// the storage quota counts as derived media). The files are the job's scratch copies
+/// and may be moved into the store (see `Store::put_file_moving`): gone afterwards.
 pub async fn upload_media(store: &dyn Store, video_id: &str, output: &ProcessOutput) -> anyhow::Result<u64> {
-    let mut bytes = put_file(store, &Asset::Media.key(video_id), &output.mp4).await?;
+    let mut bytes = store.put_file_moving(&Asset::Media.key(video_id), &output.mp4).await?;
     if let Some(poster) = &output.poster_jpeg {
-        bytes += put_file(store, &Asset::Poster.key(video_id), poster).await?;
+        bytes += store.put_file_moving(&Asset::Poster.key(video_id), poster).await?;
     }
     if let Some(thumbnail) = &output.thumbnail_jpeg {
-        bytes += put_file(store, &Asset::Thumbnail.key(video_id), thumbnail).await?;
+        bytes += store.put_file_moving(&Asset::Thumbnail.key(video_id), thumbnail).await?;
     }
     if let Some(storyboard) = &output.storyboard {
         for (index, sprite) in storyboard.sprites.iter().enumerate() {
-            bytes += put_file(store, &Asset::StoryboardSprite(index).key(video_id), sprite).await?;
+            bytes += store.put_file_moving(&Asset::StoryboardSprite(index).key(video_id), sprite).await?;
         }
         let vtt = media::storyboard_vtt(storyboard, Asset::storyboard_cue_path);
         bytes += vtt.len() as u64;

@@ -100,6 +100,12 @@ impl<R: Read> PcmWindows<R> {
         self.search = search.min(self.window / 2);
     }
 
+    /// Read (blocking) until the next window and its search span are buffered, or the
+    /// input ends; `next` then cuts without reading.
+    pub fn fill_now(&mut self) -> io::Result<()> {
+        self.fill()
+    }
+
     fn fill(&mut self) -> io::Result<()> {
         let mut bytes = vec![0u8; 64 * 1024];
         // Read one search span past the window: if the audio ends within it, the last

@@ -7,6 +7,8 @@
 //! - Once the source is complete and its remaining length known, the rest is cut into
 //!   a multiple of the worker count of equal windows (each at most the configured
 //!   size), so the workers finish together instead of one of them taking a long tail.
+//!   That includes a source completing while worker 0 waits for its next window (a live
+//!   recording stopping): its last window is split too.
 
 use std::io::{self, BufReader};
 
@@ -52,6 +54,10 @@ impl<S: PcmSource> WindowQueue<S> {
         if worker > 0 && self.is_growing() {
             return Ok(Take::Wait);
         }
+        // Read first: a source that completes during this read (a live recording
+        // stopping) is then balanced now, so its tail is shared instead of going whole
+        // to this worker.
+        self.windows.fill_now()?;
         self.balance();
         match self.windows.next() {
             None => Ok(Take::Done),
@@ -150,6 +156,54 @@ mod tests {
             next += w.samples.len() as u64;
         }
         assert_eq!(next, 300 * rate as u64);
+    }
+
+    /// Grows until it has been read to the end, like a live recording's audio.
+    struct UntilRead(Cursor<Vec<u8>>);
+
+    impl Read for UntilRead {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = buf.len().min(SAMPLE_RATE as usize * 4); // a second per read
+            self.0.read(&mut buf[..n])
+        }
+    }
+
+    impl PcmSource for UntilRead {
+        fn describe(&self) -> String {
+            "live audio".into()
+        }
+        fn is_growing(&self) -> bool {
+            (self.0.position() as usize) < self.0.get_ref().len()
+        }
+        fn remaining_bytes(&self) -> Option<u64> {
+            (!self.is_growing()).then_some(0)
+        }
+    }
+
+    #[test]
+    fn a_source_completing_mid_take_has_its_tail_shared() {
+        let rate = SAMPLE_RATE as usize;
+        let source = UntilRead(audio(40, false).bytes);
+        let mut queue = WindowQueue::new(source, 20 * rate, 2);
+        let Take::Window(0, first) = queue.take(0).unwrap() else { panic!("window 0") };
+        // The rest (about 21 s) arrives during worker 0's next take: two windows, not one.
+        let Take::Window(1, second) = queue.take(0).unwrap() else { panic!("window 1") };
+        let third = match queue.take(1).unwrap() {
+            Take::Window(2, third) => third,
+            Take::Window(i, w) => panic!("window {i} of {} s", w.samples.len() / rate),
+            Take::Wait => panic!("wait"),
+            Take::Done => panic!("done after {} s", second.samples.len() / rate),
+        };
+        assert!(matches!(queue.take(0).unwrap(), Take::Done));
+        let secs = |w: &Window| w.samples.len() / rate;
+        assert!(secs(&first) <= 20, "{}", secs(&first));
+        assert!(
+            (7..=14).contains(&secs(&second)) && (7..=14).contains(&secs(&third)),
+            "{} + {}",
+            secs(&second),
+            secs(&third)
+        );
+        assert_eq!(first.samples.len() + second.samples.len() + third.samples.len(), 40 * rate);
     }
 
     #[test]

@@ -95,6 +95,25 @@ impl Store for LocalStore {
         Ok(written)
     }
 
+    /// A rename within the data folder: the file is made durable where it is, and the
+    /// rename is the publication (no copy of a long recording's MP4 at stop). Across
+    /// filesystems it is copied.
+    async fn put_file_moving(&self, key: &str, path: &Path) -> StoreResult<u64> {
+        let target = self.path_of(key)?;
+        let file = tokio::fs::File::open(path).await?;
+        file.sync_all().await?;
+        let size = file.metadata().await?.len();
+        drop(file);
+        match publish(path, &target).await {
+            Ok(()) => Ok(size),
+            Err(StoreError::Io(err)) if err.kind() == std::io::ErrorKind::CrossesDevices => {
+                let file = tokio::fs::File::open(path).await?;
+                self.put_stream(key, Box::pin(ReaderStream::with_capacity(file, 256 * 1024))).await
+            }
+            Err(err) => Err(err),
+        }
+    }
+
     async fn put_bytes(&self, key: &str, data: Bytes) -> StoreResult<()> {
         let stream: ByteStream = Box::pin(futures::stream::once(async move { Ok(data) }));
         self.put_stream(key, stream).await.map(|_| ())

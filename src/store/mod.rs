@@ -98,6 +98,14 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     async fn put_bytes(&self, key: &str, data: Bytes) -> StoreResult<()>;
 
+    /// Store the local file at `path` under `key`, which may move the file there instead
+    /// of copying it (disk, on the same filesystem): for scratch files the caller no
+    /// longer needs. Returns its size.
+    async fn put_file_moving(&self, key: &str, path: &std::path::Path) -> StoreResult<u64> {
+        let file = tokio::fs::File::open(path).await?;
+        self.put_stream(key, Box::pin(tokio_util::io::ReaderStream::with_capacity(file, 256 * 1024))).await
+    }
+
     /// Stream an object, or a range of it.
     async fn get(&self, key: &str, range: Option<ByteRange>) -> StoreResult<ObjectBody>;
 

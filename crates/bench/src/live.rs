@@ -134,6 +134,7 @@ async fn live_side(client: &reqwest::Client, server: &ServerProcess, input: &Pat
         .await?;
     ensure!(created.status().as_u16() == 201, "tus create failed: {}", created.status());
     let location = header(&created, "location")?;
+    let location = if location.starts_with('/') { format!("{}{location}", server.base) } else { location };
     let video_id = header(&created, "briefly-video-id")?;
     let cpu_before = cpu_time::of_process(server.pid())?;
     let started = Instant::now();

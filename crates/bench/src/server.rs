@@ -68,8 +68,13 @@ impl ServerProcess {
             .env("BRIEFLY_LISTEN", format!("127.0.0.1:{port}"))
             .env("BRIEFLY_DATA_DIR", data_dir)
             .env("DATABASE_URL", database_url)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
+            // BRIEFLY_BENCH_SERVER_LOG (a RUST_LOG filter) prints the server's log, to see
+            // where a run's time went.
+            .env("RUST_LOG", std::env::var("BRIEFLY_BENCH_SERVER_LOG").unwrap_or_else(|_| "warn".into()))
+            .stdout(match std::env::var_os("BRIEFLY_BENCH_SERVER_LOG") {
+                Some(_) => Stdio::inherit(),
+                None => Stdio::null(),
+            })
             .stderr(Stdio::inherit());
         if let StorageConfig::S3(s3) = &config.storage {
             command.env("BRIEFLY_S3_BUCKET", &s3.bucket).env("BRIEFLY_S3_PREFIX", &s3.prefix);

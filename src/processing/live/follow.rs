@@ -35,7 +35,7 @@ pub(crate) struct FollowOptions {
 
 impl Default for FollowOptions {
     fn default() -> Self {
-        FollowOptions { poll: Duration::from_millis(200), stall_after: Duration::from_secs(30) }
+        FollowOptions { poll: Duration::from_millis(100), stall_after: Duration::from_secs(30) }
     }
 }
 
