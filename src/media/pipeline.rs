@@ -104,6 +104,10 @@ pub(super) fn run(source: InputSource<'_>, out_dir: &Path, opts: &ProcessOptions
         "input fully read"
     );
     validate(&plan, video.as_ref(), audio.as_ref(), read_error, duration_ms)?;
+    // The speech audio is whole (flushed with the audio branch): speech recognition may
+    // take its last windows while the MP4 is finished, which rewrites the whole file to
+    // put its index first (seconds for a long recording, the rest of a live one's stop).
+    speech_end.complete();
 
     mux.finish()?;
     let (stills, storyboard) = match video {
@@ -116,7 +120,6 @@ pub(super) fn run(source: InputSource<'_>, out_dir: &Path, opts: &ProcessOptions
         let _ = std::fs::remove_file(out_dir.join(SPEECH_FILE));
     }
     cleanup.disarm();
-    speech_end.complete();
     Ok(ProcessOutput {
         mp4: out_dir.join(MP4_FILE),
         remuxed_video: plan.video.as_ref().is_some_and(|v| v.copy),

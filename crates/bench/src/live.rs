@@ -17,6 +17,7 @@ use serde_json::Value;
 use crate::cpu_time;
 use crate::fixtures::{self, run};
 use crate::server::ServerProcess;
+use crate::upload::header;
 
 /// Said once, at the very end of the recording: what the search must find.
 const CLOSING_SENTENCE: &str = "In closing, the quarterly offsite moves to the lighthouse hotel.";
@@ -294,9 +295,4 @@ fn metadata(input: &Path) -> String {
     let name = input.file_name().and_then(|n| n.to_str()).unwrap_or("recording.webm");
     let encode = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
     format!("filename {},filetype {}", encode(name), encode("video/webm"))
-}
-
-fn header(response: &reqwest::Response, name: &str) -> anyhow::Result<String> {
-    let value = response.headers().get(name).with_context(|| format!("no {name} header"))?;
-    Ok(value.to_str()?.to_string())
 }

@@ -303,6 +303,6 @@ async fn cleanup_storage(config: &Config, data_dir: &Path) {
     let _ = tokio::fs::remove_dir_all(data_dir).await;
 }
 
-fn header(response: &reqwest::Response, name: &str) -> anyhow::Result<String> {
+pub fn header(response: &reqwest::Response, name: &str) -> anyhow::Result<String> {
     Ok(response.headers().get(name).with_context(|| format!("missing {name}"))?.to_str()?.to_string())
 }
