@@ -35,7 +35,6 @@ matrix!(tweaks = super::with_short_stalls; a_stalled_recording_yields_and_resume
 pub struct Recording {
     pub location: String,
     pub video_id: String,
-    pub upload_id: String,
     data: Vec<u8>,
     /// Bytes of about one second of media.
     per_second: usize,
@@ -50,8 +49,7 @@ impl Recording {
         let created = user.tus_create(None, &[("filename", name), ("filetype", "video/webm")]).await;
         assert_eq!(created.status(), StatusCode::CREATED);
         let location = header(&created, "location");
-        let upload_id = location.rsplit('/').next().unwrap().to_string();
-        Recording { video_id: header(&created, "briefly-video-id"), location, upload_id, data, per_second, sent: 0 }
+        Recording { video_id: header(&created, "briefly-video-id"), location, data, per_second, sent: 0 }
     }
 
     /// Send `seconds` of media, one second per PATCH every `interval`; never the last one.
