@@ -365,6 +365,19 @@ impl User {
             .unwrap()
     }
 
+    /// The PATCH that ends a deferred-length upload: `body` at `offset`, declaring `length`.
+    pub async fn tus_patch_final(&self, location: &str, offset: u64, body: Vec<u8>, length: u64) -> Response {
+        self.request(Method::PATCH, location)
+            .header("Tus-Resumable", "1.0.0")
+            .header("Upload-Offset", offset.to_string())
+            .header("Upload-Length", length.to_string())
+            .header("Content-Type", "application/offset+octet-stream")
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn tus_head(&self, location: &str) -> Response {
         self.request(Method::HEAD, location).header("Tus-Resumable", "1.0.0").send().await.unwrap()
     }

@@ -72,16 +72,8 @@ impl Recording {
 
     /// The rest, with the length: what the recorder sends when its user presses stop.
     pub async fn stop(&mut self, user: &User) {
-        let response = user
-            .request(Method::PATCH, &self.location)
-            .header("Tus-Resumable", "1.0.0")
-            .header("Upload-Offset", self.sent.to_string())
-            .header("Upload-Length", self.data.len().to_string())
-            .header("Content-Type", "application/offset+octet-stream")
-            .body(self.data[self.sent..].to_vec())
-            .send()
-            .await
-            .unwrap();
+        let (offset, length) = (self.sent as u64, self.data.len() as u64);
+        let response = user.tus_patch_final(&self.location, offset, self.data[self.sent..].to_vec(), length).await;
         assert_eq!(response.status(), StatusCode::NO_CONTENT);
         self.sent = self.data.len();
     }

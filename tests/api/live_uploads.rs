@@ -61,15 +61,11 @@ async fn live_reads_follow_a_deferred_upload(app: TestApp) {
         if last {
             copies = live_copy_keys(&db, &id).await;
         }
-        let mut request = ada
-            .request(Method::PATCH, &location)
-            .header("Tus-Resumable", "1.0.0")
-            .header("Upload-Offset", offset.to_string())
-            .header("Content-Type", "application/offset+octet-stream");
-        if last {
-            request = request.header("Upload-Length", data.len().to_string());
-        }
-        let response = request.body(data[offset..offset + size].to_vec()).send().await.unwrap();
+        let body = data[offset..offset + size].to_vec();
+        let response = match last {
+            true => ada.tus_patch_final(&location, offset as u64, body, data.len() as u64).await,
+            false => ada.tus_patch(&location, offset as u64, body).await,
+        };
         assert_eq!(response.status(), StatusCode::NO_CONTENT);
         offset += size;
         // From the start, and from the middle of the newest body.

@@ -183,21 +183,19 @@ async fn wait_until_found(
     video_id: &str,
     since: Instant,
 ) -> anyhow::Result<f64> {
-    let mut ready = false;
+    // The duration is known once the video is ready; from then on only search is asked.
+    let mut ready_duration_ms: Option<i64> = None;
     while since.elapsed() < Duration::from_secs(3600) {
-        if !ready {
+        if ready_duration_ms.is_none() {
             let video: Value =
                 client.get(format!("{}/api/videos/{video_id}", server.base)).send().await?.json().await?;
             ensure!(video["status"] != "failed", "processing failed: {video}");
             ensure!(video["transcript_status"] != "failed", "transcription failed: {video}");
-            ready = video["status"] == "ready" && video["transcript_status"] == "ready";
+            if video["status"] == "ready" && video["transcript_status"] == "ready" {
+                ready_duration_ms = Some(video["duration_ms"].as_i64().unwrap_or(0));
+            }
         }
-        if ready {
-            let duration_ms =
-                client.get(format!("{}/api/videos/{video_id}", server.base)).send().await?.json::<Value>().await?
-                    ["duration_ms"]
-                    .as_i64()
-                    .unwrap_or(0);
+        if let Some(duration_ms) = ready_duration_ms {
             let hits: Value = client
                 .get(format!("{}/api/search", server.base))
                 .query(&[("q", CLOSING_QUERY)])
